@@ -1,0 +1,151 @@
+"""What one source (account, region) holds: resources, rules and their latest evaluations.
+
+Resources are the seeded ones plus what moto's own services already expose to AWS Config
+(S3 buckets, IAM roles and policies, SNS topics, account public access blocks). Global resource
+types (IAM) are recorded once per account, in us-east-1, with awsRegion "global", as AWS Config
+records them by default.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from moto.config.models import RESOURCE_MAP, ConfigRule
+
+from simulator.state import Evaluation, Resource, existing_backend, sim
+
+GLOBAL_REGION = "global"
+GLOBAL_HOME = "us-east-1"
+CONTRIBUTOR_CAP = 100  # AWS caps ComplianceContributorCount; the console shows "100+".
+
+
+@dataclass(frozen=True, slots=True)
+class RuleState:
+    """One config rule in one source, with its latest evaluations."""
+
+    account_id: str
+    region: str
+    name: str
+    arn: str
+    rule_id: str
+    evaluations: dict[tuple[str, str], Evaluation]
+
+    @property
+    def compliance(self) -> tuple[str, int]:
+        """(rule compliance, non-compliant resource count) by AWS's rule: any NON_COMPLIANT
+        resource makes the rule NON_COMPLIANT; all COMPLIANT, COMPLIANT; none, INSUFFICIENT_DATA.
+        NOT_APPLICABLE evaluations do not count either way."""
+        non_compliant = sum(
+            1 for e in self.evaluations.values() if e.compliance_type == "NON_COMPLIANT"
+        )
+        if non_compliant:
+            return "NON_COMPLIANT", non_compliant
+        if any(e.compliance_type == "COMPLIANT" for e in self.evaluations.values()):
+            return "COMPLIANT", 0
+        return "INSUFFICIENT_DATA", 0
+
+
+def capped(count: int, cap: int = CONTRIBUTOR_CAP) -> dict[str, Any]:
+    return {"CappedCount": min(count, cap), "CapExceeded": count > cap}
+
+
+def rules_in(account_id: str, region: str, name: str | None = None) -> list[RuleState]:
+    """The rules that exist in the source (or the one named); evaluations of deleted rules are
+    not visible."""
+    found = existing_backend(account_id, region)
+    if found is None:
+        return []
+    evaluations = sim(found).evaluations
+    names = [name] if name is not None else sorted(found.config_rules)
+    result = []
+    for rule_name in names:
+        if rule_name not in found.config_rules:
+            continue
+        rule: ConfigRule = found.config_rules[rule_name]
+        result.append(
+            RuleState(
+                account_id, region, rule_name, rule.config_rule_arn, rule.config_rule_id,
+                evaluations.get(rule_name, {}),
+            )
+        )
+    return result
+
+
+def resources_in(account_id: str, region: str) -> list[Resource]:
+    """Every resource recorded in the source, seeded first, then moto-native ones."""
+    found = existing_backend(account_id, region)
+    seeded = list(sim(found).resources.values()) if found else []
+    seen = {r.key for r in seeded}
+    native = [r for r in _native_resources(account_id, region) if r.key not in seen]
+    return seeded + native
+
+
+def resources_of(sources: Iterable[tuple[str, str]]) -> Iterator[Resource]:
+    for account_id, region in sources:
+        yield from resources_in(account_id, region)
+
+
+def _native_resources(account_id: str, region: str) -> list[Resource]:
+    result: list[Resource] = []
+    for resource_type, query in RESOURCE_MAP.items():
+        if not dict.__contains__(query.backends, account_id):
+            continue  # the account never touched that service: nothing to discover
+        per_account = query.backends[account_id]
+        is_global = dict.__contains__(per_account, "aws") and not dict.__contains__(
+            per_account, region
+        )
+        if is_global and region != GLOBAL_HOME:
+            continue
+        if resource_type == "AWS::S3::Bucket":
+            listed, _ = query.list_config_service_resources(
+                account_id, "aws", None, None, 1_000_000, None, resource_region=region
+            )
+        elif is_global or dict.__contains__(per_account, region):
+            listed, _ = query.list_config_service_resources(
+                account_id, "aws", None, None, 1_000_000, None, backend_region=region
+            )
+        else:
+            continue
+        for identifier in listed:
+            item = query.get_config_resource(
+                account_id, "aws", identifier["id"], backend_region=region
+            )
+            if item:
+                result.append(_from_moto_item(account_id, item))
+    return result
+
+
+def _from_moto_item(account_id: str, item: dict[str, Any]) -> Resource:
+    configuration = item.get("configuration") or "{}"
+    if isinstance(configuration, str):
+        configuration = json.loads(configuration)
+    supplementary = {
+        k: _maybe_json(v) for k, v in (item.get("supplementaryConfiguration") or {}).items()
+    }
+    created = item.get("resourceCreationTime")
+    return Resource(
+        account_id=account_id,
+        region=item.get("awsRegion") or GLOBAL_REGION,
+        resource_type=item["resourceType"],
+        resource_id=item["resourceId"],
+        resource_name=item.get("resourceName"),
+        arn=item.get("arn"),
+        configuration=configuration,
+        supplementary=supplementary,
+        tags=dict(item.get("tags") or {}),
+        availability_zone=item.get("availabilityZone"),
+        created=created if isinstance(created, datetime) else None,
+    )
+
+
+def _maybe_json(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

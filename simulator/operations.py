@@ -1,0 +1,778 @@
+"""The aggregate operations, computed from the source accounts' own state.
+
+Each function takes the calling account and region and the request's JSON members, validates
+what AWS validates server-side (required members, enums, Limit maxima, tokens), and returns the
+response members. Errors are the AWS error codes of `simulator.errors`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+import botocore.session
+from moto.config.models import ConfigBackend, ConfigRule
+
+from simulator import sql
+from simulator.errors import (
+    InvalidExpressionException,
+    InvalidParameterValueException,
+    InvalidResultTokenException,
+    MaxNumberOfOrganizationConfigRulesExceededException,
+    NoAvailableOrganizationException,
+    NoSuchOrganizationConfigRuleException,
+    OrganizationAccessDeniedException,
+    ResourceNotDiscoveredException,
+    enum_error,
+    validation,
+)
+from simulator.inventory import (
+    GLOBAL_HOME,
+    GLOBAL_REGION,
+    RuleState,
+    capped,
+    resources_in,
+    rules_in,
+)
+from simulator.paging import page_size, paginate
+from simulator.sources import (
+    Aggregator,
+    Source,
+    get_aggregator,
+    organization_of,
+    readable_sources,
+    sources_of,
+)
+from simulator.state import (
+    COMPLIANCE_TYPES,
+    LOCK,
+    Evaluation,
+    OrganizationRule,
+    Resource,
+    SimState,
+    backend,
+    existing_backend,
+    sim,
+)
+
+Params = dict[str, Any]
+Response = dict[str, Any]
+MAX_ORGANIZATION_RULES = 150
+RULE_FILTER_TYPES = ("COMPLIANT", "NON_COMPLIANT")
+PACK_COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "INSUFFICIENT_DATA")
+UPDATE_STATUSES = ("FAILED", "SUCCEEDED", "OUTDATED")
+
+
+@cache
+def resource_types() -> frozenset[str]:
+    model = botocore.session.get_session().get_service_model("config")
+    return frozenset(model.shape_for("ResourceType").enum)
+
+
+# --- validation helpers -----------------------------------------------------------------------
+
+
+def _required(params: Params, *names: str) -> None:
+    for name in names:
+        if params.get(name) in (None, ""):
+            member = name[0].lower() + name[1:]
+            raise validation("null", member, "Member must not be null")
+
+
+def _enum(value: Any, member: str, allowed: Iterable[str]) -> None:
+    allowed = tuple(allowed)
+    if value is not None and value not in allowed:
+        raise enum_error(value, member, allowed)
+
+
+def _resource_type(value: Any, member: str) -> None:
+    if value is not None and value not in resource_types():
+        raise validation(value, member, "Member must satisfy enum value set: [the ResourceType values]")
+
+
+def _aggregator(account: str, region: str, params: Params) -> tuple[Aggregator, SimState]:
+    _required(params, "ConfigurationAggregatorName")
+    aggregator = get_aggregator(account, region, params["ConfigurationAggregatorName"])
+    return aggregator, sim(backend(account, region))
+
+
+def _filtered_sources(aggregator: Aggregator, account: Any, region: Any) -> list[Source]:
+    return [
+        s for s in readable_sources(aggregator)
+        if (not account or s.account_id == account) and (not region or s.region == region)
+    ]
+
+
+def _page(
+    state: SimState, operation: str, params: Params, maximum: int, compute: Callable[[], list[Any]],
+    key: str, default: int | None = None,
+) -> Response:
+    size = page_size(params.get("Limit"), maximum, default)
+    rows, token = paginate(state, operation, params, size, compute)
+    response: Response = {key: rows}
+    if token:
+        response["NextToken"] = token
+    return response
+
+
+# --- compliance by rule -----------------------------------------------------------------------
+
+
+def describe_aggregate_compliance_by_config_rules(account: str, region: str, params: Params) -> Response:
+    aggregator, state = _aggregator(account, region, params)
+    filters = params.get("Filters") or {}
+    wanted = filters.get("ComplianceType")
+    _enum(wanted, "filters.complianceType", COMPLIANCE_TYPES)
+    if wanted is not None and wanted not in RULE_FILTER_TYPES:
+        raise validation(wanted, "filters.complianceType",
+                         "Only COMPLIANT and NON_COMPLIANT are supported in this filter")
+
+    def compute() -> list[Response]:
+        rows = []
+        for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
+            for rule in rules_in(source.account_id, source.region, filters.get("ConfigRuleName")):
+                compliance_type, non_compliant = rule.compliance
+                if wanted and compliance_type != wanted:
+                    continue
+                compliance: Response = {"ComplianceType": compliance_type}
+                if compliance_type == "NON_COMPLIANT":
+                    compliance["ComplianceContributorCount"] = capped(non_compliant)
+                rows.append({
+                    "ConfigRuleName": rule.name,
+                    "Compliance": compliance,
+                    "AccountId": rule.account_id,
+                    "AwsRegion": rule.region,
+                })
+        return rows
+
+    return _page(state, "DescribeAggregateComplianceByConfigRules", params, 1000, compute,
+                 "AggregateComplianceByConfigRules")
+
+
+def get_aggregate_compliance_details_by_config_rule(account: str, region: str, params: Params) -> Response:
+    aggregator, state = _aggregator(account, region, params)
+    _required(params, "ConfigRuleName", "AccountId", "AwsRegion")
+    wanted = params.get("ComplianceType")
+    _enum(wanted, "complianceType", COMPLIANCE_TYPES)
+    if wanted is not None and wanted not in RULE_FILTER_TYPES:
+        raise validation(wanted, "complianceType", "Only COMPLIANT and NON_COMPLIANT are supported")
+
+    def compute() -> list[Response]:
+        rows = []
+        for source in _filtered_sources(aggregator, params["AccountId"], params["AwsRegion"]):
+            for rule in rules_in(source.account_id, source.region, params["ConfigRuleName"]):
+                for (resource_type, resource_id), e in sorted(rule.evaluations.items()):
+                    if (wanted and e.compliance_type != wanted) or e.compliance_type == "INSUFFICIENT_DATA":
+                        continue
+                    result: Response = {
+                        "EvaluationResultIdentifier": {
+                            "EvaluationResultQualifier": {
+                                "ConfigRuleName": rule.name,
+                                "ResourceType": resource_type,
+                                "ResourceId": resource_id,
+                                "EvaluationMode": "DETECTIVE",
+                            },
+                            "OrderingTimestamp": e.ordering_timestamp,
+                        },
+                        "ComplianceType": e.compliance_type,
+                        "ResultRecordedTime": e.recorded,
+                        "ConfigRuleInvokedTime": e.recorded,
+                        "AccountId": rule.account_id,
+                        "AwsRegion": rule.region,
+                    }
+                    if e.annotation:
+                        result["Annotation"] = e.annotation
+                    rows.append(result)
+        return rows
+
+    return _page(state, "GetAggregateComplianceDetailsByConfigRule", params, 100, compute,
+                 "AggregateEvaluationResults", default=50)
+
+
+def _group_name(source_account: str, source_region: str, group_by: str | None) -> str:
+    if group_by == "ACCOUNT_ID":
+        return source_account
+    if group_by == "AWS_REGION":
+        return source_region
+    return ""
+
+
+def get_aggregate_config_rule_compliance_summary(account: str, region: str, params: Params) -> Response:
+    aggregator, state = _aggregator(account, region, params)
+    filters = params.get("Filters") or {}
+    group_by = params.get("GroupByKey")
+    _enum(group_by, "groupByKey", ("ACCOUNT_ID", "AWS_REGION"))
+    now = datetime.now(UTC)
+
+    def compute() -> list[Response]:
+        compliant: Counter[str] = Counter()
+        non_compliant: Counter[str] = Counter()
+        for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
+            group = _group_name(source.account_id, source.region, group_by)
+            for rule in rules_in(source.account_id, source.region):
+                compliance_type, _ = rule.compliance
+                compliant[group] += compliance_type == "COMPLIANT"
+                non_compliant[group] += compliance_type == "NON_COMPLIANT"
+        groups = sorted(set(compliant) | set(non_compliant)) or ([""] if not group_by else [])
+        rows = []
+        for group in groups:
+            row: Response = {
+                "ComplianceSummary": {
+                    "CompliantResourceCount": capped(compliant[group], cap=1 << 31),
+                    "NonCompliantResourceCount": capped(non_compliant[group], cap=1 << 31),
+                    "ComplianceSummaryTimestamp": now,
+                }
+            }
+            if group_by:
+                row["GroupName"] = group
+            rows.append(row)
+        return rows
+
+    response = _page(state, "GetAggregateConfigRuleComplianceSummary", params, 1000, compute,
+                     "AggregateComplianceCounts")
+    if group_by:
+        response["GroupByKey"] = group_by
+    return response
+
+
+# --- resources --------------------------------------------------------------------------------
+
+
+def _aggregated_resources(aggregator: Aggregator, account: Any = None, region: Any = None) -> list[Resource]:
+    resources = []
+    wanted_region = None if region == GLOBAL_REGION else region
+    for source in _filtered_sources(aggregator, account, None):
+        if wanted_region and source.region != wanted_region and source.region != GLOBAL_HOME:
+            continue
+        for resource in resources_in(source.account_id, source.region):
+            if region and resource.region != region:
+                continue
+            resources.append(resource)
+    return resources
+
+
+def get_aggregate_discovered_resource_counts(account: str, region: str, params: Params) -> Response:
+    aggregator, state = _aggregator(account, region, params)
+    filters = params.get("Filters") or {}
+    group_by = params.get("GroupByKey")
+    _enum(group_by, "groupByKey", ("RESOURCE_TYPE", "ACCOUNT_ID", "AWS_REGION"))
+    _resource_type(filters.get("ResourceType"), "filters.resourceType")
+    resources = [
+        r for r in _aggregated_resources(aggregator, filters.get("AccountId"), filters.get("Region"))
+        if not filters.get("ResourceType") or r.resource_type == filters["ResourceType"]
+    ]
+
+    def compute() -> list[Response]:
+        if not group_by:
+            return []
+        attribute = {"RESOURCE_TYPE": "resource_type", "ACCOUNT_ID": "account_id", "AWS_REGION": "region"}
+        counts = Counter(getattr(r, attribute[group_by]) for r in resources)
+        return [{"GroupName": name, "ResourceCount": counts[name]} for name in sorted(counts)]
+
+    response = _page(state, "GetAggregateDiscoveredResourceCounts", params, 1000, compute,
+                     "GroupedResourceCounts")
+    response["TotalDiscoveredResources"] = len(resources)
+    if group_by:
+        response["GroupByKey"] = group_by
+    return response
+
+
+def list_aggregate_discovered_resources(account: str, region: str, params: Params) -> Response:
+    aggregator, state = _aggregator(account, region, params)
+    _required(params, "ResourceType")
+    _resource_type(params["ResourceType"], "resourceType")
+    filters = params.get("Filters") or {}
+
+    def compute() -> list[Response]:
+        rows = []
+        for r in _aggregated_resources(aggregator, filters.get("AccountId"), filters.get("Region")):
+            if r.resource_type != params["ResourceType"]:
+                continue
+            if filters.get("ResourceId") and r.resource_id != filters["ResourceId"]:
+                continue
+            if filters.get("ResourceName") and r.resource_name != filters["ResourceName"]:
+                continue
+            row = {
+                "SourceAccountId": r.account_id,
+                "SourceRegion": r.region,
+                "ResourceId": r.resource_id,
+                "ResourceType": r.resource_type,
+            }
+            if r.resource_name:
+                row["ResourceName"] = r.resource_name
+            rows.append(row)
+        rows.sort(key=lambda row: (row["SourceAccountId"], row["SourceRegion"], row["ResourceId"]))
+        return rows
+
+    return _page(state, "ListAggregateDiscoveredResources", params, 100, compute, "ResourceIdentifiers")
+
+
+def _find_resource(aggregator: Aggregator, identifier: Params) -> Resource | None:
+    account = identifier.get("SourceAccountId")
+    region = identifier.get("SourceRegion")
+    home = GLOBAL_HOME if region == GLOBAL_REGION else region
+    if not any(s.account_id == account and s.region == home for s in readable_sources(aggregator)):
+        return None
+    key = (identifier.get("ResourceType"), identifier.get("ResourceId"))
+    seeded = existing_backend(str(account), str(home))
+    if seeded is not None and (found := sim(seeded).resources.get(key)) is not None:  # type: ignore[arg-type]
+        return found if found.region == region else None
+    for resource in resources_in(str(account), str(home)):
+        if resource.key == key and resource.region == region:
+            return resource
+    return None
+
+
+def batch_get_aggregate_resource_config(account: str, region: str, params: Params) -> Response:
+    aggregator, _ = _aggregator(account, region, params)
+    identifiers = params.get("ResourceIdentifiers")
+    if not identifiers or len(identifiers) > 100:
+        raise validation(f"{len(identifiers or [])} identifiers", "resourceIdentifiers",
+                         "Member must have length between 1 and 100")
+    found, missing = [], []
+    for identifier in identifiers:
+        for member in ("SourceAccountId", "SourceRegion", "ResourceId", "ResourceType"):
+            if not identifier.get(member):
+                raise validation("null", f"resourceIdentifiers.member.{member}", "Member must not be null")
+        resource = _find_resource(aggregator, identifier)
+        if resource is None or (identifier.get("ResourceName") and identifier["ResourceName"] != resource.resource_name):
+            missing.append(identifier)
+        else:
+            found.append(resource.base_item())
+    return {"BaseConfigurationItems": found, "UnprocessedResourceIdentifiers": missing}
+
+
+def get_aggregate_resource_config(account: str, region: str, params: Params) -> Response:
+    aggregator, _ = _aggregator(account, region, params)
+    _required(params, "ResourceIdentifier")
+    identifier = params["ResourceIdentifier"]
+    for member in ("SourceAccountId", "SourceRegion", "ResourceId", "ResourceType"):
+        if not identifier.get(member):
+            raise validation("null", f"resourceIdentifier.{member[0].lower() + member[1:]}", "Member must not be null")
+    _resource_type(identifier["ResourceType"], "resourceIdentifier.resourceType")
+    resource = _find_resource(aggregator, identifier)
+    if resource is None:
+        raise ResourceNotDiscoveredException(identifier["ResourceType"], identifier["ResourceId"])
+    return {"ConfigurationItem": resource.configuration_item()}
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+def describe_configuration_aggregator_sources_status(account: str, region: str, params: Params) -> Response:
+    aggregator, state = _aggregator(account, region, params)
+    statuses = params.get("UpdateStatus")
+    if statuses is not None:
+        if not statuses:
+            raise validation("[]", "updateStatus", "Member must have length greater than or equal to 1")
+        for status in statuses:
+            if status not in UPDATE_STATUSES:
+                raise InvalidParameterValueException(
+                    f"Invalid UpdateStatus {status!r}: valid values are FAILED, SUCCEEDED, OUTDATED."
+                )
+
+    def compute() -> list[Response]:
+        rows: list[Response] = []
+        sources = sources_of(aggregator)
+        org = organization_of(aggregator.account_id)
+        if aggregator.model.organization_aggregation_source is not None and org is not None:
+            # The organization itself, per region, then each member account.
+            for org_region in sorted({s.region for s in sources}):
+                rows.append({"SourceId": org[1], "SourceType": "ORGANIZATION", "AwsRegion": org_region,
+                             "LastUpdateStatus": "SUCCEEDED", "LastUpdateTime": datetime.now(UTC)})
+        for source in sources:
+            row: Response = {
+                "SourceId": source.source_id,
+                "SourceType": source.source_type,
+                "AwsRegion": source.region,
+                "LastUpdateStatus": source.status,
+                "LastUpdateTime": source.last_update,
+            }
+            if source.error_code:
+                row["LastErrorCode"] = source.error_code
+            if source.error_message:
+                row["LastErrorMessage"] = source.error_message
+            rows.append(row)
+        return [r for r in rows if not statuses or r["LastUpdateStatus"] in statuses]
+
+    return _page(state, "DescribeConfigurationAggregatorSourcesStatus", params, 100, compute,
+                 "AggregatedSourceStatusList")
+
+
+# --- advanced query ---------------------------------------------------------------------------
+
+
+def compliance_documents(source: Source) -> list[dict[str, Any]]:
+    """AWS::Config::ResourceCompliance and ::ConformancePackCompliance items of one source."""
+    by_resource: dict[tuple[str, str], list[tuple[RuleState, Evaluation]]] = {}
+    rules = rules_in(source.account_id, source.region)
+    for rule in rules:
+        for key, evaluation in rule.evaluations.items():
+            by_resource.setdefault(key, []).append((rule, evaluation))
+    documents = []
+    for (resource_type, resource_id), pairs in sorted(by_resource.items()):
+        types = {e.compliance_type for _, e in pairs}
+        overall = "NON_COMPLIANT" if "NON_COMPLIANT" in types else "COMPLIANT" if "COMPLIANT" in types else "INSUFFICIENT_DATA"
+        latest = max(e.recorded for _, e in pairs)
+        documents.append({
+            "accountId": source.account_id,
+            "awsRegion": source.region,
+            "resourceType": "AWS::Config::ResourceCompliance",
+            "resourceId": f"{resource_type}/{resource_id}",
+            "resourceName": f"{resource_type}/{resource_id}",
+            "configurationItemCaptureTime": latest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "configurationItemStatus": "OK",
+            "configuration": {
+                "complianceType": overall,
+                "targetResourceId": resource_id,
+                "targetResourceType": resource_type,
+                "configRuleList": [
+                    {"configRuleName": r.name, "configRuleArn": r.arn, "configRuleId": r.rule_id,
+                     "complianceType": e.compliance_type}
+                    for r, e in pairs
+                ],
+            },
+            "tags": [],
+        })
+    found = existing_backend(source.account_id, source.region)
+    states = {r.name: r for r in rules}
+    for pack in sorted(sim(found).packs.values(), key=lambda p: p.name) if found else []:
+        rule_list = [
+            {"configRuleName": name, "complianceType": states[name].compliance[0]}
+            for name in pack.rule_names if name in states
+        ]
+        documents.append({
+            "accountId": source.account_id,
+            "awsRegion": source.region,
+            "resourceType": "AWS::Config::ConformancePackCompliance",
+            "resourceId": pack.pack_id,
+            "resourceName": pack.name,
+            "arn": pack.arn,
+            "configuration": {
+                "conformancePackName": pack.name,
+                "complianceType": _pack_compliance([r["complianceType"] for r in rule_list]),
+                "configRuleList": rule_list,
+                "totalRuleCount": len(rule_list),
+            },
+            "tags": [],
+        })
+    return documents
+
+
+def query_documents(aggregator: Aggregator) -> Iterable[dict[str, Any]]:
+    for source in readable_sources(aggregator):
+        for resource in resources_in(source.account_id, source.region):
+            yield resource.query_document()
+        yield from compliance_documents(source)
+
+
+def select_aggregate_resource_config(account: str, region: str, params: Params) -> Response:
+    _required(params, "Expression")
+    expression = params["Expression"]
+    if not isinstance(expression, str):
+        raise InvalidExpressionException("The expression must be a string.")
+    query = sql.parse(expression)  # rejects a bad expression before looking anything up
+    aggregator, state = _aggregator(account, region, params)
+    limit = params.get("Limit") if params.get("Limit") is not None else params.get("MaxResults")
+    size = page_size(limit, 100)
+
+    def compute() -> list[str]:
+        rows = sql.run(query, query_documents(aggregator))
+        return [json.dumps(row, separators=(",", ":"), default=str) for row in rows]
+
+    if query.paginated:
+        results, token = paginate(state, "SelectAggregateResourceConfig", params, size, compute)
+    else:
+        results, token = compute(), None
+    response: Response = {
+        "Results": results,
+        "QueryInfo": {"SelectFields": [{"Name": name} for name in query.field_names]},
+    }
+    if token:
+        response["NextToken"] = token
+    return response
+
+
+# --- conformance packs ------------------------------------------------------------------------
+
+
+def _pack_compliance(rule_types: list[str]) -> str:
+    if "NON_COMPLIANT" in rule_types:
+        return "NON_COMPLIANT"
+    if "COMPLIANT" in rule_types:
+        return "COMPLIANT"
+    return "INSUFFICIENT_DATA"
+
+
+def _packs(source: Source) -> list[Response]:
+    found = existing_backend(source.account_id, source.region)
+    if found is None:
+        return []
+    states = {r.name: r.compliance[0] for r in rules_in(source.account_id, source.region)}
+    rows = []
+    for pack in sorted(sim(found).packs.values(), key=lambda p: p.name):
+        types = [states[name] for name in pack.rule_names if name in states]
+        rows.append({
+            "ConformancePackName": pack.name,
+            "Compliance": {
+                "ComplianceType": _pack_compliance(types),
+                "CompliantRuleCount": types.count("COMPLIANT"),
+                "NonCompliantRuleCount": types.count("NON_COMPLIANT"),
+                "TotalRuleCount": len(types),
+            },
+            "AccountId": source.account_id,
+            "AwsRegion": source.region,
+        })
+    return rows
+
+
+def describe_aggregate_compliance_by_conformance_packs(account: str, region: str, params: Params) -> Response:
+    aggregator, state = _aggregator(account, region, params)
+    filters = params.get("Filters") or {}
+    _enum(filters.get("ComplianceType"), "filters.complianceType", PACK_COMPLIANCE_TYPES)
+
+    def compute() -> list[Response]:
+        rows = []
+        for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
+            for row in _packs(source):
+                if filters.get("ConformancePackName") and row["ConformancePackName"] != filters["ConformancePackName"]:
+                    continue
+                if filters.get("ComplianceType") and row["Compliance"]["ComplianceType"] != filters["ComplianceType"]:
+                    continue
+                rows.append(row)
+        return rows
+
+    return _page(state, "DescribeAggregateComplianceByConformancePacks", params, 100, compute,
+                 "AggregateComplianceByConformancePacks")
+
+
+def get_aggregate_conformance_pack_compliance_summary(account: str, region: str, params: Params) -> Response:
+    aggregator, state = _aggregator(account, region, params)
+    filters = params.get("Filters") or {}
+    group_by = params.get("GroupByKey")
+    _enum(group_by, "groupByKey", ("ACCOUNT_ID", "AWS_REGION"))
+
+    def compute() -> list[Response]:
+        compliant: Counter[str] = Counter()
+        non_compliant: Counter[str] = Counter()
+        for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
+            group = _group_name(source.account_id, source.region, group_by)
+            for row in _packs(source):
+                kind = row["Compliance"]["ComplianceType"]
+                compliant[group] += kind == "COMPLIANT"
+                non_compliant[group] += kind == "NON_COMPLIANT"
+        groups = sorted(set(compliant) | set(non_compliant)) or ([""] if not group_by else [])
+        rows = []
+        for group in groups:
+            row: Response = {"ComplianceSummary": {
+                "CompliantConformancePackCount": compliant[group],
+                "NonCompliantConformancePackCount": non_compliant[group],
+            }}
+            if group_by:
+                row["GroupName"] = group
+            rows.append(row)
+        return rows
+
+    response = _page(state, "GetAggregateConformancePackComplianceSummary", params, 100, compute,
+                     "AggregateConformancePackComplianceSummaries")
+    if group_by:
+        response["GroupByKey"] = group_by
+    return response
+
+
+# --- organization rules -----------------------------------------------------------------------
+
+
+def _management(account: str) -> tuple[str, str, list[str]]:
+    org = organization_of(account)
+    if org is None:
+        raise NoAvailableOrganizationException()
+    if org[0] != account:
+        raise OrganizationAccessDeniedException()
+    return org
+
+
+def member_rule_name(org_id: str, name: str) -> str:
+    """OrgConfigRule-<name>-<8 chars>, the same suffix in every member account."""
+    suffix = hashlib.sha256(f"{org_id}/{name}".encode()).hexdigest()[:8]
+    return f"OrgConfigRule-{name}-{suffix}"
+
+
+def put_organization_config_rule(account: str, region: str, params: Params) -> Response:
+    _required(params, "OrganizationConfigRuleName")
+    name = params["OrganizationConfigRuleName"]
+    if len(name) > 64:
+        raise validation(name, "organizationConfigRuleName", "Member must have length less than or equal to 64")
+    managed = params.get("OrganizationManagedRuleMetadata")
+    custom = params.get("OrganizationCustomRuleMetadata")
+    if bool(managed) == bool(custom):
+        raise InvalidParameterValueException(
+            "Provide exactly one of OrganizationManagedRuleMetadata and OrganizationCustomRuleMetadata."
+        )
+    _management_account, org_id, members = _management(account)
+    state = sim(backend(account, region))
+    if name not in state.org_rules and len(state.org_rules) >= MAX_ORGANIZATION_RULES:
+        raise MaxNumberOfOrganizationConfigRulesExceededException(
+            f"Failed to put organization config rule '{name}': the maximum of {MAX_ORGANIZATION_RULES} is reached."
+        )
+    excluded = list(params.get("ExcludedAccounts") or [])
+    rule = state.org_rules.get(name)
+    if rule is None:
+        suffix = member_rule_name(org_id, name).rsplit("-", 1)[1]
+        rule = OrganizationRule(
+            name=name,
+            arn=f"arn:aws:config:{region}:{account}:organization-config-rule/{name}-{suffix}",
+            managed=managed, custom=custom, excluded_accounts=excluded, updated=datetime.now(UTC),
+        )
+        state.org_rules[name] = rule
+    else:
+        rule.managed, rule.custom, rule.excluded_accounts = managed, custom, excluded
+        rule.updated = datetime.now(UTC)
+    member_rule = _member_rule(rule)
+    for member in members:
+        member_name = member_rule_name(org_id, name)
+        member_backend = backend(member, region)
+        if member in excluded:
+            if member_name in member_backend.config_rules:
+                del member_backend.config_rules[member_name]
+            rule.member_rule_names.pop(member, None)
+            continue
+        member_backend.put_config_rule({**member_rule, "ConfigRuleName": member_name})
+        rule.member_rule_names[member] = member_name
+    return {"OrganizationConfigRuleArn": rule.arn}
+
+
+def _member_rule(rule: OrganizationRule) -> dict[str, Any]:
+    metadata = rule.managed or rule.custom or {}
+    config_rule: dict[str, Any] = {"CreatedBy": "config-multiaccountsetup.amazonaws.com"}
+    if rule.managed:
+        config_rule["Source"] = {"Owner": "AWS", "SourceIdentifier": rule.managed["RuleIdentifier"]}
+    else:
+        assert rule.custom is not None
+        config_rule["Source"] = {
+            "Owner": "CUSTOM_LAMBDA",
+            "SourceIdentifier": rule.custom["LambdaFunctionArn"],
+            "SourceDetails": [
+                {"EventSource": "aws.config", "MessageType": trigger}
+                for trigger in rule.custom.get("OrganizationConfigRuleTriggerTypes", [])
+            ],
+        }
+    if metadata.get("ResourceTypesScope"):
+        config_rule["Scope"] = {"ComplianceResourceTypes": list(metadata["ResourceTypesScope"])}
+    for member in ("Description", "InputParameters", "MaximumExecutionFrequency"):
+        if metadata.get(member):
+            config_rule[member] = metadata[member]
+    return config_rule
+
+
+def describe_organization_config_rules(account: str, region: str, params: Params) -> Response:
+    _management(account)
+    state = sim(backend(account, region))
+    names = params.get("OrganizationConfigRuleNames") or []
+    for name in names:
+        if name not in state.org_rules:
+            raise NoSuchOrganizationConfigRuleException(
+                f"The organization config rule '{name}' does not exist."
+            )
+
+    def compute() -> list[Response]:
+        rows = []
+        for name in sorted(names or state.org_rules):
+            rule = state.org_rules[name]
+            row: Response = {
+                "OrganizationConfigRuleName": rule.name,
+                "OrganizationConfigRuleArn": rule.arn,
+                "ExcludedAccounts": rule.excluded_accounts,
+                "LastUpdateTime": rule.updated,
+            }
+            if rule.managed:
+                row["OrganizationManagedRuleMetadata"] = rule.managed
+            if rule.custom:
+                row["OrganizationCustomRuleMetadata"] = rule.custom
+            rows.append(row)
+        return rows
+
+    return _page(state, "DescribeOrganizationConfigRules", params, 100, compute, "OrganizationConfigRules")
+
+
+# --- evaluations ------------------------------------------------------------------------------
+
+
+def _rule_by_token(config: ConfigBackend, token: str) -> ConfigRule:
+    if token in config.config_rules:
+        return config.config_rules[token]
+    for rule in config.config_rules.values():
+        if rule.config_rule_arn == token:
+            return rule
+    raise InvalidResultTokenException()
+
+
+def _timestamp(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    if isinstance(value, str):
+        try:
+            return datetime.fromtimestamp(float(value), UTC)
+        except ValueError:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    raise validation(value, "evaluations.member.orderingTimestamp", "Member must not be null")
+
+
+def put_evaluations(account: str, region: str, params: Params) -> Response:
+    evaluations = params.get("Evaluations")
+    if not evaluations:
+        raise InvalidParameterValueException(
+            "The Evaluations object in your request cannot be null. Add the required parameters and try again."
+        )
+    if len(evaluations) > 100:
+        raise validation(f"{len(evaluations)} evaluations", "evaluations",
+                         "Member must have length less than or equal to 100")
+    token = params.get("ResultToken")
+    if not token:
+        raise InvalidResultTokenException()
+    config = backend(account, region)
+    rule = _rule_by_token(config, token)
+    parsed = []
+    for index, item in enumerate(evaluations, start=1):
+        for member in ("ComplianceResourceType", "ComplianceResourceId", "ComplianceType", "OrderingTimestamp"):
+            if item.get(member) in (None, ""):
+                raise validation("null", f"evaluations.{index}.member.{member[0].lower() + member[1:]}",
+                                 "Member must not be null")
+        _enum(item["ComplianceType"], f"evaluations.{index}.member.complianceType", COMPLIANCE_TYPES)
+        if item["ComplianceType"] == "INSUFFICIENT_DATA":
+            raise InvalidParameterValueException(
+                "AWS Config does not accept INSUFFICIENT_DATA in PutEvaluations."
+            )
+        annotation = item.get("Annotation")
+        if annotation is not None and len(annotation) > 256:
+            raise validation(annotation, f"evaluations.{index}.member.annotation",
+                             "Member must have length less than or equal to 256")
+        parsed.append(Evaluation(
+            resource_type=item["ComplianceResourceType"],
+            resource_id=item["ComplianceResourceId"],
+            compliance_type=item["ComplianceType"],
+            ordering_timestamp=_timestamp(item["OrderingTimestamp"]),
+            recorded=datetime.now(UTC),
+            annotation=annotation,
+        ))
+    if not params.get("TestMode"):
+        record_evaluations(config, rule.config_rule_name, parsed)
+    return {"FailedEvaluations": []}
+
+
+def record_evaluations(config: ConfigBackend, rule_name: str, evaluations: Iterable[Evaluation]) -> None:
+    """Keep the newest evaluation per resource, by OrderingTimestamp, as AWS does."""
+    with LOCK:
+        stored = sim(config).evaluations.setdefault(rule_name, {})
+        for evaluation in evaluations:
+            key = (evaluation.resource_type, evaluation.resource_id)
+            previous = stored.get(key)
+            if previous is None or previous.ordering_timestamp <= evaluation.ordering_timestamp:
+                stored[key] = evaluation

@@ -1,0 +1,157 @@
+"""Which (account, region) pairs an aggregator reads, and how each source stands.
+
+An account-based aggregator reads its listed accounts; each must have authorized the aggregator
+account and region (PutAggregationAuthorization in the source account and region), else the
+source is FAILED and contributes nothing. An organization-based aggregator reads every ACTIVE
+account of the organization that its account manages (moto's organizations backend).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+
+import boto3
+from moto.config.models import ConfigAggregator
+from moto.organizations.models import organizations_backends
+
+from simulator.errors import NoSuchConfigurationAggregatorException
+from simulator.state import SourceStatus, existing_backend, sim
+
+UNAUTHORIZED_CODE = "AccessDeniedException"
+NO_ORGANIZATION_CODE = "OrganizationAccessDeniedException"
+
+
+@cache
+def config_regions() -> tuple[str, ...]:
+    """Every commercial region where AWS Config runs: what AllAwsRegions means."""
+    return tuple(sorted(boto3.session.Session().get_available_regions("config")))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One (account, region) an aggregator reads, with its last update status."""
+
+    account_id: str
+    region: str
+    # ACCOUNT for every source account (members of an organization too); ORGANIZATION only for
+    # an organization aggregator whose organization cannot be read.
+    source_type: str
+    source_id: str
+    status: str
+    last_update: datetime
+    error_code: str | None = None
+    error_message: str | None = None
+    # False when the aggregator never got this source's data (no authorization, no organization).
+    readable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregator:
+    account_id: str
+    region: str
+    name: str
+    model: ConfigAggregator
+
+
+def get_aggregator(account_id: str, region: str, name: str) -> Aggregator:
+    owner = existing_backend(account_id, region)
+    model = owner.config_aggregators.get(name) if owner else None
+    if model is None:
+        raise NoSuchConfigurationAggregatorException(name)
+    return Aggregator(account_id, region, name, model)
+
+
+def regions_of(aggregator: Aggregator) -> tuple[str, ...]:
+    model = aggregator.model
+    source = model.organization_aggregation_source or model.account_aggregation_sources[0]
+    if source.all_aws_regions:
+        return config_regions()
+    return tuple(sorted(set(source.aws_regions or ())))
+
+
+def organization_of(account_id: str) -> tuple[str, str, list[str]] | None:
+    """(management account, organization id, ACTIVE member accounts) of the account's org."""
+    if dict.__contains__(organizations_backends.master_accounts, account_id):
+        management = organizations_backends.master_accounts[account_id][0]
+    else:
+        management = account_id
+    if not dict.__contains__(organizations_backends, management):
+        return None
+    orgs = organizations_backends[management]["aws"]
+    if orgs.org is None:
+        return None
+    members = [a.id for a in orgs.accounts if a.status == "ACTIVE"]
+    return management, orgs.org.id, members
+
+
+def sources_of(aggregator: Aggregator, now: datetime | None = None) -> list[Source]:
+    """Every source of the aggregator, sorted by account then region."""
+    now = now or datetime.now(UTC)
+    owner = existing_backend(aggregator.account_id, aggregator.region)
+    forced = sim(owner).source_status if owner else {}
+    regions = regions_of(aggregator)
+    model = aggregator.model
+    result: list[Source] = []
+    if model.organization_aggregation_source is not None:
+        org = organization_of(aggregator.account_id)
+        if org is None or org[0] != aggregator.account_id:
+            return [
+                Source(
+                    aggregator.account_id, region, "ORGANIZATION", aggregator.account_id,
+                    "FAILED", now, NO_ORGANIZATION_CODE,
+                    "The aggregator account is not the management account of an organization.",
+                    readable=False,
+                )
+                for region in regions
+            ]
+        members = org[2]
+        for account in sorted(members):
+            for region in regions:
+                result.append(_source(aggregator, account, region, True, forced, now))
+        return result
+    for account in sorted(set(model.account_aggregation_sources[0].account_ids)):
+        for region in regions:
+            authorized = _authorized(aggregator, account, region)
+            result.append(_source(aggregator, account, region, authorized, forced, now))
+    return result
+
+
+def readable_sources(aggregator: Aggregator) -> list[Source]:
+    return [s for s in sources_of(aggregator) if s.readable]
+
+
+def _authorized(aggregator: Aggregator, account: str, region: str) -> bool:
+    if account == aggregator.account_id:
+        return True
+    source_backend = existing_backend(account, region)
+    if source_backend is None:
+        return False
+    key = f"{aggregator.account_id}/{aggregator.region}"
+    return key in source_backend.aggregation_authorizations
+
+
+def _source(
+    aggregator: Aggregator,
+    account: str,
+    region: str,
+    authorized: bool,
+    forced: dict[tuple[str, str, str], SourceStatus],
+    now: datetime,
+) -> Source:
+    if not authorized:
+        return Source(
+            account, region, "ACCOUNT", account, "FAILED", now, UNAUTHORIZED_CODE,
+            f"Account {account} has not authorized aggregator account {aggregator.account_id} "
+            f"in region {aggregator.region} to collect data from {region}.",
+            readable=False,
+        )
+    status = forced.get((aggregator.name, account, region))
+    if status is None:
+        return Source(account, region, "ACCOUNT", account, "SUCCEEDED", now)
+    # A FAILED or OUTDATED source keeps the data aggregated before it broke.
+    return Source(
+        account, region, "ACCOUNT", account, status.status, status.last_update or now,
+        status.error_code, status.error_message,
+    )

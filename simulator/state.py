@@ -1,0 +1,192 @@
+"""The simulator's own state, kept on moto's per-account, per-region `ConfigBackend` instances.
+
+Keeping it on the backend (rather than in module globals) means moto's reset clears it between
+tests, and that each source account's data lives where moto keeps that account's rules.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from moto.config.models import ConfigBackend, config_backends
+
+# One lock for every simulator read and write: moto serves requests on threads, and the
+# aggregate reads iterate dicts that PutEvaluations and the seeders mutate.
+LOCK = threading.RLock()
+
+COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA")
+
+
+@dataclass(slots=True)
+class Resource:
+    """One configuration item, as AWS Config records it in a source account and region."""
+
+    account_id: str
+    region: str
+    resource_type: str
+    resource_id: str
+    resource_name: str | None = None
+    arn: str | None = None
+    configuration: dict[str, Any] = field(default_factory=dict)
+    supplementary: dict[str, Any] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    availability_zone: str | None = None
+    created: datetime | None = None
+    captured: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.resource_type, self.resource_id)
+
+    def base_item(self) -> dict[str, Any]:
+        """The BaseConfigurationItem shape (no tags, no relationships)."""
+        item: dict[str, Any] = {
+            "version": "1.3",
+            "accountId": self.account_id,
+            "configurationItemCaptureTime": self.captured,
+            "configurationItemStatus": "OK",
+            "configurationStateId": str(int(self.captured.timestamp() * 1000)),
+            "resourceType": self.resource_type,
+            "resourceId": self.resource_id,
+            "awsRegion": self.region,
+            "configuration": json.dumps(self.configuration, sort_keys=True),
+            "supplementaryConfiguration": {
+                k: v if isinstance(v, str) else json.dumps(v) for k, v in self.supplementary.items()
+            },
+        }
+        optional = {
+            "arn": self.arn,
+            "resourceName": self.resource_name,
+            "availabilityZone": self.availability_zone,
+            "resourceCreationTime": self.created,
+        }
+        item.update({k: v for k, v in optional.items() if v is not None})
+        return item
+
+    def configuration_item(self) -> dict[str, Any]:
+        """The full ConfigurationItem shape of GetAggregateResourceConfig."""
+        item = self.base_item()
+        item["tags"] = dict(self.tags)
+        item["relatedEvents"] = []
+        item["relationships"] = []
+        return item
+
+    def query_document(self) -> dict[str, Any]:
+        """The document that advanced queries see: configuration as JSON, tags as a list."""
+        doc: dict[str, Any] = {
+            "accountId": self.account_id,
+            "awsRegion": self.region,
+            "resourceType": self.resource_type,
+            "resourceId": self.resource_id,
+            "configurationItemCaptureTime": _iso(self.captured),
+            "configurationItemStatus": "OK",
+            "configuration": self.configuration,
+            "supplementaryConfiguration": self.supplementary,
+            "tags": [
+                {"key": k, "value": v, "tag": f"{k}={v}"} for k, v in sorted(self.tags.items())
+            ],
+            "relationships": [],
+        }
+        optional = {
+            "arn": self.arn,
+            "resourceName": self.resource_name,
+            "availabilityZone": self.availability_zone,
+            "resourceCreationTime": _iso(self.created) if self.created else None,
+        }
+        doc.update({k: v for k, v in optional.items() if v is not None})
+        return doc
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """The latest evaluation of one resource by one rule (AWS keeps the newest per resource)."""
+
+    resource_type: str
+    resource_id: str
+    compliance_type: str
+    ordering_timestamp: datetime
+    recorded: datetime
+    annotation: str | None = None
+
+
+@dataclass(slots=True)
+class ConformancePack:
+    name: str
+    arn: str
+    pack_id: str
+    rule_names: list[str]
+
+
+@dataclass(slots=True)
+class OrganizationRule:
+    name: str
+    arn: str
+    managed: dict[str, Any] | None
+    custom: dict[str, Any] | None
+    excluded_accounts: list[str]
+    updated: datetime
+    # Member account -> the rule's name there (OrgConfigRule-<name>-<suffix>).
+    member_rule_names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SourceStatus:
+    """A status forced on one aggregator source, for tests and demos."""
+
+    status: str  # FAILED | OUTDATED | SUCCEEDED
+    error_code: str | None = None
+    error_message: str | None = None
+    last_update: datetime | None = None
+
+
+@dataclass
+class SimState:
+    """Everything the simulator adds to one account's ConfigBackend in one region."""
+
+    resources: dict[tuple[str, str], Resource] = field(default_factory=dict)
+    # Rule name -> (resource type, resource id) -> latest evaluation.
+    evaluations: dict[str, dict[tuple[str, str], Evaluation]] = field(default_factory=dict)
+    packs: dict[str, ConformancePack] = field(default_factory=dict)
+    org_rules: dict[str, OrganizationRule] = field(default_factory=dict)
+    # (aggregator name, source account, source region) -> forced status.
+    source_status: dict[tuple[str, str, str], SourceStatus] = field(default_factory=dict)
+    # Page snapshots: token id -> (fingerprint, rows). Bounded; see paging.py.
+    pages: dict[str, tuple[str, list[Any]]] = field(default_factory=dict)
+
+
+def sim(backend: ConfigBackend) -> SimState:
+    """The simulator's state on a backend, attached on first use."""
+    state = backend.__dict__.get("_sim")
+    if state is None:
+        state = backend.__dict__.setdefault("_sim", SimState())
+    assert isinstance(state, SimState)
+    return state
+
+
+def backend(account_id: str, region: str) -> ConfigBackend:
+    """The backend of an account and region, created as moto would on a first call there."""
+    return config_backends[account_id][region]
+
+
+def existing_backend(account_id: str, region: str) -> ConfigBackend | None:
+    """The backend if the account ever used Config in that region; never creates one.
+
+    An organization of 10,000 accounts x 30 regions must not make 300,000 empty backends just
+    because an aggregator looked at it.
+    """
+    if not dict.__contains__(config_backends, account_id):
+        return None
+    per_account = dict.__getitem__(config_backends, account_id)
+    if not dict.__contains__(per_account, region):
+        return None
+    found = dict.__getitem__(per_account, region)
+    assert isinstance(found, ConfigBackend)
+    return found
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
