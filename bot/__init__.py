@@ -1,0 +1,5 @@
+"""compliance-bot: AWS Config aggregator answers in Slack."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -63,6 +63,7 @@ from simulator.state import (
 Params = dict[str, Any]
 Response = dict[str, Any]
 MAX_ORGANIZATION_RULES = 150
+ORG_RULE_CREATOR = "config-multiaccountsetup.amazonaws.com"
 RULE_FILTER_TYPES = ("COMPLIANT", "NON_COMPLIANT")
 PACK_COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "INSUFFICIENT_DATA")
 UPDATE_STATUSES = ("FAILED", "SUCCEEDED", "OUTDATED")
@@ -643,13 +644,15 @@ def put_organization_config_rule(account: str, region: str, params: Params) -> R
             rule.member_rule_names.pop(member, None)
             continue
         member_backend.put_config_rule({**member_rule, "ConfigRuleName": member_name})
+        # moto refuses CreatedBy on input; AWS sets it on organization rules' member copies.
+        member_backend.config_rules[member_name].created_by = ORG_RULE_CREATOR
         rule.member_rule_names[member] = member_name
     return {"OrganizationConfigRuleArn": rule.arn}
 
 
 def _member_rule(rule: OrganizationRule) -> dict[str, Any]:
     metadata = rule.managed or rule.custom or {}
-    config_rule: dict[str, Any] = {"CreatedBy": "config-multiaccountsetup.amazonaws.com"}
+    config_rule: dict[str, Any] = {}
     if rule.managed:
         config_rule["Source"] = {"Owner": "AWS", "SourceIdentifier": rule.managed["RuleIdentifier"]}
     else:

@@ -1,0 +1,84 @@
+"""The `compliance-bot` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+
+def _regions(text: str) -> tuple[str, ...]:
+    regions = tuple(r.strip() for r in text.split(",") if r.strip())
+    if not regions:
+        raise argparse.ArgumentTypeError("give at least one region, e.g. us-east-1,eu-west-1")
+    return regions
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="compliance-bot",
+        description="AWS Config aggregator compliance answers in Slack.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sim = commands.add_parser(
+        "sim",
+        help="serve the AWS Config aggregator simulator (moto, extended) on loopback",
+        description="Serve moto, extended with the aggregate AWS Config APIs, on loopback. "
+        "Seeded with a generated organization unless --empty.",
+    )
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=5000)
+    sim.add_argument("--seed", type=int, default=7, help="the organization generator's seed")
+    sim.add_argument("--accounts", type=_positive, default=12, help="accounts in the organization")
+    sim.add_argument("--regions", type=_regions, default=None,
+                     help="comma-separated regions (default us-east-1,us-west-2,eu-west-1,ap-southeast-2)")
+    sim.add_argument("--resources", type=_positive, default=6,
+                     help="resources per account and region")
+    sim.add_argument("--non-compliance", type=float, default=0.2,
+                     help="share of evaluations that are NON_COMPLIANT where a rule's check is not "
+                     "derived from the configuration")
+    sim.add_argument("--empty", action="store_true",
+                     help="seed nothing: only what clients create through the ordinary APIs")
+    return parser
+
+
+def _run_sim(args: argparse.Namespace) -> int:
+    try:
+        from simulator import server
+        from simulator.orggen import DEFAULT_REGIONS, OrgSpec
+    except ImportError as error:  # moto is in the `demo` extra
+        print(f"The simulator needs the demo extra: pip install 'compliance-bot[demo]' ({error})",
+              file=sys.stderr)
+        return 2
+    spec = OrgSpec(
+        seed=args.seed, accounts=args.accounts, regions=args.regions or DEFAULT_REGIONS,
+        resources_per_region=args.resources, non_compliance=args.non_compliance,
+    )
+    running = server.start(args.host, args.port, spec, empty=args.empty)
+    print(server.describe(running), flush=True)
+    try:
+        server.wait_forever()
+    except KeyboardInterrupt:
+        running.stop()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    if args.command == "sim":
+        return _run_sim(args)
+    raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones
+
+
+if __name__ == "__main__":
+    sys.exit(main())

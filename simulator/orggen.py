@@ -1,0 +1,369 @@
+"""A simulated AWS organization, deterministic by seed, loaded into the simulator.
+
+Accounts come from moto's organizations backend; rules are drawn from AWS's own conformance
+packs (bot/data/conformance-packs.json): a few deployed as organization config rules (so they
+appear as OrgConfigRule-<name>-<suffix> in every member), a conformance pack per account and
+region (rules named <rule>-conformance-pack-<suffix>), and a plain local rule in some accounts.
+Resources carry realistic names and configurations; evaluations agree with the configuration
+where a rule checks an obvious property (encryption, SSH), and follow the non-compliance rate
+elsewhere. `SeededOrg.evaluations` is the ground truth tests compare answers with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from importlib import resources as package_files
+from typing import Any
+
+from moto.iam.models import iam_backends
+from moto.moto_api._internal import mock_random
+from moto.organizations.models import organizations_backends
+
+from simulator import operations
+from simulator.state import LOCK, ConformancePack, Evaluation, Resource, SourceStatus, backend, sim
+
+DEFAULT_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
+READ_ROLE = "ComplianceBotReadOnly"
+AGGREGATOR_ROLE = "AWSConfigAggregatorRole"
+
+# Organization rules every member gets (pack rule name -> what it checks, for configurations).
+ORG_RULES = (
+    "s3-bucket-server-side-encryption-enabled",
+    "restricted-ssh",
+    "encrypted-volumes",
+    "rds-storage-encrypted",
+    "iam-root-access-key-check",
+    "cloudtrail-enabled",
+)
+PACK_KEY = "Operational-Best-Practices-for-CIS-AWS-v1.4-Level1"
+PACK_NAME = "cis-aws-v1-4-level1"
+LOCAL_RULE = "s3-bucket-versioning-enabled"
+
+TEAMS = ("payments", "checkout", "identity", "search", "data", "platform", "mobile", "ledger",
+         "fraud", "growth", "billing", "media")
+STAGES = ("prod", "staging", "dev", "sandbox")
+INSTANCE_TYPES = ("t3.micro", "t3.medium", "m6i.large", "c6g.xlarge", "r6i.2xlarge")
+ENGINES = ("postgres", "mysql", "aurora-postgresql")
+
+
+@dataclass(frozen=True)
+class OrgSpec:
+    seed: int = 7
+    accounts: int = 12
+    regions: tuple[str, ...] = DEFAULT_REGIONS
+    resources_per_region: int = 6
+    non_compliance: float = 0.2
+    failed_sources: int = 1
+    outdated_sources: int = 1
+    management_account: str = "111122223333"
+    aggregator_name: str = "OrgAggregator"
+    aggregator_region: str = "us-east-1"
+
+
+@dataclass(frozen=True, slots=True)
+class SeededEvaluation:
+    account_id: str
+    region: str
+    rule_name: str  # as named in the member account
+    logical_rule: str  # the pack rule name it stands for
+    resource_type: str
+    resource_id: str
+    compliance_type: str
+    annotation: str | None
+
+
+@dataclass
+class SeededOrg:
+    spec: OrgSpec
+    organization_id: str
+    accounts: list[str]
+    account_names: dict[str, str]
+    role_arn: str
+    aggregator_arn: str
+    # logical rule -> member rule name (same in every account)
+    org_rule_names: dict[str, str] = field(default_factory=dict)
+    resources: list[Resource] = field(default_factory=list)
+    evaluations: list[SeededEvaluation] = field(default_factory=list)
+    statuses: dict[tuple[str, str], SourceStatus] = field(default_factory=dict)
+
+    @property
+    def management_account(self) -> str:
+        return self.spec.management_account
+
+    @property
+    def aggregator_name(self) -> str:
+        return self.spec.aggregator_name
+
+
+@cache
+def conformance_packs() -> dict[str, Any]:
+    text = package_files.files("bot").joinpath("data/conformance-packs.json").read_text()
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def pack_rules(pack: str) -> list[dict[str, Any]]:
+    rules: list[dict[str, Any]] = conformance_packs()["packs"][pack]["rules"]
+    return [r for r in rules if r["SourceIdentifier"] != "AWS_CONFIG_PROCESS_CHECK"]
+
+
+def _rule_by_name(name: str) -> dict[str, Any]:
+    for pack in conformance_packs()["packs"].values():
+        for rule in pack["rules"]:
+            if rule["ConfigRuleName"] == name:
+                return dict(rule)
+    raise KeyError(name)
+
+
+def _suffix(*parts: str) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:8]
+
+
+def _config_rule(rule: dict[str, Any], name: str) -> dict[str, Any]:
+    config_rule: dict[str, Any] = {
+        "ConfigRuleName": name,
+        "Source": {"Owner": "AWS", "SourceIdentifier": rule["SourceIdentifier"]},
+    }
+    if rule.get("ComplianceResourceTypes"):
+        config_rule["Scope"] = {"ComplianceResourceTypes": rule["ComplianceResourceTypes"]}
+    if rule.get("InputParameters"):
+        config_rule["InputParameters"] = json.dumps(rule["InputParameters"])
+    if rule.get("Description"):
+        config_rule["Description"] = rule["Description"][:256]
+    return config_rule
+
+
+def generate(spec: OrgSpec | None = None) -> SeededOrg:
+    """Create the organization, its aggregator, rules, resources and evaluations."""
+    spec = spec or OrgSpec()
+    rng = random.Random(spec.seed)
+    mock_random.seed(spec.seed)  # moto's own ids (accounts, ARNs) follow the seed too
+    with LOCK:
+        org = _organization(spec, rng)
+        _org_rules(org)
+        for account in org.accounts:
+            for region in spec.regions:
+                _account_region(org, account, region, rng)
+        _statuses(org, rng)
+    return org
+
+
+def _organization(spec: OrgSpec, rng: random.Random) -> SeededOrg:
+    management = spec.management_account
+    orgs = organizations_backends[management]["aws"]
+    orgs.create_organization(region=spec.aggregator_region, FeatureSet="ALL")
+    assert orgs.org is not None
+    names = {management: "management"}
+    for index in range(1, spec.accounts):
+        name = f"{TEAMS[index % len(TEAMS)]}-{STAGES[(index // len(TEAMS)) % len(STAGES)]}-{index:04d}"
+        orgs.create_account(AccountName=name, Email=f"aws+{name}@example.com")
+    for account in orgs.accounts:
+        names.setdefault(account.id, account.name)
+    accounts = sorted(a.id for a in orgs.accounts)
+    iam = iam_backends[management]["global"]
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{management}:root"},
+        "Action": "sts:AssumeRole"}]})
+    role = iam.create_role(READ_ROLE, trust, "/", None, "Read-only role for compliance-bot", [], "3600")
+    aggregator_role = iam.create_role(AGGREGATOR_ROLE, trust, "/service-role/", None,
+                                      "Lets AWS Config read the organization", [], "3600")
+    aggregator = backend(management, spec.aggregator_region).put_configuration_aggregator({
+        "ConfigurationAggregatorName": spec.aggregator_name,
+        "OrganizationAggregationSource": {"RoleArn": aggregator_role.arn, "AwsRegions": list(spec.regions)},
+    })
+    return SeededOrg(spec, orgs.org.id, accounts, names, role.arn,
+                     aggregator["ConfigurationAggregatorArn"])
+
+
+def _org_rules(org: SeededOrg) -> None:
+    for region in org.spec.regions:
+        for name in ORG_RULES:
+            rule = _rule_by_name(name)
+            metadata: dict[str, Any] = {"RuleIdentifier": rule["SourceIdentifier"]}
+            if rule.get("ComplianceResourceTypes"):
+                metadata["ResourceTypesScope"] = rule["ComplianceResourceTypes"]
+            if rule.get("InputParameters"):
+                metadata["InputParameters"] = json.dumps(rule["InputParameters"])
+            operations.put_organization_config_rule(
+                org.management_account, region,
+                {"OrganizationConfigRuleName": name, "OrganizationManagedRuleMetadata": metadata},
+            )
+            org.org_rule_names[name] = operations.member_rule_name(org.organization_id, name)
+
+
+# --- resources --------------------------------------------------------------------------------
+
+
+def _resources(org: SeededOrg, account: str, region: str, rng: random.Random) -> list[Resource]:
+    team = org.account_names[account].split("-")[0]
+    stage = org.account_names[account].split("-")[1] if "-" in org.account_names[account] else "prod"
+    created = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(600))
+    made: list[Resource] = []
+    for index in range(org.spec.resources_per_region):
+        kind = index % 5
+        bad = rng.random() < org.spec.non_compliance
+        hexid = f"{rng.getrandbits(68):017x}"
+        zone = f"{region}{'abc'[index % 3]}"
+        if kind == 0:
+            name = f"{team}-{stage}-{('logs', 'assets', 'exports', 'backups')[index % 4]}-{account[-4:]}-{region}-{index}"
+            configuration: dict[str, Any] = {"name": name, "creationDate": created.isoformat()}
+            supplementary: dict[str, Any] = {"BucketVersioningConfiguration": {"status": "Off" if rng.random() < 0.5 else "Enabled"}}
+            if not bad:
+                supplementary["ServerSideEncryptionConfiguration"] = {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]}
+            made.append(Resource(account, region, "AWS::S3::Bucket", name, name, f"arn:aws:s3:::{name}",
+                                 configuration, supplementary, {"team": team, "stage": stage}, None, created))
+        elif kind == 1:
+            group_id = f"sg-{hexid}"
+            permissions = [{"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "ipRanges": ["0.0.0.0/0"]}]
+            if bad:
+                permissions.append({"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]})
+            made.append(Resource(account, region, "AWS::EC2::SecurityGroup", group_id, f"{team}-{stage}-web",
+                                 f"arn:aws:ec2:{region}:{account}:security-group/{group_id}",
+                                 {"groupId": group_id, "groupName": f"{team}-{stage}-web", "ipPermissions": permissions},
+                                 {}, {"team": team}, None, created))
+        elif kind == 2:
+            volume_id = f"vol-{hexid}"
+            made.append(Resource(account, region, "AWS::EC2::Volume", volume_id, None,
+                                 f"arn:aws:ec2:{region}:{account}:volume/{volume_id}",
+                                 {"volumeId": volume_id, "encrypted": not bad, "size": rng.choice((8, 20, 100, 500)),
+                                  "volumeType": "gp3", "availabilityZone": zone},
+                                 {}, {"team": team}, zone, created))
+        elif kind == 3:
+            db = f"{team}-{stage}-db-{index}"
+            made.append(Resource(account, region, "AWS::RDS::DBInstance", f"db-{hexid.upper()[:26]}", db,
+                                 f"arn:aws:rds:{region}:{account}:db:{db}",
+                                 {"dBInstanceIdentifier": db, "engine": rng.choice(ENGINES),
+                                  "dBInstanceClass": "db.r6g.large", "storageEncrypted": not bad,
+                                  "multiAZ": rng.random() < 0.5, "publiclyAccessible": False},
+                                 {}, {"team": team, "stage": stage}, zone, created))
+        else:
+            instance_id = f"i-{hexid}"
+            made.append(Resource(account, region, "AWS::EC2::Instance", instance_id, f"{team}-{stage}-{index}",
+                                 f"arn:aws:ec2:{region}:{account}:instance/{instance_id}",
+                                 {"instanceId": instance_id, "instanceType": rng.choice(INSTANCE_TYPES),
+                                  "state": {"name": "running"}, "imageId": f"ami-{rng.getrandbits(32):08x}",
+                                  "placement": {"availabilityZone": zone}},
+                                 {}, {"team": team, "Name": f"{team}-{stage}-{index}"}, zone, created))
+    if region == org.spec.regions[0]:
+        made.append(Resource(account, region, "AWS::CloudTrail::Trail", f"{team}-org-trail",
+                             f"{team}-org-trail", f"arn:aws:cloudtrail:{region}:{account}:trail/{team}-org-trail",
+                             {"name": f"{team}-org-trail", "isMultiRegionTrail": True, "isLogging": True},
+                             {}, {}, None, created))
+    return made
+
+
+# --- evaluations ------------------------------------------------------------------------------
+
+_ANNOTATIONS = {
+    "s3-bucket-server-side-encryption-enabled": "The bucket has no default server-side encryption.",
+    "restricted-ssh": "The security group allows SSH (port 22) from 0.0.0.0/0.",
+    "encrypted-volumes": "The EBS volume is not encrypted.",
+    "rds-storage-encrypted": "The DB instance storage is not encrypted.",
+    LOCAL_RULE: "Versioning is not enabled on the bucket.",
+}
+
+
+def _verdict(logical: str, resource: Resource | None, rng: random.Random, rate: float) -> str:
+    """What the rule concludes: from the configuration where the rule's check is plain."""
+    if resource is not None:
+        c, s = resource.configuration, resource.supplementary
+        checks = {
+            "s3-bucket-server-side-encryption-enabled": lambda: "ServerSideEncryptionConfiguration" in s,
+            "restricted-ssh": lambda: not any(p.get("fromPort") == 22 for p in c.get("ipPermissions", [])),
+            "encrypted-volumes": lambda: bool(c.get("encrypted")),
+            "rds-storage-encrypted": lambda: bool(c.get("storageEncrypted")),
+            LOCAL_RULE: lambda: s.get("BucketVersioningConfiguration", {}).get("status") == "Enabled",
+        }
+        if logical in checks:
+            return "COMPLIANT" if checks[logical]() else "NON_COMPLIANT"
+    return "NON_COMPLIANT" if rng.random() < rate else "COMPLIANT"
+
+
+def _account_region(org: SeededOrg, account: str, region: str, rng: random.Random) -> None:
+    config = backend(account, region)
+    state = sim(config)
+    made = _resources(org, account, region, rng)
+    for resource in made:
+        state.resources[resource.key] = resource
+    org.resources.extend(made)
+
+    # rule name in this account -> the pack rule it stands for
+    deployed: dict[str, dict[str, Any]] = {
+        org.org_rule_names[name]: _rule_by_name(name) for name in ORG_RULES
+    }
+    pack_suffix = _suffix(account, region, PACK_NAME)
+    pack_rule_names = []
+    for rule in pack_rules(PACK_KEY):
+        if rule["ConfigRuleName"] in ORG_RULES:
+            continue
+        member_name = f"{rule['ConfigRuleName']}-conformance-pack-{pack_suffix}"
+        config.put_config_rule(_config_rule(rule, member_name))
+        deployed[member_name] = rule
+        pack_rule_names.append(member_name)
+    state.packs[PACK_NAME] = ConformancePack(
+        PACK_NAME, f"arn:aws:config:{region}:{account}:conformance-pack/{PACK_NAME}/conformance-pack-{pack_suffix}",
+        f"conformance-pack-{pack_suffix}", pack_rule_names,
+    )
+    if int(account) % 3 == 0:  # some teams also run the rule themselves, under its plain name
+        local = _rule_by_name(LOCAL_RULE)
+        config.put_config_rule(_config_rule(local, LOCAL_RULE))
+        deployed[LOCAL_RULE] = local
+
+    home = region == org.spec.regions[0]
+    now = datetime.now(UTC).replace(microsecond=0)
+    for member_name in sorted(deployed):
+        rule = deployed[member_name]
+        scope = set(rule.get("ComplianceResourceTypes") or [])
+        if scope and scope != {"AWS::::Account"}:
+            targets: list[tuple[str, str, Resource | None]] = [
+                (r.resource_type, r.resource_id, r) for r in made if r.resource_type in scope
+            ]
+        elif home:  # account-level rules evaluate the account once, in the home region
+            targets = [("AWS::::Account", account, None)]
+        else:
+            targets = []
+        evaluations = []
+        for resource_type, resource_id, resource in targets:
+            logical = rule["ConfigRuleName"]
+            verdict = _verdict(logical, resource, rng, org.spec.non_compliance)
+            annotation = _ANNOTATIONS.get(logical, f"{logical} failed for {resource_id}.") if verdict == "NON_COMPLIANT" else None
+            evaluations.append(Evaluation(resource_type, resource_id, verdict, now - timedelta(minutes=rng.randrange(1, 600)), now, annotation))
+            org.evaluations.append(SeededEvaluation(account, region, member_name, logical, resource_type, resource_id, verdict, annotation))
+        operations.record_evaluations(config, member_name, evaluations)
+
+
+def _statuses(org: SeededOrg, rng: random.Random) -> None:
+    owner = sim(backend(org.management_account, org.spec.aggregator_region))
+    members = [a for a in org.accounts if a != org.management_account] or org.accounts
+    picks = rng.sample(
+        [(a, r) for a in members for r in org.spec.regions],
+        min(len(members) * len(org.spec.regions), org.spec.failed_sources + org.spec.outdated_sources),
+    )
+    for index, (account, region) in enumerate(picks):
+        if index < org.spec.failed_sources:
+            status = SourceStatus(
+                "FAILED", "AccessDeniedException",
+                f"AWS Config could not assume the role in account {account}: access denied.",
+                datetime.now(UTC) - timedelta(hours=30),
+            )
+        else:
+            status = SourceStatus("OUTDATED", None, None, datetime.now(UTC) - timedelta(hours=7))
+        owner.source_status[(org.aggregator_name, account, region)] = status
+        org.statuses[(account, region)] = status
+
+
+def set_source_status(
+    aggregator_account: str, aggregator_region: str, aggregator_name: str, account: str,
+    region: str, status: str, error_code: str | None = None, error_message: str | None = None,
+) -> None:
+    """Force a source's status (tests and demos): FAILED with an error code, OUTDATED, SUCCEEDED."""
+    with LOCK:
+        owner = sim(backend(aggregator_account, aggregator_region))
+        owner.source_status[(aggregator_name, account, region)] = SourceStatus(
+            status, error_code, error_message, datetime.now(UTC)
+        )

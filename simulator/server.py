@@ -1,0 +1,60 @@
+"""Serve the extended moto on loopback, optionally with a seeded organization."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from moto.server import ThreadedMotoServer
+
+from simulator.install import install
+from simulator.orggen import OrgSpec, SeededOrg, generate
+
+
+@dataclass
+class RunningSimulator:
+    server: ThreadedMotoServer
+    endpoint: str
+    org: SeededOrg | None
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def start(host: str = "127.0.0.1", port: int = 5000, spec: OrgSpec | None = None,
+          empty: bool = False) -> RunningSimulator:
+    """Start the server in this process's background; seed it unless `empty`.
+
+    The server and the seeding share this process's moto backends, so the seeded state is what
+    clients read.
+    """
+    install()
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    _, bound_port = server.get_host_and_port()  # port 0 picks a free one
+    org = None if empty else generate(spec or OrgSpec())
+    return RunningSimulator(server, f"http://{host}:{bound_port}", org)
+
+
+def describe(sim: RunningSimulator) -> str:
+    lines = [f"AWS Config aggregator simulator listening on {sim.endpoint}"]
+    if sim.org is None:
+        lines.append("Empty: it holds only what clients create through the ordinary APIs.")
+    else:
+        org = sim.org
+        lines += [
+            f"aggregator:         {org.aggregator_name} (region {org.spec.aggregator_region})",
+            f"aggregator account: {org.management_account} (organization {org.organization_id}, "
+            f"{len(org.accounts)} accounts x {len(org.spec.regions)} regions)",
+            f"read-only role:     {org.role_arn}",
+            "",
+            "Try:",
+            f"  export AWS_ENDPOINT_URL={sim.endpoint} AWS_ACCESS_KEY_ID=testing "
+            "AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=" + org.spec.aggregator_region,
+            f"  creds=$(aws sts assume-role --role-arn {org.role_arn} --role-session-name me)",
+        ]
+    return "\n".join(lines)
+
+
+def wait_forever() -> None:
+    threading.Event().wait()
