@@ -95,16 +95,14 @@ def _native_resources(account_id: str, region: str) -> list[Resource]:
         if not dict.__contains__(query.backends, account_id):
             continue  # the account never touched that service: nothing to discover
         per_account = query.backends[account_id]
-        is_global = dict.__contains__(per_account, "aws") and not dict.__contains__(
-            per_account, region
-        )
-        if is_global and region != GLOBAL_HOME:
-            continue
         if resource_type == "AWS::S3::Bucket":
+            # moto keeps buckets in one partition-wide backend, each with its own region.
             listed, _ = query.list_config_service_resources(
                 account_id, "aws", None, None, 1_000_000, None, resource_region=region
             )
-        elif is_global or dict.__contains__(per_account, region):
+        elif dict.__contains__(per_account, region) or (
+            dict.__contains__(per_account, "aws") and region == GLOBAL_HOME
+        ):
             listed, _ = query.list_config_service_resources(
                 account_id, "aws", None, None, 1_000_000, None, backend_region=region
             )

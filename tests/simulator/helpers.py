@@ -1,0 +1,88 @@
+"""Clients and small worlds for the simulator's tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+REGION = "us-east-1"
+AGGREGATOR_ACCOUNT = "111111111111"
+MEMBER_A = "222222222222"
+MEMBER_B = "333333333333"
+UNAUTHORIZED = "444444444444"
+NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+def client(service: str, account: str, region: str = REGION, endpoint: str | None = None) -> Any:
+    """A client whose calls land in `account`, the way moto assigns them: assumed-role keys."""
+    sts = boto3.client("sts", region_name=region, endpoint_url=endpoint, config=NO_RETRIES)
+    creds = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/test", RoleSessionName="tests"
+    )["Credentials"]
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=endpoint,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        config=NO_RETRIES,
+    )
+
+
+def error_code(error: ClientError) -> str:
+    return str(error.response["Error"]["Code"])
+
+
+def put_rule(config: Any, name: str, identifier: str = "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
+             types: tuple[str, ...] = ("AWS::S3::Bucket",)) -> None:
+    config.put_config_rule(ConfigRule={
+        "ConfigRuleName": name,
+        "Source": {"Owner": "AWS", "SourceIdentifier": identifier},
+        "Scope": {"ComplianceResourceTypes": list(types)},
+    })
+
+
+def evaluate(config: Any, rule: str, verdicts: dict[str, str], resource_type: str = "AWS::S3::Bucket",
+             when: datetime | None = None, annotation: str | None = None) -> None:
+    when = when or datetime.now(UTC)
+    items = list(verdicts.items())
+    for start in range(0, len(items), 100):
+        evaluations = []
+        for resource_id, verdict in items[start:start + 100]:
+            evaluation = {
+                "ComplianceResourceType": resource_type,
+                "ComplianceResourceId": resource_id,
+                "ComplianceType": verdict,
+                "OrderingTimestamp": when,
+            }
+            if annotation:
+                evaluation["Annotation"] = annotation
+            evaluations.append(evaluation)
+        config.put_evaluations(ResultToken=rule, Evaluations=evaluations)
+
+
+def account_world(regions: tuple[str, ...] = (REGION, "eu-west-1")) -> dict[str, Any]:
+    """An account-based aggregator over three accounts, one of which never authorized it."""
+    aggregator = client("config", AGGREGATOR_ACCOUNT)
+    aggregator.put_configuration_aggregator(
+        ConfigurationAggregatorName="accounts",
+        AccountAggregationSources=[{
+            "AccountIds": [AGGREGATOR_ACCOUNT, MEMBER_A, MEMBER_B, UNAUTHORIZED],
+            "AwsRegions": list(regions),
+        }],
+    )
+    for account in (MEMBER_A, MEMBER_B):
+        for region in regions:
+            client("config", account, region).put_aggregation_authorization(
+                AuthorizedAccountId=AGGREGATOR_ACCOUNT, AuthorizedAwsRegion=REGION
+            )
+    return {"aggregator": aggregator, "regions": regions}
+
+
+def then(minutes: int) -> datetime:
+    return datetime.now(UTC) - timedelta(minutes=minutes)
