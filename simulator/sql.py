@@ -64,14 +64,12 @@ def tokenize(text: str) -> list[Token]:
             position += 1
         if position >= len(text):
             break
-        if text[position] in "'\"" and text.count(text[position], position) % 2 == 1 and (
-            text[position] == "'" and _TOKEN.match(text, position) is None
-        ):
-            raise _error(f"Unbalanced quote at position {position + 1}.")
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
-            if text[position] in "'\"":
+            if text[position] == "'":
                 raise _error(f"Unbalanced quote at position {position + 1}.")
+            if text[position] == '"':
+                raise _error(f"Quote values with single quotes (position {position + 1}).")
             raise _error(f"Unexpected character {text[position]!r} at position {position + 1}.")
         kind = match.lastgroup or "punct"
         raw = match.group(kind)
