@@ -39,15 +39,27 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--port", type=int, default=5000)
     sim.add_argument("--seed", type=int, default=7, help="the organization generator's seed")
     sim.add_argument("--accounts", type=_positive, default=12, help="accounts in the organization")
-    sim.add_argument("--regions", type=_regions, default=None,
-                     help="comma-separated regions (default us-east-1,us-west-2,eu-west-1,ap-southeast-2)")
-    sim.add_argument("--resources", type=_positive, default=6,
-                     help="resources per account and region")
-    sim.add_argument("--non-compliance", type=float, default=0.2,
-                     help="share of evaluations that are NON_COMPLIANT where a rule's check is not "
-                     "derived from the configuration")
-    sim.add_argument("--empty", action="store_true",
-                     help="seed nothing: only what clients create through the ordinary APIs")
+    sim.add_argument(
+        "--regions",
+        type=_regions,
+        default=None,
+        help="comma-separated regions (default us-east-1,us-west-2,eu-west-1,ap-southeast-2)",
+    )
+    sim.add_argument(
+        "--resources", type=_positive, default=6, help="resources per account and region"
+    )
+    sim.add_argument(
+        "--non-compliance",
+        type=float,
+        default=0.2,
+        help="share of evaluations that are NON_COMPLIANT where a rule's check is not "
+        "derived from the configuration",
+    )
+    sim.add_argument(
+        "--empty",
+        action="store_true",
+        help="seed nothing: only what clients create through the ordinary APIs",
+    )
     return parser
 
 
@@ -56,12 +68,17 @@ def _run_sim(args: argparse.Namespace) -> int:
         from simulator import server
         from simulator.orggen import DEFAULT_REGIONS, OrgSpec
     except ImportError as error:  # moto is in the `demo` extra
-        print(f"The simulator needs the demo extra: pip install 'compliance-bot[demo]' ({error})",
-              file=sys.stderr)
+        print(
+            f"The simulator needs the demo extra: pip install 'compliance-bot[demo]' ({error})",
+            file=sys.stderr,
+        )
         return 2
     spec = OrgSpec(
-        seed=args.seed, accounts=args.accounts, regions=args.regions or DEFAULT_REGIONS,
-        resources_per_region=args.resources, non_compliance=args.non_compliance,
+        seed=args.seed,
+        accounts=args.accounts,
+        regions=args.regions or DEFAULT_REGIONS,
+        resources_per_region=args.resources,
+        non_compliance=args.non_compliance,
     )
     running = server.start(args.host, args.port, spec, empty=args.empty)
     print(server.describe(running), flush=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from moto.core.exceptions import JsonRESTError
 
 
-class ConfigError(JsonRESTError):  # type: ignore[misc]
+class ConfigError(JsonRESTError):
     code = 400
 
     def __init__(self, message: str) -> None:
@@ -59,7 +59,10 @@ class NoSuchOrganizationConfigRuleException(ConfigError):
 
 class ResourceNotDiscoveredException(ConfigError):
     def __init__(self, resource_type: str, resource_id: str) -> None:
-        super().__init__(f"Resource {resource_id} of resourceType:{resource_type} is unknown or has not been discovered")
+        super().__init__(
+            f"Resource {resource_id} of resourceType:{resource_type} is unknown or has not been "
+            "discovered"
+        )
 
 
 class NoAvailableOrganizationException(ConfigError):

@@ -68,7 +68,11 @@ def rules_in(account_id: str, region: str, name: str | None = None) -> list[Rule
         rule: ConfigRule = found.config_rules[rule_name]
         result.append(
             RuleState(
-                account_id, region, rule_name, rule.config_rule_arn, rule.config_rule_id,
+                account_id,
+                region,
+                rule_name,
+                rule.config_rule_arn,
+                rule.config_rule_id,
                 evaluations.get(rule_name, {}),
             )
         )

@@ -72,7 +72,7 @@ UPDATE_STATUSES = ("FAILED", "SUCCEEDED", "OUTDATED")
 @cache
 def resource_types() -> frozenset[str]:
     model = botocore.session.get_session().get_service_model("config")
-    return frozenset(model.shape_for("ResourceType").enum)
+    return frozenset(getattr(model.shape_for("ResourceType"), "enum", ()))
 
 
 # --- validation helpers -----------------------------------------------------------------------
@@ -93,7 +93,9 @@ def _enum(value: Any, member: str, allowed: Iterable[str]) -> None:
 
 def _resource_type(value: Any, member: str) -> None:
     if value is not None and value not in resource_types():
-        raise validation(value, member, "Member must satisfy enum value set: [the ResourceType values]")
+        raise validation(
+            value, member, "Member must satisfy enum value set: [the ResourceType values]"
+        )
 
 
 def _aggregator(account: str, region: str, params: Params) -> tuple[Aggregator, SimState]:
@@ -104,14 +106,20 @@ def _aggregator(account: str, region: str, params: Params) -> tuple[Aggregator, 
 
 def _filtered_sources(aggregator: Aggregator, account: Any, region: Any) -> list[Source]:
     return [
-        s for s in readable_sources(aggregator)
+        s
+        for s in readable_sources(aggregator)
         if (not account or s.account_id == account) and (not region or s.region == region)
     ]
 
 
 def _page(
-    state: SimState, operation: str, params: Params, maximum: int, compute: Callable[[], list[Any]],
-    key: str, default: int | None = None,
+    state: SimState,
+    operation: str,
+    params: Params,
+    maximum: int,
+    compute: Callable[[], list[Any]],
+    key: str,
+    default: int | None = None,
 ) -> Response:
     size = page_size(params.get("Limit"), maximum, default)
     rows, token = paginate(state, operation, params, size, compute)
@@ -124,18 +132,25 @@ def _page(
 # --- compliance by rule -----------------------------------------------------------------------
 
 
-def describe_aggregate_compliance_by_config_rules(account: str, region: str, params: Params) -> Response:
+def describe_aggregate_compliance_by_config_rules(
+    account: str, region: str, params: Params
+) -> Response:
     aggregator, state = _aggregator(account, region, params)
     filters = params.get("Filters") or {}
     wanted = filters.get("ComplianceType")
     _enum(wanted, "filters.complianceType", COMPLIANCE_TYPES)
     if wanted is not None and wanted not in RULE_FILTER_TYPES:
-        raise validation(wanted, "filters.complianceType",
-                         "Only COMPLIANT and NON_COMPLIANT are supported in this filter")
+        raise validation(
+            wanted,
+            "filters.complianceType",
+            "Only COMPLIANT and NON_COMPLIANT are supported in this filter",
+        )
 
     def compute() -> list[Response]:
         rows = []
-        for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
+        for source in _filtered_sources(
+            aggregator, filters.get("AccountId"), filters.get("AwsRegion")
+        ):
             for rule in rules_in(source.account_id, source.region, filters.get("ConfigRuleName")):
                 compliance_type, non_compliant = rule.compliance
                 if wanted and compliance_type != wanted:
@@ -143,19 +158,29 @@ def describe_aggregate_compliance_by_config_rules(account: str, region: str, par
                 compliance: Response = {"ComplianceType": compliance_type}
                 if compliance_type == "NON_COMPLIANT":
                     compliance["ComplianceContributorCount"] = capped(non_compliant)
-                rows.append({
-                    "ConfigRuleName": rule.name,
-                    "Compliance": compliance,
-                    "AccountId": rule.account_id,
-                    "AwsRegion": rule.region,
-                })
+                rows.append(
+                    {
+                        "ConfigRuleName": rule.name,
+                        "Compliance": compliance,
+                        "AccountId": rule.account_id,
+                        "AwsRegion": rule.region,
+                    }
+                )
         return rows
 
-    return _page(state, "DescribeAggregateComplianceByConfigRules", params, 1000, compute,
-                 "AggregateComplianceByConfigRules")
+    return _page(
+        state,
+        "DescribeAggregateComplianceByConfigRules",
+        params,
+        1000,
+        compute,
+        "AggregateComplianceByConfigRules",
+    )
 
 
-def get_aggregate_compliance_details_by_config_rule(account: str, region: str, params: Params) -> Response:
+def get_aggregate_compliance_details_by_config_rule(
+    account: str, region: str, params: Params
+) -> Response:
     aggregator, state = _aggregator(account, region, params)
     _required(params, "ConfigRuleName", "AccountId", "AwsRegion")
     wanted = params.get("ComplianceType")
@@ -168,7 +193,9 @@ def get_aggregate_compliance_details_by_config_rule(account: str, region: str, p
         for source in _filtered_sources(aggregator, params["AccountId"], params["AwsRegion"]):
             for rule in rules_in(source.account_id, source.region, params["ConfigRuleName"]):
                 for (resource_type, resource_id), e in sorted(rule.evaluations.items()):
-                    if (wanted and e.compliance_type != wanted) or e.compliance_type == "INSUFFICIENT_DATA":
+                    if (
+                        wanted and e.compliance_type != wanted
+                    ) or e.compliance_type == "INSUFFICIENT_DATA":
                         continue
                     result: Response = {
                         "EvaluationResultIdentifier": {
@@ -191,8 +218,15 @@ def get_aggregate_compliance_details_by_config_rule(account: str, region: str, p
                     rows.append(result)
         return rows
 
-    return _page(state, "GetAggregateComplianceDetailsByConfigRule", params, 100, compute,
-                 "AggregateEvaluationResults", default=50)
+    return _page(
+        state,
+        "GetAggregateComplianceDetailsByConfigRule",
+        params,
+        100,
+        compute,
+        "AggregateEvaluationResults",
+        default=50,
+    )
 
 
 def _group_name(source_account: str, source_region: str, group_by: str | None) -> str:
@@ -203,7 +237,9 @@ def _group_name(source_account: str, source_region: str, group_by: str | None) -
     return ""
 
 
-def get_aggregate_config_rule_compliance_summary(account: str, region: str, params: Params) -> Response:
+def get_aggregate_config_rule_compliance_summary(
+    account: str, region: str, params: Params
+) -> Response:
     aggregator, state = _aggregator(account, region, params)
     filters = params.get("Filters") or {}
     group_by = params.get("GroupByKey")
@@ -213,7 +249,9 @@ def get_aggregate_config_rule_compliance_summary(account: str, region: str, para
     def compute() -> list[Response]:
         compliant: Counter[str] = Counter()
         non_compliant: Counter[str] = Counter()
-        for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
+        for source in _filtered_sources(
+            aggregator, filters.get("AccountId"), filters.get("AwsRegion")
+        ):
             group = _group_name(source.account_id, source.region, group_by)
             for rule in rules_in(source.account_id, source.region):
                 compliance_type, _ = rule.compliance
@@ -234,8 +272,14 @@ def get_aggregate_config_rule_compliance_summary(account: str, region: str, para
             rows.append(row)
         return rows
 
-    response = _page(state, "GetAggregateConfigRuleComplianceSummary", params, 1000, compute,
-                     "AggregateComplianceCounts")
+    response = _page(
+        state,
+        "GetAggregateConfigRuleComplianceSummary",
+        params,
+        1000,
+        compute,
+        "AggregateComplianceCounts",
+    )
     if group_by:
         response["GroupByKey"] = group_by
     return response
@@ -244,7 +288,9 @@ def get_aggregate_config_rule_compliance_summary(account: str, region: str, para
 # --- resources --------------------------------------------------------------------------------
 
 
-def _aggregated_resources(aggregator: Aggregator, account: Any = None, region: Any = None) -> list[Resource]:
+def _aggregated_resources(
+    aggregator: Aggregator, account: Any = None, region: Any = None
+) -> list[Resource]:
     resources = []
     wanted_region = None if region == GLOBAL_REGION else region
     for source in _filtered_sources(aggregator, account, None):
@@ -264,19 +310,30 @@ def get_aggregate_discovered_resource_counts(account: str, region: str, params: 
     _enum(group_by, "groupByKey", ("RESOURCE_TYPE", "ACCOUNT_ID", "AWS_REGION"))
     _resource_type(filters.get("ResourceType"), "filters.resourceType")
     resources = [
-        r for r in _aggregated_resources(aggregator, filters.get("AccountId"), filters.get("Region"))
+        r
+        for r in _aggregated_resources(aggregator, filters.get("AccountId"), filters.get("Region"))
         if not filters.get("ResourceType") or r.resource_type == filters["ResourceType"]
     ]
 
     def compute() -> list[Response]:
         if not group_by:
             return []
-        attribute = {"RESOURCE_TYPE": "resource_type", "ACCOUNT_ID": "account_id", "AWS_REGION": "region"}
+        attribute = {
+            "RESOURCE_TYPE": "resource_type",
+            "ACCOUNT_ID": "account_id",
+            "AWS_REGION": "region",
+        }
         counts = Counter(getattr(r, attribute[group_by]) for r in resources)
         return [{"GroupName": name, "ResourceCount": counts[name]} for name in sorted(counts)]
 
-    response = _page(state, "GetAggregateDiscoveredResourceCounts", params, 1000, compute,
-                     "GroupedResourceCounts")
+    response = _page(
+        state,
+        "GetAggregateDiscoveredResourceCounts",
+        params,
+        1000,
+        compute,
+        "GroupedResourceCounts",
+    )
     response["TotalDiscoveredResources"] = len(resources)
     if group_by:
         response["GroupByKey"] = group_by
@@ -310,7 +367,9 @@ def list_aggregate_discovered_resources(account: str, region: str, params: Param
         rows.sort(key=lambda row: (row["SourceAccountId"], row["SourceRegion"], row["ResourceId"]))
         return rows
 
-    return _page(state, "ListAggregateDiscoveredResources", params, 100, compute, "ResourceIdentifiers")
+    return _page(
+        state, "ListAggregateDiscoveredResources", params, 100, compute, "ResourceIdentifiers"
+    )
 
 
 def _find_resource(aggregator: Aggregator, identifier: Params) -> Resource | None:
@@ -333,15 +392,22 @@ def batch_get_aggregate_resource_config(account: str, region: str, params: Param
     aggregator, _ = _aggregator(account, region, params)
     identifiers = params.get("ResourceIdentifiers")
     if not identifiers or len(identifiers) > 100:
-        raise validation(f"{len(identifiers or [])} identifiers", "resourceIdentifiers",
-                         "Member must have length between 1 and 100")
+        raise validation(
+            f"{len(identifiers or [])} identifiers",
+            "resourceIdentifiers",
+            "Member must have length between 1 and 100",
+        )
     found, missing = [], []
     for identifier in identifiers:
         for member in ("SourceAccountId", "SourceRegion", "ResourceId", "ResourceType"):
             if not identifier.get(member):
-                raise validation("null", f"resourceIdentifiers.member.{member}", "Member must not be null")
+                raise validation(
+                    "null", f"resourceIdentifiers.member.{member}", "Member must not be null"
+                )
         resource = _find_resource(aggregator, identifier)
-        if resource is None or (identifier.get("ResourceName") and identifier["ResourceName"] != resource.resource_name):
+        if resource is None or (
+            identifier.get("ResourceName") and identifier["ResourceName"] != resource.resource_name
+        ):
             missing.append(identifier)
         else:
             found.append(resource.base_item())
@@ -354,7 +420,11 @@ def get_aggregate_resource_config(account: str, region: str, params: Params) -> 
     identifier = params["ResourceIdentifier"]
     for member in ("SourceAccountId", "SourceRegion", "ResourceId", "ResourceType"):
         if not identifier.get(member):
-            raise validation("null", f"resourceIdentifier.{member[0].lower() + member[1:]}", "Member must not be null")
+            raise validation(
+                "null",
+                f"resourceIdentifier.{member[0].lower() + member[1:]}",
+                "Member must not be null",
+            )
     _resource_type(identifier["ResourceType"], "resourceIdentifier.resourceType")
     resource = _find_resource(aggregator, identifier)
     if resource is None:
@@ -365,16 +435,21 @@ def get_aggregate_resource_config(account: str, region: str, params: Params) -> 
 # --- sources ----------------------------------------------------------------------------------
 
 
-def describe_configuration_aggregator_sources_status(account: str, region: str, params: Params) -> Response:
+def describe_configuration_aggregator_sources_status(
+    account: str, region: str, params: Params
+) -> Response:
     aggregator, state = _aggregator(account, region, params)
     statuses = params.get("UpdateStatus")
     if statuses is not None:
         if not statuses:
-            raise validation("[]", "updateStatus", "Member must have length greater than or equal to 1")
+            raise validation(
+                "[]", "updateStatus", "Member must have length greater than or equal to 1"
+            )
         for status in statuses:
             if status not in UPDATE_STATUSES:
                 raise InvalidParameterValueException(
-                    f"Invalid UpdateStatus {status!r}: valid values are FAILED, SUCCEEDED, OUTDATED."
+                    f"Invalid UpdateStatus {status!r}: valid values are FAILED, SUCCEEDED, "
+                    "OUTDATED."
                 )
 
     def compute() -> list[Response]:
@@ -384,8 +459,15 @@ def describe_configuration_aggregator_sources_status(account: str, region: str, 
         if aggregator.model.organization_aggregation_source is not None and org is not None:
             # The organization itself, per region, then each member account.
             for org_region in sorted({s.region for s in sources}):
-                rows.append({"SourceId": org[1], "SourceType": "ORGANIZATION", "AwsRegion": org_region,
-                             "LastUpdateStatus": "SUCCEEDED", "LastUpdateTime": datetime.now(UTC)})
+                rows.append(
+                    {
+                        "SourceId": org[1],
+                        "SourceType": "ORGANIZATION",
+                        "AwsRegion": org_region,
+                        "LastUpdateStatus": "SUCCEEDED",
+                        "LastUpdateTime": datetime.now(UTC),
+                    }
+                )
         for source in sources:
             row: Response = {
                 "SourceId": source.source_id,
@@ -401,8 +483,14 @@ def describe_configuration_aggregator_sources_status(account: str, region: str, 
             rows.append(row)
         return [r for r in rows if not statuses or r["LastUpdateStatus"] in statuses]
 
-    return _page(state, "DescribeConfigurationAggregatorSourcesStatus", params, 100, compute,
-                 "AggregatedSourceStatusList")
+    return _page(
+        state,
+        "DescribeConfigurationAggregatorSourcesStatus",
+        params,
+        100,
+        compute,
+        "AggregatedSourceStatusList",
+    )
 
 
 # --- advanced query ---------------------------------------------------------------------------
@@ -418,50 +506,67 @@ def compliance_documents(source: Source) -> list[dict[str, Any]]:
     documents = []
     for (resource_type, resource_id), pairs in sorted(by_resource.items()):
         types = {e.compliance_type for _, e in pairs}
-        overall = "NON_COMPLIANT" if "NON_COMPLIANT" in types else "COMPLIANT" if "COMPLIANT" in types else "INSUFFICIENT_DATA"
+        overall = (
+            "NON_COMPLIANT"
+            if "NON_COMPLIANT" in types
+            else "COMPLIANT"
+            if "COMPLIANT" in types
+            else "INSUFFICIENT_DATA"
+        )
         latest = max(e.recorded for _, e in pairs)
-        documents.append({
-            "accountId": source.account_id,
-            "awsRegion": source.region,
-            "resourceType": "AWS::Config::ResourceCompliance",
-            "resourceId": f"{resource_type}/{resource_id}",
-            "resourceName": f"{resource_type}/{resource_id}",
-            "configurationItemCaptureTime": latest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-            "configurationItemStatus": "OK",
-            "configuration": {
-                "complianceType": overall,
-                "targetResourceId": resource_id,
-                "targetResourceType": resource_type,
-                "configRuleList": [
-                    {"configRuleName": r.name, "configRuleArn": r.arn, "configRuleId": r.rule_id,
-                     "complianceType": e.compliance_type}
-                    for r, e in pairs
-                ],
-            },
-            "tags": [],
-        })
+        documents.append(
+            {
+                "accountId": source.account_id,
+                "awsRegion": source.region,
+                "resourceType": "AWS::Config::ResourceCompliance",
+                "resourceId": f"{resource_type}/{resource_id}",
+                "resourceName": f"{resource_type}/{resource_id}",
+                "configurationItemCaptureTime": latest.astimezone(UTC).strftime(
+                    "%Y-%m-%dT%H:%M:%S.000Z"
+                ),
+                "configurationItemStatus": "OK",
+                "configuration": {
+                    "complianceType": overall,
+                    "targetResourceId": resource_id,
+                    "targetResourceType": resource_type,
+                    "configRuleList": [
+                        {
+                            "configRuleName": r.name,
+                            "configRuleArn": r.arn,
+                            "configRuleId": r.rule_id,
+                            "complianceType": e.compliance_type,
+                        }
+                        for r, e in pairs
+                    ],
+                },
+                "tags": [],
+            }
+        )
     found = existing_backend(source.account_id, source.region)
     states = {r.name: r for r in rules}
     for pack in sorted(sim(found).packs.values(), key=lambda p: p.name) if found else []:
         rule_list = [
             {"configRuleName": name, "complianceType": states[name].compliance[0]}
-            for name in pack.rule_names if name in states
+            for name in pack.rule_names
+            if name in states
         ]
-        documents.append({
-            "accountId": source.account_id,
-            "awsRegion": source.region,
-            "resourceType": "AWS::Config::ConformancePackCompliance",
-            "resourceId": pack.pack_id,
-            "resourceName": pack.name,
-            "arn": pack.arn,
-            "configuration": {
-                "conformancePackName": pack.name,
-                "complianceType": _pack_compliance([r["complianceType"] for r in rule_list]),
-                "configRuleList": rule_list,
-                "totalRuleCount": len(rule_list),
-            },
-            "tags": [],
-        })
+        documents.append(
+            {
+                "accountId": source.account_id,
+                "awsRegion": source.region,
+                "resourceType": "AWS::Config::ConformancePackCompliance",
+                "resourceId": pack.pack_id,
+                "resourceName": pack.name,
+                "arn": pack.arn,
+                "configuration": {
+                    "conformancePackName": pack.name,
+                    "complianceType": _pack_compliance([r["complianceType"] for r in rule_list]),
+                    "configRuleList": rule_list,
+                    "totalRuleCount": len(rule_list),
+                },
+                "tags": [],
+            }
+        )
     return documents
 
 
@@ -518,41 +623,61 @@ def _packs(source: Source) -> list[Response]:
     rows = []
     for pack in sorted(sim(found).packs.values(), key=lambda p: p.name):
         types = [states[name] for name in pack.rule_names if name in states]
-        rows.append({
-            "ConformancePackName": pack.name,
-            "Compliance": {
-                "ComplianceType": _pack_compliance(types),
-                "CompliantRuleCount": types.count("COMPLIANT"),
-                "NonCompliantRuleCount": types.count("NON_COMPLIANT"),
-                "TotalRuleCount": len(types),
-            },
-            "AccountId": source.account_id,
-            "AwsRegion": source.region,
-        })
+        rows.append(
+            {
+                "ConformancePackName": pack.name,
+                "Compliance": {
+                    "ComplianceType": _pack_compliance(types),
+                    "CompliantRuleCount": types.count("COMPLIANT"),
+                    "NonCompliantRuleCount": types.count("NON_COMPLIANT"),
+                    "TotalRuleCount": len(types),
+                },
+                "AccountId": source.account_id,
+                "AwsRegion": source.region,
+            }
+        )
     return rows
 
 
-def describe_aggregate_compliance_by_conformance_packs(account: str, region: str, params: Params) -> Response:
+def describe_aggregate_compliance_by_conformance_packs(
+    account: str, region: str, params: Params
+) -> Response:
     aggregator, state = _aggregator(account, region, params)
     filters = params.get("Filters") or {}
     _enum(filters.get("ComplianceType"), "filters.complianceType", PACK_COMPLIANCE_TYPES)
 
     def compute() -> list[Response]:
         rows = []
-        for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
+        for source in _filtered_sources(
+            aggregator, filters.get("AccountId"), filters.get("AwsRegion")
+        ):
             for row in _packs(source):
-                if filters.get("ConformancePackName") and row["ConformancePackName"] != filters["ConformancePackName"]:
+                if (
+                    filters.get("ConformancePackName")
+                    and row["ConformancePackName"] != filters["ConformancePackName"]
+                ):
                     continue
-                if filters.get("ComplianceType") and row["Compliance"]["ComplianceType"] != filters["ComplianceType"]:
+                if (
+                    filters.get("ComplianceType")
+                    and row["Compliance"]["ComplianceType"] != filters["ComplianceType"]
+                ):
                     continue
                 rows.append(row)
         return rows
 
-    return _page(state, "DescribeAggregateComplianceByConformancePacks", params, 100, compute,
-                 "AggregateComplianceByConformancePacks")
+    return _page(
+        state,
+        "DescribeAggregateComplianceByConformancePacks",
+        params,
+        100,
+        compute,
+        "AggregateComplianceByConformancePacks",
+    )
 
 
-def get_aggregate_conformance_pack_compliance_summary(account: str, region: str, params: Params) -> Response:
+def get_aggregate_conformance_pack_compliance_summary(
+    account: str, region: str, params: Params
+) -> Response:
     aggregator, state = _aggregator(account, region, params)
     filters = params.get("Filters") or {}
     group_by = params.get("GroupByKey")
@@ -561,26 +686,36 @@ def get_aggregate_conformance_pack_compliance_summary(account: str, region: str,
     def compute() -> list[Response]:
         compliant: Counter[str] = Counter()
         non_compliant: Counter[str] = Counter()
-        for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
+        for source in _filtered_sources(
+            aggregator, filters.get("AccountId"), filters.get("AwsRegion")
+        ):
             group = _group_name(source.account_id, source.region, group_by)
-            for row in _packs(source):
-                kind = row["Compliance"]["ComplianceType"]
+            for pack_row in _packs(source):
+                kind = pack_row["Compliance"]["ComplianceType"]
                 compliant[group] += kind == "COMPLIANT"
                 non_compliant[group] += kind == "NON_COMPLIANT"
         groups = sorted(set(compliant) | set(non_compliant)) or ([""] if not group_by else [])
         rows = []
         for group in groups:
-            row: Response = {"ComplianceSummary": {
-                "CompliantConformancePackCount": compliant[group],
-                "NonCompliantConformancePackCount": non_compliant[group],
-            }}
+            row: Response = {
+                "ComplianceSummary": {
+                    "CompliantConformancePackCount": compliant[group],
+                    "NonCompliantConformancePackCount": non_compliant[group],
+                }
+            }
             if group_by:
                 row["GroupName"] = group
             rows.append(row)
         return rows
 
-    response = _page(state, "GetAggregateConformancePackComplianceSummary", params, 100, compute,
-                     "AggregateConformancePackComplianceSummaries")
+    response = _page(
+        state,
+        "GetAggregateConformancePackComplianceSummary",
+        params,
+        100,
+        compute,
+        "AggregateConformancePackComplianceSummaries",
+    )
     if group_by:
         response["GroupByKey"] = group_by
     return response
@@ -608,18 +743,22 @@ def put_organization_config_rule(account: str, region: str, params: Params) -> R
     _required(params, "OrganizationConfigRuleName")
     name = params["OrganizationConfigRuleName"]
     if len(name) > 64:
-        raise validation(name, "organizationConfigRuleName", "Member must have length less than or equal to 64")
+        raise validation(
+            name, "organizationConfigRuleName", "Member must have length less than or equal to 64"
+        )
     managed = params.get("OrganizationManagedRuleMetadata")
     custom = params.get("OrganizationCustomRuleMetadata")
     if bool(managed) == bool(custom):
         raise InvalidParameterValueException(
-            "Provide exactly one of OrganizationManagedRuleMetadata and OrganizationCustomRuleMetadata."
+            "Provide exactly one of OrganizationManagedRuleMetadata and "
+            "OrganizationCustomRuleMetadata."
         )
     _management_account, org_id, members = _management(account)
     state = sim(backend(account, region))
     if name not in state.org_rules and len(state.org_rules) >= MAX_ORGANIZATION_RULES:
         raise MaxNumberOfOrganizationConfigRulesExceededException(
-            f"Failed to put organization config rule '{name}': the maximum of {MAX_ORGANIZATION_RULES} is reached."
+            f"Failed to put organization config rule '{name}': the maximum of "
+            f"{MAX_ORGANIZATION_RULES} is reached."
         )
     excluded = list(params.get("ExcludedAccounts") or [])
     rule = state.org_rules.get(name)
@@ -628,7 +767,10 @@ def put_organization_config_rule(account: str, region: str, params: Params) -> R
         rule = OrganizationRule(
             name=name,
             arn=f"arn:aws:config:{region}:{account}:organization-config-rule/{name}-{suffix}",
-            managed=managed, custom=custom, excluded_accounts=excluded, updated=datetime.now(UTC),
+            managed=managed,
+            custom=custom,
+            excluded_accounts=excluded,
+            updated=datetime.now(UTC),
         )
         state.org_rules[name] = rule
     else:
@@ -700,7 +842,9 @@ def describe_organization_config_rules(account: str, region: str, params: Params
             rows.append(row)
         return rows
 
-    return _page(state, "DescribeOrganizationConfigRules", params, 100, compute, "OrganizationConfigRules")
+    return _page(
+        state, "DescribeOrganizationConfigRules", params, 100, compute, "OrganizationConfigRules"
+    )
 
 
 # --- evaluations ------------------------------------------------------------------------------
@@ -732,11 +876,15 @@ def put_evaluations(account: str, region: str, params: Params) -> Response:
     evaluations = params.get("Evaluations")
     if not evaluations:
         raise InvalidParameterValueException(
-            "The Evaluations object in your request cannot be null. Add the required parameters and try again."
+            "The Evaluations object in your request cannot be null. Add the required parameters "
+            "and try again."
         )
     if len(evaluations) > 100:
-        raise validation(f"{len(evaluations)} evaluations", "evaluations",
-                         "Member must have length less than or equal to 100")
+        raise validation(
+            f"{len(evaluations)} evaluations",
+            "evaluations",
+            "Member must have length less than or equal to 100",
+        )
     token = params.get("ResultToken")
     if not token:
         raise InvalidResultTokenException()
@@ -744,33 +892,50 @@ def put_evaluations(account: str, region: str, params: Params) -> Response:
     rule = _rule_by_token(config, token)
     parsed = []
     for index, item in enumerate(evaluations, start=1):
-        for member in ("ComplianceResourceType", "ComplianceResourceId", "ComplianceType", "OrderingTimestamp"):
+        for member in (
+            "ComplianceResourceType",
+            "ComplianceResourceId",
+            "ComplianceType",
+            "OrderingTimestamp",
+        ):
             if item.get(member) in (None, ""):
-                raise validation("null", f"evaluations.{index}.member.{member[0].lower() + member[1:]}",
-                                 "Member must not be null")
-        _enum(item["ComplianceType"], f"evaluations.{index}.member.complianceType", COMPLIANCE_TYPES)
+                raise validation(
+                    "null",
+                    f"evaluations.{index}.member.{member[0].lower() + member[1:]}",
+                    "Member must not be null",
+                )
+        _enum(
+            item["ComplianceType"], f"evaluations.{index}.member.complianceType", COMPLIANCE_TYPES
+        )
         if item["ComplianceType"] == "INSUFFICIENT_DATA":
             raise InvalidParameterValueException(
                 "AWS Config does not accept INSUFFICIENT_DATA in PutEvaluations."
             )
         annotation = item.get("Annotation")
         if annotation is not None and len(annotation) > 256:
-            raise validation(annotation, f"evaluations.{index}.member.annotation",
-                             "Member must have length less than or equal to 256")
-        parsed.append(Evaluation(
-            resource_type=item["ComplianceResourceType"],
-            resource_id=item["ComplianceResourceId"],
-            compliance_type=item["ComplianceType"],
-            ordering_timestamp=_timestamp(item["OrderingTimestamp"]),
-            recorded=datetime.now(UTC),
-            annotation=annotation,
-        ))
+            raise validation(
+                annotation,
+                f"evaluations.{index}.member.annotation",
+                "Member must have length less than or equal to 256",
+            )
+        parsed.append(
+            Evaluation(
+                resource_type=item["ComplianceResourceType"],
+                resource_id=item["ComplianceResourceId"],
+                compliance_type=item["ComplianceType"],
+                ordering_timestamp=_timestamp(item["OrderingTimestamp"]),
+                recorded=datetime.now(UTC),
+                annotation=annotation,
+            )
+        )
     if not params.get("TestMode"):
-        record_evaluations(config, rule.config_rule_name, parsed)
+        record_evaluations(config, rule.config_rule_name or str(token), parsed)
     return {"FailedEvaluations": []}
 
 
-def record_evaluations(config: ConfigBackend, rule_name: str, evaluations: Iterable[Evaluation]) -> None:
+def record_evaluations(
+    config: ConfigBackend, rule_name: str, evaluations: Iterable[Evaluation]
+) -> None:
     """Keep the newest evaluation per resource, by OrderingTimestamp, as AWS does."""
     with LOCK:
         stored = sim(config).evaluations.setdefault(rule_name, {})

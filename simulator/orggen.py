@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -44,8 +45,20 @@ PACK_KEY = "Operational-Best-Practices-for-CIS-AWS-v1.4-Level1"
 PACK_NAME = "cis-aws-v1-4-level1"
 LOCAL_RULE = "s3-bucket-versioning-enabled"
 
-TEAMS = ("payments", "checkout", "identity", "search", "data", "platform", "mobile", "ledger",
-         "fraud", "growth", "billing", "media")
+TEAMS = (
+    "payments",
+    "checkout",
+    "identity",
+    "search",
+    "data",
+    "platform",
+    "mobile",
+    "ledger",
+    "fraud",
+    "growth",
+    "billing",
+    "media",
+)
 STAGES = ("prod", "staging", "dev", "sandbox")
 INSTANCE_TYPES = ("t3.micro", "t3.medium", "m6i.large", "c6g.xlarge", "r6i.2xlarge")
 ENGINES = ("postgres", "mysql", "aurora-postgresql")
@@ -160,24 +173,50 @@ def _organization(spec: OrgSpec, rng: random.Random) -> SeededOrg:
     assert orgs.org is not None
     names = {management: "management"}
     for index in range(1, spec.accounts):
-        name = f"{TEAMS[index % len(TEAMS)]}-{STAGES[(index // len(TEAMS)) % len(STAGES)]}-{index:04d}"
+        name = (
+            f"{TEAMS[index % len(TEAMS)]}-{STAGES[(index // len(TEAMS)) % len(STAGES)]}-{index:04d}"
+        )
         orgs.create_account(AccountName=name, Email=f"aws+{name}@example.com")
     for account in orgs.accounts:
         names.setdefault(account.id, account.name)
     accounts = sorted(a.id for a in orgs.accounts)
     iam = iam_backends[management]["global"]
-    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{management}:root"},
-        "Action": "sts:AssumeRole"}]})
-    role = iam.create_role(READ_ROLE, trust, "/", None, "Read-only role for compliance-bot", [], "3600")
-    aggregator_role = iam.create_role(AGGREGATOR_ROLE, trust, "/service-role/", None,
-                                      "Lets AWS Config read the organization", [], "3600")
-    aggregator = backend(management, spec.aggregator_region).put_configuration_aggregator({
-        "ConfigurationAggregatorName": spec.aggregator_name,
-        "OrganizationAggregationSource": {"RoleArn": aggregator_role.arn, "AwsRegions": list(spec.regions)},
-    })
-    return SeededOrg(spec, orgs.org.id, accounts, names, role.arn,
-                     aggregator["ConfigurationAggregatorArn"])
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{management}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+    role = iam.create_role(
+        READ_ROLE, trust, "/", None, "Read-only role for compliance-bot", [], "3600"
+    )
+    aggregator_role = iam.create_role(
+        AGGREGATOR_ROLE,
+        trust,
+        "/service-role/",
+        None,
+        "Lets AWS Config read the organization",
+        [],
+        "3600",
+    )
+    aggregator = backend(management, spec.aggregator_region).put_configuration_aggregator(
+        {
+            "ConfigurationAggregatorName": spec.aggregator_name,
+            "OrganizationAggregationSource": {
+                "RoleArn": aggregator_role.arn,
+                "AwsRegions": list(spec.regions),
+            },
+        }
+    )
+    return SeededOrg(
+        spec, orgs.org.id, accounts, names, role.arn, aggregator["ConfigurationAggregatorArn"]
+    )
 
 
 def _org_rules(org: SeededOrg) -> None:
@@ -190,7 +229,8 @@ def _org_rules(org: SeededOrg) -> None:
             if rule.get("InputParameters"):
                 metadata["InputParameters"] = json.dumps(rule["InputParameters"])
             operations.put_organization_config_rule(
-                org.management_account, region,
+                org.management_account,
+                region,
                 {"OrganizationConfigRuleName": name, "OrganizationManagedRuleMetadata": metadata},
             )
             org.org_rule_names[name] = operations.member_rule_name(org.organization_id, name)
@@ -201,7 +241,9 @@ def _org_rules(org: SeededOrg) -> None:
 
 def _resources(org: SeededOrg, account: str, region: str, rng: random.Random) -> list[Resource]:
     team = org.account_names[account].split("-")[0]
-    stage = org.account_names[account].split("-")[1] if "-" in org.account_names[account] else "prod"
+    stage = (
+        org.account_names[account].split("-")[1] if "-" in org.account_names[account] else "prod"
+    )
     created = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(600))
     made: list[Resource] = []
     for index in range(org.spec.resources_per_region):
@@ -210,50 +252,147 @@ def _resources(org: SeededOrg, account: str, region: str, rng: random.Random) ->
         hexid = f"{rng.getrandbits(68):017x}"
         zone = f"{region}{'abc'[index % 3]}"
         if kind == 0:
-            name = f"{team}-{stage}-{('logs', 'assets', 'exports', 'backups')[index % 4]}-{account[-4:]}-{region}-{index}"
+            purpose = ("logs", "assets", "exports", "backups")[index % 4]
+            name = f"{team}-{stage}-{purpose}-{account[-4:]}-{region}-{index}"
             configuration: dict[str, Any] = {"name": name, "creationDate": created.isoformat()}
-            supplementary: dict[str, Any] = {"BucketVersioningConfiguration": {"status": "Off" if rng.random() < 0.5 else "Enabled"}}
+            supplementary: dict[str, Any] = {
+                "BucketVersioningConfiguration": {
+                    "status": "Off" if rng.random() < 0.5 else "Enabled"
+                }
+            }
             if not bad:
-                supplementary["ServerSideEncryptionConfiguration"] = {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]}
-            made.append(Resource(account, region, "AWS::S3::Bucket", name, name, f"arn:aws:s3:::{name}",
-                                 configuration, supplementary, {"team": team, "stage": stage}, None, created))
+                supplementary["ServerSideEncryptionConfiguration"] = {
+                    "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]
+                }
+            made.append(
+                Resource(
+                    account,
+                    region,
+                    "AWS::S3::Bucket",
+                    name,
+                    name,
+                    f"arn:aws:s3:::{name}",
+                    configuration,
+                    supplementary,
+                    {"team": team, "stage": stage},
+                    None,
+                    created,
+                )
+            )
         elif kind == 1:
             group_id = f"sg-{hexid}"
-            permissions = [{"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "ipRanges": ["0.0.0.0/0"]}]
+            permissions = [
+                {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "ipRanges": ["0.0.0.0/0"]}
+            ]
             if bad:
-                permissions.append({"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]})
-            made.append(Resource(account, region, "AWS::EC2::SecurityGroup", group_id, f"{team}-{stage}-web",
-                                 f"arn:aws:ec2:{region}:{account}:security-group/{group_id}",
-                                 {"groupId": group_id, "groupName": f"{team}-{stage}-web", "ipPermissions": permissions},
-                                 {}, {"team": team}, None, created))
+                permissions.append(
+                    {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]}
+                )
+            made.append(
+                Resource(
+                    account,
+                    region,
+                    "AWS::EC2::SecurityGroup",
+                    group_id,
+                    f"{team}-{stage}-web",
+                    f"arn:aws:ec2:{region}:{account}:security-group/{group_id}",
+                    {
+                        "groupId": group_id,
+                        "groupName": f"{team}-{stage}-web",
+                        "ipPermissions": permissions,
+                    },
+                    {},
+                    {"team": team},
+                    None,
+                    created,
+                )
+            )
         elif kind == 2:
             volume_id = f"vol-{hexid}"
-            made.append(Resource(account, region, "AWS::EC2::Volume", volume_id, None,
-                                 f"arn:aws:ec2:{region}:{account}:volume/{volume_id}",
-                                 {"volumeId": volume_id, "encrypted": not bad, "size": rng.choice((8, 20, 100, 500)),
-                                  "volumeType": "gp3", "availabilityZone": zone},
-                                 {}, {"team": team}, zone, created))
+            made.append(
+                Resource(
+                    account,
+                    region,
+                    "AWS::EC2::Volume",
+                    volume_id,
+                    None,
+                    f"arn:aws:ec2:{region}:{account}:volume/{volume_id}",
+                    {
+                        "volumeId": volume_id,
+                        "encrypted": not bad,
+                        "size": rng.choice((8, 20, 100, 500)),
+                        "volumeType": "gp3",
+                        "availabilityZone": zone,
+                    },
+                    {},
+                    {"team": team},
+                    zone,
+                    created,
+                )
+            )
         elif kind == 3:
             db = f"{team}-{stage}-db-{index}"
-            made.append(Resource(account, region, "AWS::RDS::DBInstance", f"db-{hexid.upper()[:26]}", db,
-                                 f"arn:aws:rds:{region}:{account}:db:{db}",
-                                 {"dBInstanceIdentifier": db, "engine": rng.choice(ENGINES),
-                                  "dBInstanceClass": "db.r6g.large", "storageEncrypted": not bad,
-                                  "multiAZ": rng.random() < 0.5, "publiclyAccessible": False},
-                                 {}, {"team": team, "stage": stage}, zone, created))
+            made.append(
+                Resource(
+                    account,
+                    region,
+                    "AWS::RDS::DBInstance",
+                    f"db-{hexid.upper()[:26]}",
+                    db,
+                    f"arn:aws:rds:{region}:{account}:db:{db}",
+                    {
+                        "dBInstanceIdentifier": db,
+                        "engine": rng.choice(ENGINES),
+                        "dBInstanceClass": "db.r6g.large",
+                        "storageEncrypted": not bad,
+                        "multiAZ": rng.random() < 0.5,
+                        "publiclyAccessible": False,
+                    },
+                    {},
+                    {"team": team, "stage": stage},
+                    zone,
+                    created,
+                )
+            )
         else:
             instance_id = f"i-{hexid}"
-            made.append(Resource(account, region, "AWS::EC2::Instance", instance_id, f"{team}-{stage}-{index}",
-                                 f"arn:aws:ec2:{region}:{account}:instance/{instance_id}",
-                                 {"instanceId": instance_id, "instanceType": rng.choice(INSTANCE_TYPES),
-                                  "state": {"name": "running"}, "imageId": f"ami-{rng.getrandbits(32):08x}",
-                                  "placement": {"availabilityZone": zone}},
-                                 {}, {"team": team, "Name": f"{team}-{stage}-{index}"}, zone, created))
+            made.append(
+                Resource(
+                    account,
+                    region,
+                    "AWS::EC2::Instance",
+                    instance_id,
+                    f"{team}-{stage}-{index}",
+                    f"arn:aws:ec2:{region}:{account}:instance/{instance_id}",
+                    {
+                        "instanceId": instance_id,
+                        "instanceType": rng.choice(INSTANCE_TYPES),
+                        "state": {"name": "running"},
+                        "imageId": f"ami-{rng.getrandbits(32):08x}",
+                        "placement": {"availabilityZone": zone},
+                    },
+                    {},
+                    {"team": team, "Name": f"{team}-{stage}-{index}"},
+                    zone,
+                    created,
+                )
+            )
     if region == org.spec.regions[0]:
-        made.append(Resource(account, region, "AWS::CloudTrail::Trail", f"{team}-org-trail",
-                             f"{team}-org-trail", f"arn:aws:cloudtrail:{region}:{account}:trail/{team}-org-trail",
-                             {"name": f"{team}-org-trail", "isMultiRegionTrail": True, "isLogging": True},
-                             {}, {}, None, created))
+        made.append(
+            Resource(
+                account,
+                region,
+                "AWS::CloudTrail::Trail",
+                f"{team}-org-trail",
+                f"{team}-org-trail",
+                f"arn:aws:cloudtrail:{region}:{account}:trail/{team}-org-trail",
+                {"name": f"{team}-org-trail", "isMultiRegionTrail": True, "isLogging": True},
+                {},
+                {},
+                None,
+                created,
+            )
+        )
     return made
 
 
@@ -272,12 +411,18 @@ def _verdict(logical: str, resource: Resource | None, rng: random.Random, rate: 
     """What the rule concludes: from the configuration where the rule's check is plain."""
     if resource is not None:
         c, s = resource.configuration, resource.supplementary
-        checks = {
-            "s3-bucket-server-side-encryption-enabled": lambda: "ServerSideEncryptionConfiguration" in s,
-            "restricted-ssh": lambda: not any(p.get("fromPort") == 22 for p in c.get("ipPermissions", [])),
+        checks: dict[str, Callable[[], bool]] = {
+            "s3-bucket-server-side-encryption-enabled": lambda: (
+                "ServerSideEncryptionConfiguration" in s
+            ),
+            "restricted-ssh": lambda: (
+                not any(p.get("fromPort") == 22 for p in c.get("ipPermissions", []))
+            ),
             "encrypted-volumes": lambda: bool(c.get("encrypted")),
             "rds-storage-encrypted": lambda: bool(c.get("storageEncrypted")),
-            LOCAL_RULE: lambda: s.get("BucketVersioningConfiguration", {}).get("status") == "Enabled",
+            LOCAL_RULE: lambda: (
+                s.get("BucketVersioningConfiguration", {}).get("status") == "Enabled"
+            ),
         }
         if logical in checks:
             return "COMPLIANT" if checks[logical]() else "NON_COMPLIANT"
@@ -306,8 +451,10 @@ def _account_region(org: SeededOrg, account: str, region: str, rng: random.Rando
         deployed[member_name] = rule
         pack_rule_names.append(member_name)
     state.packs[PACK_NAME] = ConformancePack(
-        PACK_NAME, f"arn:aws:config:{region}:{account}:conformance-pack/{PACK_NAME}/conformance-pack-{pack_suffix}",
-        f"conformance-pack-{pack_suffix}", pack_rule_names,
+        PACK_NAME,
+        f"arn:aws:config:{region}:{account}:conformance-pack/{PACK_NAME}/conformance-pack-{pack_suffix}",
+        f"conformance-pack-{pack_suffix}",
+        pack_rule_names,
     )
     if int(account) % 3 == 0:  # some teams also run the rule themselves, under its plain name
         local = _rule_by_name(LOCAL_RULE)
@@ -328,12 +475,36 @@ def _account_region(org: SeededOrg, account: str, region: str, rng: random.Rando
         else:
             targets = []
         evaluations = []
-        for resource_type, resource_id, resource in targets:
+        for resource_type, resource_id, target in targets:
             logical = rule["ConfigRuleName"]
-            verdict = _verdict(logical, resource, rng, org.spec.non_compliance)
-            annotation = _ANNOTATIONS.get(logical, f"{logical} failed for {resource_id}.") if verdict == "NON_COMPLIANT" else None
-            evaluations.append(Evaluation(resource_type, resource_id, verdict, now - timedelta(minutes=rng.randrange(1, 600)), now, annotation))
-            org.evaluations.append(SeededEvaluation(account, region, member_name, logical, resource_type, resource_id, verdict, annotation))
+            verdict = _verdict(logical, target, rng, org.spec.non_compliance)
+            annotation = (
+                _ANNOTATIONS.get(logical, f"{logical} failed for {resource_id}.")
+                if verdict == "NON_COMPLIANT"
+                else None
+            )
+            evaluations.append(
+                Evaluation(
+                    resource_type,
+                    resource_id,
+                    verdict,
+                    now - timedelta(minutes=rng.randrange(1, 600)),
+                    now,
+                    annotation,
+                )
+            )
+            org.evaluations.append(
+                SeededEvaluation(
+                    account,
+                    region,
+                    member_name,
+                    logical,
+                    resource_type,
+                    resource_id,
+                    verdict,
+                    annotation,
+                )
+            )
         operations.record_evaluations(config, member_name, evaluations)
 
 
@@ -342,12 +513,16 @@ def _statuses(org: SeededOrg, rng: random.Random) -> None:
     members = [a for a in org.accounts if a != org.management_account] or org.accounts
     picks = rng.sample(
         [(a, r) for a in members for r in org.spec.regions],
-        min(len(members) * len(org.spec.regions), org.spec.failed_sources + org.spec.outdated_sources),
+        min(
+            len(members) * len(org.spec.regions),
+            org.spec.failed_sources + org.spec.outdated_sources,
+        ),
     )
     for index, (account, region) in enumerate(picks):
         if index < org.spec.failed_sources:
             status = SourceStatus(
-                "FAILED", "AccessDeniedException",
+                "FAILED",
+                "AccessDeniedException",
                 f"AWS Config could not assume the role in account {account}: access denied.",
                 datetime.now(UTC) - timedelta(hours=30),
             )
@@ -358,8 +533,14 @@ def _statuses(org: SeededOrg, rng: random.Random) -> None:
 
 
 def set_source_status(
-    aggregator_account: str, aggregator_region: str, aggregator_name: str, account: str,
-    region: str, status: str, error_code: str | None = None, error_message: str | None = None,
+    aggregator_account: str,
+    aggregator_region: str,
+    aggregator_name: str,
+    account: str,
+    region: str,
+    status: str,
+    error_code: str | None = None,
+    error_message: str | None = None,
 ) -> None:
     """Force a source's status (tests and demos): FAILED with an error code, OUTDATED, SUCCEEDED."""
     with LOCK:

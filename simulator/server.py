@@ -21,8 +21,9 @@ class RunningSimulator:
         self.server.stop()
 
 
-def start(host: str = "127.0.0.1", port: int = 5000, spec: OrgSpec | None = None,
-          empty: bool = False) -> RunningSimulator:
+def start(
+    host: str = "127.0.0.1", port: int = 5000, spec: OrgSpec | None = None, empty: bool = False
+) -> RunningSimulator:
     """Start the server in this process's background; seed it unless `empty`.
 
     The server and the seeding share this process's moto backends, so the seeded state is what

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 import boto3
-from moto.config.models import ConfigAggregator
+from moto.config.models import AccountAggregatorSource, ConfigAggregator
 from moto.organizations.models import organizations_backends
 
 from simulator.errors import NoSuchConfigurationAggregatorException
@@ -65,7 +65,7 @@ def get_aggregator(account_id: str, region: str, name: str) -> Aggregator:
 
 def regions_of(aggregator: Aggregator) -> tuple[str, ...]:
     model = aggregator.model
-    source = model.organization_aggregation_source or model.account_aggregation_sources[0]
+    source = model.organization_aggregation_source or _account_source(aggregator)
     if source.all_aws_regions:
         return config_regions()
     return tuple(sorted(set(source.aws_regions or ())))
@@ -99,8 +99,13 @@ def sources_of(aggregator: Aggregator, now: datetime | None = None) -> list[Sour
         if org is None or org[0] != aggregator.account_id:
             return [
                 Source(
-                    aggregator.account_id, region, "ORGANIZATION", aggregator.account_id,
-                    "FAILED", now, NO_ORGANIZATION_CODE,
+                    aggregator.account_id,
+                    region,
+                    "ORGANIZATION",
+                    aggregator.account_id,
+                    "FAILED",
+                    now,
+                    NO_ORGANIZATION_CODE,
                     "The aggregator account is not the management account of an organization.",
                     readable=False,
                 )
@@ -111,11 +116,18 @@ def sources_of(aggregator: Aggregator, now: datetime | None = None) -> list[Sour
             for region in regions:
                 result.append(_source(aggregator, account, region, True, forced, now))
         return result
-    for account in sorted(set(model.account_aggregation_sources[0].account_ids)):
+    for account in sorted(set(_account_source(aggregator).account_ids)):
         for region in regions:
             authorized = _authorized(aggregator, account, region)
             result.append(_source(aggregator, account, region, authorized, forced, now))
     return result
+
+
+def _account_source(aggregator: Aggregator) -> AccountAggregatorSource:
+    # moto accepts exactly one of the two kinds, and at most one account source.
+    sources = aggregator.model.account_aggregation_sources
+    assert sources, "an aggregator has an organization source or an account source"
+    return sources[0]
 
 
 def readable_sources(aggregator: Aggregator) -> list[Source]:
@@ -142,7 +154,13 @@ def _source(
 ) -> Source:
     if not authorized:
         return Source(
-            account, region, "ACCOUNT", account, "FAILED", now, UNAUTHORIZED_CODE,
+            account,
+            region,
+            "ACCOUNT",
+            account,
+            "FAILED",
+            now,
+            UNAUTHORIZED_CODE,
             f"Account {account} has not authorized aggregator account {aggregator.account_id} "
             f"in region {aggregator.region} to collect data from {region}.",
             readable=False,
@@ -152,6 +170,12 @@ def _source(
         return Source(account, region, "ACCOUNT", account, "SUCCEEDED", now)
     # A FAILED or OUTDATED source keeps the data aggregated before it broke.
     return Source(
-        account, region, "ACCOUNT", account, status.status, status.last_update or now,
-        status.error_code, status.error_message,
+        account,
+        region,
+        "ACCOUNT",
+        account,
+        status.status,
+        status.last_update or now,
+        status.error_code,
+        status.error_message,
     )

@@ -1,6 +1,7 @@
 """AWS Config's advanced query language, parsed and evaluated for real.
 
-    SELECT item[, item...] [WHERE condition] [GROUP BY path[, path...]] [ORDER BY key [ASC|DESC], ...]
+    SELECT item[, item...] [WHERE condition] [GROUP BY path[, path...]]
+        [ORDER BY key [ASC|DESC], ...]
 
 item: `*`, a property path (`configuration.configRuleList.complianceType`), or COUNT/SUM/AVG/MIN/MAX
 of one path (COUNT also of `*`). Conditions: =, !=, <>, <, <=, >, >=, IN, BETWEEN, LIKE (a suffix
@@ -15,9 +16,9 @@ Pure: `parse()` turns text into a `Query`; `run()` evaluates it over documents.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from simulator.errors import InvalidExpressionException
 
@@ -26,8 +27,25 @@ MAX_GROUP_BY = 3
 AGGREGATES = ("COUNT", "SUM", "AVG", "MIN", "MAX")
 UNSUPPORTED = ("FROM", "JOIN", "DISTINCT", "AS", "HAVING", "UNION", "LIMIT", "OFFSET", "IS", "NULL")
 KEYWORDS = frozenset(
-    ("SELECT", "WHERE", "GROUP", "BY", "ORDER", "ASC", "DESC", "AND", "OR", "NOT", "IN", "BETWEEN",
-     "LIKE", "TRUE", "FALSE", *AGGREGATES, *UNSUPPORTED)
+    (
+        "SELECT",
+        "WHERE",
+        "GROUP",
+        "BY",
+        "ORDER",
+        "ASC",
+        "DESC",
+        "AND",
+        "OR",
+        "NOT",
+        "IN",
+        "BETWEEN",
+        "LIKE",
+        "TRUE",
+        "FALSE",
+        *AGGREGATES,
+        *UNSUPPORTED,
+    )
 )
 
 _TOKEN = re.compile(
@@ -56,7 +74,9 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     if len(text) > MAX_EXPRESSION:
-        raise _error(f"The expression is {len(text)} characters long; the maximum is {MAX_EXPRESSION}.")
+        raise _error(
+            f"The expression is {len(text)} characters long; the maximum is {MAX_EXPRESSION}."
+        )
     tokens: list[Token] = []
     position = 0
     while True:
@@ -111,8 +131,8 @@ class Star:
     pass
 
 
-SelectItem = Union[Path, Aggregate, Star]
-Literal = Union[str, int, float, bool]
+SelectItem = Path | Aggregate | Star
+Literal = str | int | float | bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +174,8 @@ class BoolOp:
     right: Condition
 
 
-Condition = Union[Compare, InList, Between, Like, Not, BoolOp]
-OrderKey = Union[Path, Aggregate]
+Condition = Compare | InList | Between | Like | Not | BoolOp
+OrderKey = Path | Aggregate
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +200,13 @@ class Query:
     def field_names(self) -> list[str]:
         names = []
         for item in self.select:
-            names.append("*" if isinstance(item, Star) else item.name if isinstance(item, Aggregate) else item.text)
+            names.append(
+                "*"
+                if isinstance(item, Star)
+                else item.name
+                if isinstance(item, Aggregate)
+                else item.text
+            )
         return names
 
 
@@ -213,7 +239,10 @@ class _Parser:
         token = self.accept(kind, value)
         if token is None:
             found = self.token.text or "the end of the expression"
-            raise _error(f"Expected {what or value or kind} but found {found!r} at position {self.token.position + 1}.")
+            raise _error(
+                f"Expected {what or value or kind} but found {found!r} "
+                f"at position {self.token.position + 1}."
+            )
         return token
 
     def parse(self) -> Query:
@@ -251,7 +280,9 @@ class _Parser:
                 if isinstance(item, Star):
                     raise _error("SELECT * cannot be combined with aggregates or GROUP BY.")
                 if isinstance(item, Path) and item.text not in grouped:
-                    raise _error(f"{item.text} must appear in GROUP BY or in an aggregate function.")
+                    raise _error(
+                        f"{item.text} must appear in GROUP BY or in an aggregate function."
+                    )
             for key, _ in query.order_by:
                 if isinstance(key, Path) and key.text not in grouped:
                     raise _error(f"ORDER BY {key.text} must appear in GROUP BY.")
@@ -272,10 +303,7 @@ class _Parser:
         self.advance()
         self.expect("punct", "(", "(")
         argument: Path | None
-        if token.value == "COUNT" and self.accept("punct", "*"):
-            argument = None
-        else:
-            argument = self.path()
+        argument = None if token.value == "COUNT" and self.accept("punct", "*") else self.path()
         if self.token.kind == "punct" and self.token.value == ",":
             raise _error(f"{token.value} takes one argument (position {self.token.position + 1}).")
         self.expect("punct", ")", ")")
@@ -330,7 +358,9 @@ class _Parser:
         elif not negated and (op := self.accept("op")) is not None:
             condition = Compare(path, "!=" if op.value == "<>" else op.value, self.literal())
         else:
-            raise _error(f"Expected a comparison after {path.text} at position {self.token.position + 1}.")
+            raise _error(
+                f"Expected a comparison after {path.text} at position {self.token.position + 1}."
+            )
         return Not(condition) if negated else condition
 
     def like(self, path: Path, token: Token) -> Like:
@@ -338,20 +368,30 @@ class _Parser:
         wildcard = pattern.endswith("%")
         prefix = pattern[:-1] if wildcard else pattern
         if "%" in prefix:
-            raise _error(f"LIKE supports a wildcard only at the end of the value (position {token.position + 1}).")
+            raise _error(
+                "LIKE supports a wildcard only at the end of the value "
+                f"(position {token.position + 1})."
+            )
         if wildcard and len(prefix) < 3:
-            raise _error(f"LIKE needs at least 3 characters before the wildcard (position {token.position + 1}).")
+            raise _error(
+                "LIKE needs at least 3 characters before the wildcard "
+                f"(position {token.position + 1})."
+            )
         return Like(path, prefix, wildcard)
 
     def literal(self) -> Literal:
         token = self.token
         if token.kind in ("string", "number"):
             self.advance()
-            return token.value  # type: ignore[no-any-return]
+            value: Literal = token.value
+            return value
         if token.kind == "keyword" and token.value in ("TRUE", "FALSE"):
             self.advance()
-            return token.value == "TRUE"
-        raise _error(f"Expected a value but found {token.text or 'the end of the expression'!r} at position {token.position + 1}.")
+            return bool(token.value == "TRUE")
+        raise _error(
+            f"Expected a value but found {token.text or 'the end of the expression'!r} "
+            f"at position {token.position + 1}."
+        )
 
 
 def parse(text: str) -> Query:
@@ -410,7 +450,7 @@ def compare(value: Any, literal: Literal) -> int | None:
     return None
 
 
-_OPS = {
+_OPS: dict[str, Callable[[int], bool]] = {
     "=": lambda c: c == 0,
     "!=": lambda c: c != 0,
     "<": lambda c: c < 0,
@@ -435,8 +475,10 @@ def matches(condition: Condition, document: dict[str, Any]) -> bool:
         return any(compare(v, lit) == 0 for v in found for lit in condition.values)
     if isinstance(condition, Between):
         return any(
-            (lo := compare(v, condition.low)) is not None and lo >= 0
-            and (hi := compare(v, condition.high)) is not None and hi <= 0
+            (lo := compare(v, condition.low)) is not None
+            and lo >= 0
+            and (hi := compare(v, condition.high)) is not None
+            and hi <= 0
             for v in found
         )
     if condition.wildcard:
@@ -464,7 +506,11 @@ def merge(into: Any, other: Any) -> Any:
             into[key] = merge(into[key], value) if key in into else value
         return into
     if isinstance(into, list) and isinstance(other, list):
-        return [merge(a, b) for a, b in zip(into, other, strict=False)] + into[len(other):] + other[len(into):]
+        return (
+            [merge(a, b) for a, b in zip(into, other, strict=False)]
+            + into[len(other) :]
+            + other[len(into) :]
+        )
     return other
 
 
@@ -501,7 +547,9 @@ def _aggregate(aggregate: Aggregate, group: list[dict[str, Any]]) -> Any:
     present = [v for v in found if v is not None and not isinstance(v, dict | list)]
     if not present:
         return None
-    chosen = min(present, key=_sort_key) if aggregate.function == "MIN" else max(present, key=_sort_key)
+    chosen = (
+        min(present, key=_sort_key) if aggregate.function == "MIN" else max(present, key=_sort_key)
+    )
     return chosen
 
 

@@ -20,9 +20,9 @@ NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
 def client(service: str, account: str, region: str = REGION, endpoint: str | None = None) -> Any:
     """A client whose calls land in `account`, the way moto assigns them: assumed-role keys."""
     sts = boto3.client("sts", region_name=region, endpoint_url=endpoint, config=NO_RETRIES)
-    creds = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/test", RoleSessionName="tests"
-    )["Credentials"]
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/test", RoleSessionName="tests")[
+        "Credentials"
+    ]
     return boto3.client(
         service,
         region_name=region,
@@ -38,22 +38,34 @@ def error_code(error: ClientError) -> str:
     return str(error.response["Error"]["Code"])
 
 
-def put_rule(config: Any, name: str, identifier: str = "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
-             types: tuple[str, ...] = ("AWS::S3::Bucket",)) -> None:
-    config.put_config_rule(ConfigRule={
-        "ConfigRuleName": name,
-        "Source": {"Owner": "AWS", "SourceIdentifier": identifier},
-        "Scope": {"ComplianceResourceTypes": list(types)},
-    })
+def put_rule(
+    config: Any,
+    name: str,
+    identifier: str = "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
+    types: tuple[str, ...] = ("AWS::S3::Bucket",),
+) -> None:
+    config.put_config_rule(
+        ConfigRule={
+            "ConfigRuleName": name,
+            "Source": {"Owner": "AWS", "SourceIdentifier": identifier},
+            "Scope": {"ComplianceResourceTypes": list(types)},
+        }
+    )
 
 
-def evaluate(config: Any, rule: str, verdicts: dict[str, str], resource_type: str = "AWS::S3::Bucket",
-             when: datetime | None = None, annotation: str | None = None) -> None:
+def evaluate(
+    config: Any,
+    rule: str,
+    verdicts: dict[str, str],
+    resource_type: str = "AWS::S3::Bucket",
+    when: datetime | None = None,
+    annotation: str | None = None,
+) -> None:
     when = when or datetime.now(UTC)
     items = list(verdicts.items())
     for start in range(0, len(items), 100):
         evaluations = []
-        for resource_id, verdict in items[start:start + 100]:
+        for resource_id, verdict in items[start : start + 100]:
             evaluation = {
                 "ComplianceResourceType": resource_type,
                 "ComplianceResourceId": resource_id,
@@ -71,10 +83,12 @@ def account_world(regions: tuple[str, ...] = (REGION, "eu-west-1")) -> dict[str,
     aggregator = client("config", AGGREGATOR_ACCOUNT)
     aggregator.put_configuration_aggregator(
         ConfigurationAggregatorName="accounts",
-        AccountAggregationSources=[{
-            "AccountIds": [AGGREGATOR_ACCOUNT, MEMBER_A, MEMBER_B, UNAUTHORIZED],
-            "AwsRegions": list(regions),
-        }],
+        AccountAggregationSources=[
+            {
+                "AccountIds": [AGGREGATOR_ACCOUNT, MEMBER_A, MEMBER_B, UNAUTHORIZED],
+                "AwsRegions": list(regions),
+            }
+        ],
     )
     for account in (MEMBER_A, MEMBER_B):
         for region in regions:
