@@ -1,0 +1,28 @@
+"""The project's own files: the Slack manifest, the shipped data and its provenance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_manifest_is_valid_against_slacks_schema() -> None:
+    schema = json.loads((ROOT / "tests/data/slack-manifest.schema.1.0.0.json").read_text())
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
+    jsonschema.validate(manifest, schema)
+    commands = [c["command"] for c in manifest["features"]["slash_commands"]]
+    assert commands == ["/compliance"]
+
+
+def test_conformance_pack_data_ships_with_its_provenance() -> None:
+    data = json.loads((ROOT / "bot/data/conformance-packs.json").read_text())
+    assert data["_source"]["license"].startswith("CC0")
+    notes = (ROOT / "bot/data/README.md").read_text()
+    assert "awslabs/aws-config-rules" in notes and "CC0" in notes
+    identifiers = {r["SourceIdentifier"] for p in data["packs"].values() for r in p["rules"]}
+    assert len(identifiers - {"AWS_CONFIG_PROCESS_CHECK"}) == 233
