@@ -237,52 +237,81 @@ def _group_name(source_account: str, source_region: str, group_by: str | None) -
     return ""
 
 
-def get_aggregate_config_rule_compliance_summary(
-    account: str, region: str, params: Params
-) -> Response:
-    aggregator, state = _aggregator(account, region, params)
+def _grouped_summary(
+    aggregator: Aggregator,
+    params: Params,
+    verdicts: Callable[[Source], Iterable[str]],
+    summary: Callable[[int, int], Response],
+) -> list[Response]:
+    """Compliant and non-compliant counts of `verdicts` per GroupByKey group, or one total."""
     filters = params.get("Filters") or {}
     group_by = params.get("GroupByKey")
+    compliant: Counter[str] = Counter()
+    non_compliant: Counter[str] = Counter()
+    for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
+        group = _group_name(source.account_id, source.region, group_by)
+        for verdict in verdicts(source):
+            compliant[group] += verdict == "COMPLIANT"
+            non_compliant[group] += verdict == "NON_COMPLIANT"
+    groups = sorted(set(compliant) | set(non_compliant)) or ([""] if not group_by else [])
+    rows = []
+    for group in groups:
+        row: Response = {"ComplianceSummary": summary(compliant[group], non_compliant[group])}
+        if group_by:
+            row["GroupName"] = group
+        rows.append(row)
+    return rows
+
+
+def _summary_page(
+    account: str,
+    region: str,
+    params: Params,
+    operation: str,
+    maximum: int,
+    key: str,
+    verdicts: Callable[[Source], Iterable[str]],
+    summary: Callable[[int, int], Response],
+) -> Response:
+    aggregator, state = _aggregator(account, region, params)
+    group_by = params.get("GroupByKey")
     _enum(group_by, "groupByKey", ("ACCOUNT_ID", "AWS_REGION"))
-    now = datetime.now(UTC)
-
-    def compute() -> list[Response]:
-        compliant: Counter[str] = Counter()
-        non_compliant: Counter[str] = Counter()
-        for source in _filtered_sources(
-            aggregator, filters.get("AccountId"), filters.get("AwsRegion")
-        ):
-            group = _group_name(source.account_id, source.region, group_by)
-            for rule in rules_in(source.account_id, source.region):
-                compliance_type, _ = rule.compliance
-                compliant[group] += compliance_type == "COMPLIANT"
-                non_compliant[group] += compliance_type == "NON_COMPLIANT"
-        groups = sorted(set(compliant) | set(non_compliant)) or ([""] if not group_by else [])
-        rows = []
-        for group in groups:
-            row: Response = {
-                "ComplianceSummary": {
-                    "CompliantResourceCount": capped(compliant[group], cap=1 << 31),
-                    "NonCompliantResourceCount": capped(non_compliant[group], cap=1 << 31),
-                    "ComplianceSummaryTimestamp": now,
-                }
-            }
-            if group_by:
-                row["GroupName"] = group
-            rows.append(row)
-        return rows
-
     response = _page(
         state,
-        "GetAggregateConfigRuleComplianceSummary",
+        operation,
         params,
-        1000,
-        compute,
-        "AggregateComplianceCounts",
+        maximum,
+        lambda: _grouped_summary(aggregator, params, verdicts, summary),
+        key,
     )
     if group_by:
         response["GroupByKey"] = group_by
     return response
+
+
+def get_aggregate_config_rule_compliance_summary(
+    account: str, region: str, params: Params
+) -> Response:
+    now = datetime.now(UTC)
+
+    def summary(compliant: int, non_compliant: int) -> Response:
+        # These count rules, not resources, whatever the member names say; AWS does not cap them.
+        return {
+            "CompliantResourceCount": capped(compliant, cap=1 << 31),
+            "NonCompliantResourceCount": capped(non_compliant, cap=1 << 31),
+            "ComplianceSummaryTimestamp": now,
+        }
+
+    return _summary_page(
+        account,
+        region,
+        params,
+        "GetAggregateConfigRuleComplianceSummary",
+        1000,
+        "AggregateComplianceCounts",
+        lambda source: (r.compliance[0] for r in rules_in(source.account_id, source.region)),
+        summary,
+    )
 
 
 # --- resources --------------------------------------------------------------------------------
@@ -678,47 +707,19 @@ def describe_aggregate_compliance_by_conformance_packs(
 def get_aggregate_conformance_pack_compliance_summary(
     account: str, region: str, params: Params
 ) -> Response:
-    aggregator, state = _aggregator(account, region, params)
-    filters = params.get("Filters") or {}
-    group_by = params.get("GroupByKey")
-    _enum(group_by, "groupByKey", ("ACCOUNT_ID", "AWS_REGION"))
-
-    def compute() -> list[Response]:
-        compliant: Counter[str] = Counter()
-        non_compliant: Counter[str] = Counter()
-        for source in _filtered_sources(
-            aggregator, filters.get("AccountId"), filters.get("AwsRegion")
-        ):
-            group = _group_name(source.account_id, source.region, group_by)
-            for pack_row in _packs(source):
-                kind = pack_row["Compliance"]["ComplianceType"]
-                compliant[group] += kind == "COMPLIANT"
-                non_compliant[group] += kind == "NON_COMPLIANT"
-        groups = sorted(set(compliant) | set(non_compliant)) or ([""] if not group_by else [])
-        rows = []
-        for group in groups:
-            row: Response = {
-                "ComplianceSummary": {
-                    "CompliantConformancePackCount": compliant[group],
-                    "NonCompliantConformancePackCount": non_compliant[group],
-                }
-            }
-            if group_by:
-                row["GroupName"] = group
-            rows.append(row)
-        return rows
-
-    response = _page(
-        state,
-        "GetAggregateConformancePackComplianceSummary",
+    return _summary_page(
+        account,
+        region,
         params,
+        "GetAggregateConformancePackComplianceSummary",
         100,
-        compute,
         "AggregateConformancePackComplianceSummaries",
+        lambda source: (row["Compliance"]["ComplianceType"] for row in _packs(source)),
+        lambda compliant, non_compliant: {
+            "CompliantConformancePackCount": compliant,
+            "NonCompliantConformancePackCount": non_compliant,
+        },
     )
-    if group_by:
-        response["GroupByKey"] = group_by
-    return response
 
 
 # --- organization rules -----------------------------------------------------------------------
