@@ -45,9 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="comma-separated regions (default us-east-1,us-west-2,eu-west-1,ap-southeast-2)",
     )
-    sim.add_argument(
-        "--resources", type=_positive, default=6, help="resources per account and region"
-    )
+    sim.add_argument("--resources", type=_positive, default=6, help="resources per account and region")
     sim.add_argument(
         "--non-compliance",
         type=float,
@@ -60,7 +58,68 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="seed nothing: only what clients create through the ordinary APIs",
     )
+    ask = commands.add_parser(
+        "ask",
+        help="answer one question against the configured AWS (or the simulator)",
+        description="Answer one question, typed as after /compliance, against the aggregator "
+        "configured by COMPLIANCE_AGGREGATOR, COMPLIANCE_ROLE_ARN, AWS_ENDPOINT_URL and the "
+        "standard AWS variables.",
+    )
+    ask.add_argument("text", help='the question, e.g. "s3-encryption" or "summary by region"')
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help="print the answer's data and its Block Kit message as JSON",
+    )
     return parser
+
+
+def _run_ask(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.aggregator import AggregatorService
+    from bot.aws import config_client
+    from bot.config import load_catalog
+    from bot.errors import BotError
+    from bot.formatting import message
+    from bot.grammar import help_text, parse
+    from bot.questions import answer
+    from bot.render_text import render
+    from bot.settings import Settings
+
+    settings = Settings()
+    catalog = load_catalog(settings.config_file)
+    try:
+        question = parse(args.text, is_rule=lambda word: _resolves(catalog, word))
+        if question.kind == "help":
+            print(help_text(question.params.get("topic")))
+            return 0
+        if question.kind == "refresh":
+            print("Nothing to refresh: answers are not cached yet.")
+            return 0
+        service = AggregatorService(config_client(settings), settings, catalog)
+        result = answer(service, question)
+    except BotError as error:
+        logging.getLogger("bot.cli").info("question failed: %s: %s", type(error).__name__, error.message)
+        print(error.message, file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"answer": result.model_dump(mode="json"), "message": message(result)}, indent=2))
+    else:
+        print(render(result))
+    return 0
+
+
+def _resolves(catalog: object, word: str) -> bool:
+    from bot.errors import UserError
+    from bot.rules import RuleCatalog
+
+    assert isinstance(catalog, RuleCatalog)
+    try:
+        catalog.resolve(word)
+    except UserError:
+        return False
+    return True
 
 
 def _run_sim(args: argparse.Namespace) -> int:
@@ -91,9 +150,13 @@ def _run_sim(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for noisy in ("botocore", "boto3", "urllib3", "werkzeug"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     if args.command == "sim":
         return _run_sim(args)
+    if args.command == "ask":
+        return _run_ask(args)
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones
 
 

@@ -60,8 +60,7 @@ class NoSuchOrganizationConfigRuleException(ConfigError):
 class ResourceNotDiscoveredException(ConfigError):
     def __init__(self, resource_type: str, resource_id: str) -> None:
         super().__init__(
-            f"Resource {resource_id} of resourceType:{resource_type} is unknown or has not been "
-            "discovered"
+            f"Resource {resource_id} of resourceType:{resource_type} is unknown or has not been discovered"
         )
 
 
@@ -91,6 +90,4 @@ def validation(value: object, member: str, constraint: str) -> ValidationExcepti
 
 
 def enum_error(value: object, member: str, allowed: Iterable[str]) -> ValidationException:
-    return validation(
-        value, member, "Member must satisfy enum value set: [" + ", ".join(allowed) + "]"
-    )
+    return validation(value, member, "Member must satisfy enum value set: [" + ", ".join(allowed) + "]")

@@ -39,9 +39,7 @@ class RuleState:
         """(rule compliance, non-compliant resource count) by AWS's rule: any NON_COMPLIANT
         resource makes the rule NON_COMPLIANT; all COMPLIANT, COMPLIANT; none, INSUFFICIENT_DATA.
         NOT_APPLICABLE evaluations do not count either way."""
-        non_compliant = sum(
-            1 for e in self.evaluations.values() if e.compliance_type == "NON_COMPLIANT"
-        )
+        non_compliant = sum(1 for e in self.evaluations.values() if e.compliance_type == "NON_COMPLIANT")
         if non_compliant:
             return "NON_COMPLIANT", non_compliant
         if any(e.compliance_type == "COMPLIANT" for e in self.evaluations.values()):
@@ -113,9 +111,7 @@ def _native_resources(account_id: str, region: str) -> list[Resource]:
         else:
             continue
         for identifier in listed:
-            item = query.get_config_resource(
-                account_id, "aws", identifier["id"], backend_region=region
-            )
+            item = query.get_config_resource(account_id, "aws", identifier["id"], backend_region=region)
             if item:
                 result.append(_from_moto_item(account_id, item))
     return result
@@ -125,9 +121,7 @@ def _from_moto_item(account_id: str, item: dict[str, Any]) -> Resource:
     configuration = item.get("configuration") or "{}"
     if isinstance(configuration, str):
         configuration = json.loads(configuration)
-    supplementary = {
-        k: _maybe_json(v) for k, v in (item.get("supplementaryConfiguration") or {}).items()
-    }
+    supplementary = {k: _maybe_json(v) for k, v in (item.get("supplementaryConfiguration") or {}).items()}
     created = item.get("resourceCreationTime")
     return Resource(
         account_id=account_id,

@@ -93,9 +93,7 @@ def _enum(value: Any, member: str, allowed: Iterable[str]) -> None:
 
 def _resource_type(value: Any, member: str) -> None:
     if value is not None and value not in resource_types():
-        raise validation(
-            value, member, "Member must satisfy enum value set: [the ResourceType values]"
-        )
+        raise validation(value, member, "Member must satisfy enum value set: [the ResourceType values]")
 
 
 def _aggregator(account: str, region: str, params: Params) -> tuple[Aggregator, SimState]:
@@ -132,9 +130,7 @@ def _page(
 # --- compliance by rule -----------------------------------------------------------------------
 
 
-def describe_aggregate_compliance_by_config_rules(
-    account: str, region: str, params: Params
-) -> Response:
+def describe_aggregate_compliance_by_config_rules(account: str, region: str, params: Params) -> Response:
     aggregator, state = _aggregator(account, region, params)
     filters = params.get("Filters") or {}
     wanted = filters.get("ComplianceType")
@@ -148,9 +144,7 @@ def describe_aggregate_compliance_by_config_rules(
 
     def compute() -> list[Response]:
         rows = []
-        for source in _filtered_sources(
-            aggregator, filters.get("AccountId"), filters.get("AwsRegion")
-        ):
+        for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
             for rule in rules_in(source.account_id, source.region, filters.get("ConfigRuleName")):
                 compliance_type, non_compliant = rule.compliance
                 if wanted and compliance_type != wanted:
@@ -178,9 +172,7 @@ def describe_aggregate_compliance_by_config_rules(
     )
 
 
-def get_aggregate_compliance_details_by_config_rule(
-    account: str, region: str, params: Params
-) -> Response:
+def get_aggregate_compliance_details_by_config_rule(account: str, region: str, params: Params) -> Response:
     aggregator, state = _aggregator(account, region, params)
     _required(params, "ConfigRuleName", "AccountId", "AwsRegion")
     wanted = params.get("ComplianceType")
@@ -193,9 +185,7 @@ def get_aggregate_compliance_details_by_config_rule(
         for source in _filtered_sources(aggregator, params["AccountId"], params["AwsRegion"]):
             for rule in rules_in(source.account_id, source.region, params["ConfigRuleName"]):
                 for (resource_type, resource_id), e in sorted(rule.evaluations.items()):
-                    if (
-                        wanted and e.compliance_type != wanted
-                    ) or e.compliance_type == "INSUFFICIENT_DATA":
+                    if (wanted and e.compliance_type != wanted) or e.compliance_type == "INSUFFICIENT_DATA":
                         continue
                     result: Response = {
                         "EvaluationResultIdentifier": {
@@ -289,9 +279,7 @@ def _summary_page(
     return response
 
 
-def get_aggregate_config_rule_compliance_summary(
-    account: str, region: str, params: Params
-) -> Response:
+def get_aggregate_config_rule_compliance_summary(account: str, region: str, params: Params) -> Response:
     now = datetime.now(UTC)
 
     def summary(compliant: int, non_compliant: int) -> Response:
@@ -317,9 +305,7 @@ def get_aggregate_config_rule_compliance_summary(
 # --- resources --------------------------------------------------------------------------------
 
 
-def _aggregated_resources(
-    aggregator: Aggregator, account: Any = None, region: Any = None
-) -> list[Resource]:
+def _aggregated_resources(aggregator: Aggregator, account: Any = None, region: Any = None) -> list[Resource]:
     resources = []
     wanted_region = None if region == GLOBAL_REGION else region
     for source in _filtered_sources(aggregator, account, None):
@@ -396,9 +382,7 @@ def list_aggregate_discovered_resources(account: str, region: str, params: Param
         rows.sort(key=lambda row: (row["SourceAccountId"], row["SourceRegion"], row["ResourceId"]))
         return rows
 
-    return _page(
-        state, "ListAggregateDiscoveredResources", params, 100, compute, "ResourceIdentifiers"
-    )
+    return _page(state, "ListAggregateDiscoveredResources", params, 100, compute, "ResourceIdentifiers")
 
 
 def _find_resource(aggregator: Aggregator, identifier: Params) -> Resource | None:
@@ -430,9 +414,7 @@ def batch_get_aggregate_resource_config(account: str, region: str, params: Param
     for identifier in identifiers:
         for member in ("SourceAccountId", "SourceRegion", "ResourceId", "ResourceType"):
             if not identifier.get(member):
-                raise validation(
-                    "null", f"resourceIdentifiers.member.{member}", "Member must not be null"
-                )
+                raise validation("null", f"resourceIdentifiers.member.{member}", "Member must not be null")
         resource = _find_resource(aggregator, identifier)
         if resource is None or (
             identifier.get("ResourceName") and identifier["ResourceName"] != resource.resource_name
@@ -464,21 +446,16 @@ def get_aggregate_resource_config(account: str, region: str, params: Params) -> 
 # --- sources ----------------------------------------------------------------------------------
 
 
-def describe_configuration_aggregator_sources_status(
-    account: str, region: str, params: Params
-) -> Response:
+def describe_configuration_aggregator_sources_status(account: str, region: str, params: Params) -> Response:
     aggregator, state = _aggregator(account, region, params)
     statuses = params.get("UpdateStatus")
     if statuses is not None:
         if not statuses:
-            raise validation(
-                "[]", "updateStatus", "Member must have length greater than or equal to 1"
-            )
+            raise validation("[]", "updateStatus", "Member must have length greater than or equal to 1")
         for status in statuses:
             if status not in UPDATE_STATUSES:
                 raise InvalidParameterValueException(
-                    f"Invalid UpdateStatus {status!r}: valid values are FAILED, SUCCEEDED, "
-                    "OUTDATED."
+                    f"Invalid UpdateStatus {status!r}: valid values are FAILED, SUCCEEDED, OUTDATED."
                 )
 
     def compute() -> list[Response]:
@@ -550,9 +527,7 @@ def compliance_documents(source: Source) -> list[dict[str, Any]]:
                 "resourceType": "AWS::Config::ResourceCompliance",
                 "resourceId": f"{resource_type}/{resource_id}",
                 "resourceName": f"{resource_type}/{resource_id}",
-                "configurationItemCaptureTime": latest.astimezone(UTC).strftime(
-                    "%Y-%m-%dT%H:%M:%S.000Z"
-                ),
+                "configurationItemCaptureTime": latest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
                 "configurationItemStatus": "OK",
                 "configuration": {
                     "complianceType": overall,
@@ -668,18 +643,14 @@ def _packs(source: Source) -> list[Response]:
     return rows
 
 
-def describe_aggregate_compliance_by_conformance_packs(
-    account: str, region: str, params: Params
-) -> Response:
+def describe_aggregate_compliance_by_conformance_packs(account: str, region: str, params: Params) -> Response:
     aggregator, state = _aggregator(account, region, params)
     filters = params.get("Filters") or {}
     _enum(filters.get("ComplianceType"), "filters.complianceType", PACK_COMPLIANCE_TYPES)
 
     def compute() -> list[Response]:
         rows = []
-        for source in _filtered_sources(
-            aggregator, filters.get("AccountId"), filters.get("AwsRegion")
-        ):
+        for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
             for row in _packs(source):
                 if (
                     filters.get("ConformancePackName")
@@ -704,9 +675,7 @@ def describe_aggregate_compliance_by_conformance_packs(
     )
 
 
-def get_aggregate_conformance_pack_compliance_summary(
-    account: str, region: str, params: Params
-) -> Response:
+def get_aggregate_conformance_pack_compliance_summary(account: str, region: str, params: Params) -> Response:
     return _summary_page(
         account,
         region,
@@ -751,8 +720,7 @@ def put_organization_config_rule(account: str, region: str, params: Params) -> R
     custom = params.get("OrganizationCustomRuleMetadata")
     if bool(managed) == bool(custom):
         raise InvalidParameterValueException(
-            "Provide exactly one of OrganizationManagedRuleMetadata and "
-            "OrganizationCustomRuleMetadata."
+            "Provide exactly one of OrganizationManagedRuleMetadata and OrganizationCustomRuleMetadata."
         )
     _management_account, org_id, members = _management(account)
     state = sim(backend(account, region))
@@ -843,9 +811,7 @@ def describe_organization_config_rules(account: str, region: str, params: Params
             rows.append(row)
         return rows
 
-    return _page(
-        state, "DescribeOrganizationConfigRules", params, 100, compute, "OrganizationConfigRules"
-    )
+    return _page(state, "DescribeOrganizationConfigRules", params, 100, compute, "OrganizationConfigRules")
 
 
 # --- evaluations ------------------------------------------------------------------------------
@@ -905,9 +871,7 @@ def put_evaluations(account: str, region: str, params: Params) -> Response:
                     f"evaluations.{index}.member.{member[0].lower() + member[1:]}",
                     "Member must not be null",
                 )
-        _enum(
-            item["ComplianceType"], f"evaluations.{index}.member.complianceType", COMPLIANCE_TYPES
-        )
+        _enum(item["ComplianceType"], f"evaluations.{index}.member.complianceType", COMPLIANCE_TYPES)
         if item["ComplianceType"] == "INSUFFICIENT_DATA":
             raise InvalidParameterValueException(
                 "AWS Config does not accept INSUFFICIENT_DATA in PutEvaluations."
@@ -934,9 +898,7 @@ def put_evaluations(account: str, region: str, params: Params) -> Response:
     return {"FailedEvaluations": []}
 
 
-def record_evaluations(
-    config: ConfigBackend, rule_name: str, evaluations: Iterable[Evaluation]
-) -> None:
+def record_evaluations(config: ConfigBackend, rule_name: str, evaluations: Iterable[Evaluation]) -> None:
     """Keep the newest evaluation per resource, by OrderingTimestamp, as AWS does."""
     with LOCK:
         stored = sim(config).evaluations.setdefault(rule_name, {})

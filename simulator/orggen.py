@@ -173,9 +173,7 @@ def _organization(spec: OrgSpec, rng: random.Random) -> SeededOrg:
     assert orgs.org is not None
     names = {management: "management"}
     for index in range(1, spec.accounts):
-        name = (
-            f"{TEAMS[index % len(TEAMS)]}-{STAGES[(index // len(TEAMS)) % len(STAGES)]}-{index:04d}"
-        )
+        name = f"{TEAMS[index % len(TEAMS)]}-{STAGES[(index // len(TEAMS)) % len(STAGES)]}-{index:04d}"
         orgs.create_account(AccountName=name, Email=f"aws+{name}@example.com")
     for account in orgs.accounts:
         names.setdefault(account.id, account.name)
@@ -193,9 +191,7 @@ def _organization(spec: OrgSpec, rng: random.Random) -> SeededOrg:
             ],
         }
     )
-    role = iam.create_role(
-        READ_ROLE, trust, "/", None, "Read-only role for compliance-bot", [], "3600"
-    )
+    role = iam.create_role(READ_ROLE, trust, "/", None, "Read-only role for compliance-bot", [], "3600")
     aggregator_role = iam.create_role(
         AGGREGATOR_ROLE,
         trust,
@@ -214,9 +210,7 @@ def _organization(spec: OrgSpec, rng: random.Random) -> SeededOrg:
             },
         }
     )
-    return SeededOrg(
-        spec, orgs.org.id, accounts, names, role.arn, aggregator["ConfigurationAggregatorArn"]
-    )
+    return SeededOrg(spec, orgs.org.id, accounts, names, role.arn, aggregator["ConfigurationAggregatorArn"])
 
 
 def _org_rules(org: SeededOrg) -> None:
@@ -241,9 +235,7 @@ def _org_rules(org: SeededOrg) -> None:
 
 def _resources(org: SeededOrg, account: str, region: str, rng: random.Random) -> list[Resource]:
     team = org.account_names[account].split("-")[0]
-    stage = (
-        org.account_names[account].split("-")[1] if "-" in org.account_names[account] else "prod"
-    )
+    stage = org.account_names[account].split("-")[1] if "-" in org.account_names[account] else "prod"
     created = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(600))
     made: list[Resource] = []
     for index in range(org.spec.resources_per_region):
@@ -256,9 +248,7 @@ def _resources(org: SeededOrg, account: str, region: str, rng: random.Random) ->
             name = f"{team}-{stage}-{purpose}-{account[-4:]}-{region}-{index}"
             configuration: dict[str, Any] = {"name": name, "creationDate": created.isoformat()}
             supplementary: dict[str, Any] = {
-                "BucketVersioningConfiguration": {
-                    "status": "Off" if rng.random() < 0.5 else "Enabled"
-                }
+                "BucketVersioningConfiguration": {"status": "Off" if rng.random() < 0.5 else "Enabled"}
             }
             if not bad:
                 supplementary["ServerSideEncryptionConfiguration"] = {
@@ -281,9 +271,7 @@ def _resources(org: SeededOrg, account: str, region: str, rng: random.Random) ->
             )
         elif kind == 1:
             group_id = f"sg-{hexid}"
-            permissions = [
-                {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "ipRanges": ["0.0.0.0/0"]}
-            ]
+            permissions = [{"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "ipRanges": ["0.0.0.0/0"]}]
             if bad:
                 permissions.append(
                     {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]}
@@ -412,17 +400,11 @@ def _verdict(logical: str, resource: Resource | None, rng: random.Random, rate: 
     if resource is not None:
         c, s = resource.configuration, resource.supplementary
         checks: dict[str, Callable[[], bool]] = {
-            "s3-bucket-server-side-encryption-enabled": lambda: (
-                "ServerSideEncryptionConfiguration" in s
-            ),
-            "restricted-ssh": lambda: (
-                not any(p.get("fromPort") == 22 for p in c.get("ipPermissions", []))
-            ),
+            "s3-bucket-server-side-encryption-enabled": lambda: "ServerSideEncryptionConfiguration" in s,
+            "restricted-ssh": lambda: not any(p.get("fromPort") == 22 for p in c.get("ipPermissions", [])),
             "encrypted-volumes": lambda: bool(c.get("encrypted")),
             "rds-storage-encrypted": lambda: bool(c.get("storageEncrypted")),
-            LOCAL_RULE: lambda: (
-                s.get("BucketVersioningConfiguration", {}).get("status") == "Enabled"
-            ),
+            LOCAL_RULE: lambda: s.get("BucketVersioningConfiguration", {}).get("status") == "Enabled",
         }
         if logical in checks:
             return "COMPLIANT" if checks[logical]() else "NON_COMPLIANT"

@@ -74,9 +74,7 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     if len(text) > MAX_EXPRESSION:
-        raise _error(
-            f"The expression is {len(text)} characters long; the maximum is {MAX_EXPRESSION}."
-        )
+        raise _error(f"The expression is {len(text)} characters long; the maximum is {MAX_EXPRESSION}.")
     tokens: list[Token] = []
     position = 0
     while True:
@@ -201,11 +199,7 @@ class Query:
         names = []
         for item in self.select:
             names.append(
-                "*"
-                if isinstance(item, Star)
-                else item.name
-                if isinstance(item, Aggregate)
-                else item.text
+                "*" if isinstance(item, Star) else item.name if isinstance(item, Aggregate) else item.text
             )
         return names
 
@@ -240,8 +234,7 @@ class _Parser:
         if token is None:
             found = self.token.text or "the end of the expression"
             raise _error(
-                f"Expected {what or value or kind} but found {found!r} "
-                f"at position {self.token.position + 1}."
+                f"Expected {what or value or kind} but found {found!r} at position {self.token.position + 1}."
             )
         return token
 
@@ -280,9 +273,7 @@ class _Parser:
                 if isinstance(item, Star):
                     raise _error("SELECT * cannot be combined with aggregates or GROUP BY.")
                 if isinstance(item, Path) and item.text not in grouped:
-                    raise _error(
-                        f"{item.text} must appear in GROUP BY or in an aggregate function."
-                    )
+                    raise _error(f"{item.text} must appear in GROUP BY or in an aggregate function.")
             for key, _ in query.order_by:
                 if isinstance(key, Path) and key.text not in grouped:
                     raise _error(f"ORDER BY {key.text} must appear in GROUP BY.")
@@ -358,9 +349,7 @@ class _Parser:
         elif not negated and (op := self.accept("op")) is not None:
             condition = Compare(path, "!=" if op.value == "<>" else op.value, self.literal())
         else:
-            raise _error(
-                f"Expected a comparison after {path.text} at position {self.token.position + 1}."
-            )
+            raise _error(f"Expected a comparison after {path.text} at position {self.token.position + 1}.")
         return Not(condition) if negated else condition
 
     def like(self, path: Path, token: Token) -> Like:
@@ -369,13 +358,11 @@ class _Parser:
         prefix = pattern[:-1] if wildcard else pattern
         if "%" in prefix:
             raise _error(
-                "LIKE supports a wildcard only at the end of the value "
-                f"(position {token.position + 1})."
+                f"LIKE supports a wildcard only at the end of the value (position {token.position + 1})."
             )
         if wildcard and len(prefix) < 3:
             raise _error(
-                "LIKE needs at least 3 characters before the wildcard "
-                f"(position {token.position + 1})."
+                f"LIKE needs at least 3 characters before the wildcard (position {token.position + 1})."
             )
         return Like(path, prefix, wildcard)
 
@@ -507,9 +494,7 @@ def merge(into: Any, other: Any) -> Any:
         return into
     if isinstance(into, list) and isinstance(other, list):
         return (
-            [merge(a, b) for a, b in zip(into, other, strict=False)]
-            + into[len(other) :]
-            + other[len(into) :]
+            [merge(a, b) for a, b in zip(into, other, strict=False)] + into[len(other) :] + other[len(into) :]
         )
     return other
 
@@ -547,9 +532,7 @@ def _aggregate(aggregate: Aggregate, group: list[dict[str, Any]]) -> Any:
     present = [v for v in found if v is not None and not isinstance(v, dict | list)]
     if not present:
         return None
-    chosen = (
-        min(present, key=_sort_key) if aggregate.function == "MIN" else max(present, key=_sort_key)
-    )
+    chosen = min(present, key=_sort_key) if aggregate.function == "MIN" else max(present, key=_sort_key)
     return chosen
 
 

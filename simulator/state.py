@@ -86,9 +86,7 @@ class Resource:
             "configurationItemStatus": "OK",
             "configuration": self.configuration,
             "supplementaryConfiguration": self.supplementary,
-            "tags": [
-                {"key": k, "value": v, "tag": f"{k}={v}"} for k, v in sorted(self.tags.items())
-            ],
+            "tags": [{"key": k, "value": v, "tag": f"{k}={v}"} for k, v in sorted(self.tags.items())],
             "relationships": [],
         }
         optional = {

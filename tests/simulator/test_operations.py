@@ -80,9 +80,7 @@ def test_compliance_by_rule_filters(world: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("value", ["NOT_APPLICABLE", "INSUFFICIENT_DATA", "BROKEN"])
-def test_compliance_by_rule_rejects_unsupported_compliance_filter(
-    world: dict[str, Any], value: str
-) -> None:
+def test_compliance_by_rule_rejects_unsupported_compliance_filter(world: dict[str, Any], value: str) -> None:
     with pytest.raises(ClientError) as raised:
         agg().describe_aggregate_compliance_by_config_rules(
             ConfigurationAggregatorName=AGG, Filters={"ComplianceType": value}
@@ -125,15 +123,15 @@ def test_details_list_the_evaluations_of_one_source(world: dict[str, Any]) -> No
         AwsRegion=REGION,
         ComplianceType="NON_COMPLIANT",
     )["AggregateEvaluationResults"]
-    assert [
-        r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] for r in results
-    ] == ["bucket-a1", "bucket-a3"]
+    assert [r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] for r in results] == [
+        "bucket-a1",
+        "bucket-a3",
+    ]
     first = results[0]
     assert first["Annotation"] == "No default encryption."
     assert first["AccountId"] == MEMBER_A and first["AwsRegion"] == REGION
     assert (
-        first["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceType"]
-        == "AWS::S3::Bucket"
+        first["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceType"] == "AWS::S3::Bucket"
     )
     assert first["ResultRecordedTime"].year >= 2024
 
@@ -339,10 +337,7 @@ def test_get_resource_config_and_not_discovered(buckets: dict[str, str]) -> None
         },
     )["ConfigurationItem"]
     assert item["accountId"] == MEMBER_B and item["arn"] == "arn:aws:s3:::beta-data"
-    assert (
-        '"name": "beta-data"' in item["configuration"]
-        or '"name":"beta-data"' in item["configuration"]
-    )
+    assert '"name": "beta-data"' in item["configuration"] or '"name":"beta-data"' in item["configuration"]
     with pytest.raises(ClientError) as raised:
         agg().get_aggregate_resource_config(
             ConfigurationAggregatorName=AGG,
@@ -374,10 +369,7 @@ def test_sources_status_reports_unauthorized_and_forced_states(world: dict[str, 
     rows = agg().describe_configuration_aggregator_sources_status(ConfigurationAggregatorName=AGG)[
         "AggregatedSourceStatusList"
     ]
-    status = {
-        (r["SourceId"], r["AwsRegion"]): (r["LastUpdateStatus"], r.get("LastErrorCode"))
-        for r in rows
-    }
+    status = {(r["SourceId"], r["AwsRegion"]): (r["LastUpdateStatus"], r.get("LastErrorCode")) for r in rows}
     assert status[(UNAUTHORIZED, REGION)] == ("FAILED", "AccessDeniedException")
     assert status[(MEMBER_A, REGION)] == ("FAILED", "AccessDeniedException")
     assert status[(MEMBER_B, "eu-west-1")] == ("OUTDATED", None)
@@ -394,9 +386,7 @@ def test_sources_status_reports_unauthorized_and_forced_states(world: dict[str, 
 
 
 def test_a_failed_source_keeps_its_aggregated_data(world: dict[str, Any]) -> None:
-    set_source_status(
-        AGGREGATOR_ACCOUNT, REGION, AGG, MEMBER_A, REGION, "FAILED", "AccessDeniedException"
-    )
+    set_source_status(AGGREGATOR_ACCOUNT, REGION, AGG, MEMBER_A, REGION, "FAILED", "AccessDeniedException")
     rows = agg().describe_aggregate_compliance_by_config_rules(
         ConfigurationAggregatorName=AGG,
         Filters={"AccountId": MEMBER_A, "ComplianceType": "NON_COMPLIANT"},
@@ -434,9 +424,10 @@ def test_select_over_resources_and_compliance(buckets: dict[str, str]) -> None:
         Expression="SELECT configuration.targetResourceId WHERE resourceType = "
         "'AWS::Config::ResourceCompliance' AND configuration.complianceType = 'NON_COMPLIANT'",
     )
-    assert sorted(
-        json.loads(r)["configuration"]["targetResourceId"] for r in compliance["Results"]
-    ) == ["bucket-a1", "bucket-a3"]
+    assert sorted(json.loads(r)["configuration"]["targetResourceId"] for r in compliance["Results"]) == [
+        "bucket-a1",
+        "bucket-a3",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -454,9 +445,7 @@ def test_select_over_resources_and_compliance(buckets: dict[str, str]) -> None:
 )
 def test_select_rejects_what_aws_does_not_support(world: dict[str, Any], expression: str) -> None:
     with pytest.raises(ClientError) as raised:
-        agg().select_aggregate_resource_config(
-            ConfigurationAggregatorName=AGG, Expression=expression
-        )
+        agg().select_aggregate_resource_config(ConfigurationAggregatorName=AGG, Expression=expression)
     assert error_code(raised.value) == "InvalidExpressionException"
 
 
@@ -532,9 +521,7 @@ def test_organization_rule_appears_in_every_member_under_aws_naming() -> None:
         },
         ExcludedAccounts=[members[2]],
     )["OrganizationConfigRuleArn"]
-    assert arn.startswith(
-        f"arn:aws:config:{REGION}:{management}:organization-config-rule/org-s3-encryption-"
-    )
+    assert arn.startswith(f"arn:aws:config:{REGION}:{management}:organization-config-rule/org-s3-encryption-")
     names = {}
     for member in members:
         rules = client("config", member).describe_config_rules()["ConfigRules"]
@@ -561,14 +548,10 @@ def test_organization_rules_errors() -> None:
         )
     assert error_code(raised.value) == "OrganizationAccessDeniedException"
     with pytest.raises(ClientError) as raised:
-        client("config", management).describe_organization_config_rules(
-            OrganizationConfigRuleNames=["nope"]
-        )
+        client("config", management).describe_organization_config_rules(OrganizationConfigRuleNames=["nope"])
     assert error_code(raised.value) == "NoSuchOrganizationConfigRuleException"
     with pytest.raises(ClientError) as raised:
-        client("config", management).put_organization_config_rule(
-            OrganizationConfigRuleName="neither"
-        )
+        client("config", management).put_organization_config_rule(OrganizationConfigRuleName="neither")
     assert error_code(raised.value) == "InvalidParameterValueException"
 
 
@@ -589,9 +572,9 @@ def test_organization_aggregator_reads_every_active_member() -> None:
         "AggregateComplianceByConfigRules"
     ]
     assert {r["AccountId"] for r in rows} == set(members)
-    statuses = config.describe_configuration_aggregator_sources_status(
-        ConfigurationAggregatorName="org"
-    )["AggregatedSourceStatusList"]
+    statuses = config.describe_configuration_aggregator_sources_status(ConfigurationAggregatorName="org")[
+        "AggregatedSourceStatusList"
+    ]
     assert [s["SourceType"] for s in statuses].count("ORGANIZATION") == 1
     assert {s["SourceId"] for s in statuses if s["SourceType"] == "ACCOUNT"} == {
         management,
@@ -608,9 +591,9 @@ def test_organization_aggregator_outside_an_organization_fails_its_source() -> N
             "AwsRegions": [REGION],
         },
     )
-    statuses = config.describe_configuration_aggregator_sources_status(
-        ConfigurationAggregatorName="org"
-    )["AggregatedSourceStatusList"]
+    statuses = config.describe_configuration_aggregator_sources_status(ConfigurationAggregatorName="org")[
+        "AggregatedSourceStatusList"
+    ]
     assert [(s["SourceType"], s["LastUpdateStatus"], s["LastErrorCode"]) for s in statuses] == [
         ("ORGANIZATION", "FAILED", "OrganizationAccessDeniedException")
     ]
@@ -621,9 +604,7 @@ def test_organization_aggregator_outside_an_organization_fails_its_source() -> N
 
 def test_put_evaluations_by_name_or_arn_keeps_the_newest(world: dict[str, Any]) -> None:
     config = client("config", MEMBER_B)
-    arn = config.describe_config_rules(ConfigRuleNames=["never-evaluated"])["ConfigRules"][0][
-        "ConfigRuleArn"
-    ]
+    arn = config.describe_config_rules(ConfigRuleNames=["never-evaluated"])["ConfigRules"][0]["ConfigRuleArn"]
     evaluate(config, arn, {"bucket-x": "NON_COMPLIANT"}, when=then(10))
     evaluate(config, "never-evaluated", {"bucket-x": "COMPLIANT"}, when=then(60))  # older: ignored
     results = agg().get_aggregate_compliance_details_by_config_rule(
@@ -697,9 +678,7 @@ def test_put_evaluations_test_mode_stores_nothing(world: dict[str, Any]) -> None
         ),
     ],
 )
-def test_put_evaluations_errors(
-    world: dict[str, Any], token: str, evaluations: list[Any], code: str
-) -> None:
+def test_put_evaluations_errors(world: dict[str, Any], token: str, evaluations: list[Any], code: str) -> None:
     with pytest.raises(ClientError) as raised:
         client("config", MEMBER_A).put_evaluations(ResultToken=token, Evaluations=evaluations)
     assert error_code(raised.value) == code
@@ -755,9 +734,7 @@ AGGREGATE_READS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("operation", "kwargs"), AGGREGATE_READS, ids=[op for op, _ in AGGREGATE_READS]
-)
+@pytest.mark.parametrize(("operation", "kwargs"), AGGREGATE_READS, ids=[op for op, _ in AGGREGATE_READS])
 def test_every_read_names_a_missing_aggregator(
     world: dict[str, Any], operation: str, kwargs: dict[str, Any]
 ) -> None:
@@ -768,7 +745,7 @@ def test_every_read_names_a_missing_aggregator(
 
 def test_aggregators_are_per_region(world: dict[str, Any]) -> None:
     with pytest.raises(ClientError) as raised:
-        client(
-            "config", AGGREGATOR_ACCOUNT, "eu-west-1"
-        ).describe_aggregate_compliance_by_config_rules(ConfigurationAggregatorName=AGG)
+        client("config", AGGREGATOR_ACCOUNT, "eu-west-1").describe_aggregate_compliance_by_config_rules(
+            ConfigurationAggregatorName=AGG
+        )
     assert error_code(raised.value) == "NoSuchConfigurationAggregatorException"

@@ -48,9 +48,7 @@ def untimed(row: Any) -> Any:
     """The row without the timestamps that say when it was read."""
     if isinstance(row, dict):
         return {
-            k: untimed(v)
-            for k, v in row.items()
-            if k not in ("LastUpdateTime", "ComplianceSummaryTimestamp")
+            k: untimed(v) for k, v in row.items() if k not in ("LastUpdateTime", "ComplianceSummaryTimestamp")
         }
     return row
 
@@ -83,10 +81,7 @@ def test_compliance_by_rule_matches_the_seed(org: SeededOrg, config: Any) -> Non
         )
         assert row["Compliance"]["ComplianceType"] == expected, key
         if expected == "NON_COMPLIANT":
-            assert (
-                row["Compliance"]["ComplianceContributorCount"]["CappedCount"]
-                == counts["NON_COMPLIANT"]
-            )
+            assert row["Compliance"]["ComplianceContributorCount"]["CappedCount"] == counts["NON_COMPLIANT"]
         seen[key] = expected
     assert {k for k, c in truth.items() if c} <= set(seen)
 
@@ -109,10 +104,7 @@ def test_details_match_the_seed_for_every_source_and_rule(org: SeededOrg, config
             AwsRegion=region,
             ComplianceType="NON_COMPLIANT",
         )
-        ids = [
-            r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"]
-            for r in found
-        ]
+        ids = [r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] for r in found]
         assert sorted(ids) == sorted(expected), (account, region, rule)
 
 
@@ -191,9 +183,7 @@ def test_advanced_query_compliance_rows_match_the_seed(org: SeededOrg, config: A
             r["configRuleName"] == rule and r["complianceType"] == "NON_COMPLIANT"
             for r in row["configuration"]["configRuleList"]
         ):
-            found.add(
-                (row["accountId"], row["awsRegion"], row["configuration"]["targetResourceId"])
-            )
+            found.add((row["accountId"], row["awsRegion"], row["configuration"]["targetResourceId"]))
     assert found == expected and expected
 
 
@@ -223,9 +213,7 @@ def test_non_compliance_rate_is_tunable(moto: None) -> None:
     def share(rate: float) -> float:
         BackendDict.reset()
         org = generate(OrgSpec(seed=3, accounts=4, regions=("us-east-1",), non_compliance=rate))
-        return sum(e.compliance_type == "NON_COMPLIANT" for e in org.evaluations) / len(
-            org.evaluations
-        )
+        return sum(e.compliance_type == "NON_COMPLIANT" for e in org.evaluations) / len(org.evaluations)
 
     assert share(0.0) < share(0.5) < share(1.0)
     assert share(1.0) > 0.9
@@ -304,9 +292,7 @@ def test_every_page_size_gives_the_same_rows(
 def test_tokens_are_bound_to_their_query(
     org: SeededOrg, config: Any, operation: str, key: str, kwargs: dict[str, Any]
 ) -> None:
-    first = getattr(config, operation)(
-        ConfigurationAggregatorName=org.aggregator_name, Limit=1, **kwargs
-    )
+    first = getattr(config, operation)(ConfigurationAggregatorName=org.aggregator_name, Limit=1, **kwargs)
     token = first["NextToken"]
     with pytest.raises(ClientError) as raised:
         getattr(config, operation)(
@@ -340,9 +326,7 @@ def test_tokens_are_bound_to_their_query(
 def test_limit_maxima(
     org: SeededOrg, config: Any, operation: str, key: str, kwargs: dict[str, Any], maximum: int
 ) -> None:
-    getattr(config, operation)(
-        ConfigurationAggregatorName=org.aggregator_name, Limit=maximum, **kwargs
-    )
+    getattr(config, operation)(ConfigurationAggregatorName=org.aggregator_name, Limit=maximum, **kwargs)
     with pytest.raises(ClientError) as raised:
         getattr(config, operation)(
             ConfigurationAggregatorName=org.aggregator_name, Limit=maximum + 1, **kwargs
@@ -353,8 +337,6 @@ def test_limit_maxima(
 def test_organization_config_rules_page(org: SeededOrg, config: Any) -> None:
     names = [
         r["OrganizationConfigRuleName"]
-        for r in everything(
-            config, "describe_organization_config_rules", "OrganizationConfigRules", 4
-        )
+        for r in everything(config, "describe_organization_config_rules", "OrganizationConfigRules", 4)
     ]
     assert names == sorted(ORG_RULES)

@@ -26,9 +26,7 @@ pytestmark = pytest.mark.server
 @pytest.fixture
 def seeded() -> Iterator[server.RunningSimulator]:
     BackendDict.reset()
-    running = server.start(
-        port=0, spec=OrgSpec(seed=5, accounts=5, regions=("us-east-1", "eu-west-1"))
-    )
+    running = server.start(port=0, spec=OrgSpec(seed=5, accounts=5, regions=("us-east-1", "eu-west-1")))
     yield running
     running.stop()
     BackendDict.reset()
@@ -65,9 +63,7 @@ def test_every_aggregate_read_over_http(seeded: server.RunningSimulator) -> None
     paginator = config.get_paginator("describe_aggregate_compliance_by_config_rules")
     rows = [
         r
-        for page in paginator.paginate(
-            ConfigurationAggregatorName=name, PaginationConfig={"PageSize": 9}
-        )
+        for page in paginator.paginate(ConfigurationAggregatorName=name, PaginationConfig={"PageSize": 9})
         for r in page["AggregateComplianceByConfigRules"]
     ]
     assert {r["AccountId"] for r in rows} == set(org.accounts)
@@ -106,10 +102,7 @@ def test_every_aggregate_read_over_http(seeded: server.RunningSimulator) -> None
     item = config.get_aggregate_resource_config(
         ConfigurationAggregatorName=name, ResourceIdentifier=volumes[0]
     )
-    assert (
-        json.loads(item["ConfigurationItem"]["configuration"])["volumeId"]
-        == volumes[0]["ResourceId"]
-    )
+    assert json.loads(item["ConfigurationItem"]["configuration"])["volumeId"] == volumes[0]["ResourceId"]
     failed = config.describe_configuration_aggregator_sources_status(
         ConfigurationAggregatorName=name, UpdateStatus=["FAILED"]
     )["AggregatedSourceStatusList"]
@@ -123,15 +116,13 @@ def test_every_aggregate_read_over_http(seeded: server.RunningSimulator) -> None
         )
         for r in page["Results"]
     ]
-    assert sorted(json.loads(r)["resourceId"] for r in results) == sorted(
-        v["ResourceId"] for v in volumes
-    )
-    assert config.describe_aggregate_compliance_by_conformance_packs(
-        ConfigurationAggregatorName=name
-    )["AggregateComplianceByConformancePacks"]
-    assert config.get_aggregate_conformance_pack_compliance_summary(
-        ConfigurationAggregatorName=name
-    )["AggregateConformancePackComplianceSummaries"]
+    assert sorted(json.loads(r)["resourceId"] for r in results) == sorted(v["ResourceId"] for v in volumes)
+    assert config.describe_aggregate_compliance_by_conformance_packs(ConfigurationAggregatorName=name)[
+        "AggregateComplianceByConformancePacks"
+    ]
+    assert config.get_aggregate_conformance_pack_compliance_summary(ConfigurationAggregatorName=name)[
+        "AggregateConformancePackComplianceSummaries"
+    ]
     assert len(config.describe_organization_config_rules()["OrganizationConfigRules"]) == 6
 
 
@@ -148,9 +139,7 @@ def test_errors_over_http(seeded: server.RunningSimulator) -> None:
         config.describe_aggregate_compliance_by_config_rules(ConfigurationAggregatorName="nope")
     assert error_code(raised.value) == "NoSuchConfigurationAggregatorException"
     # The default credentials land in moto's default account, which holds no aggregator.
-    plain = boto3.client(
-        "config", region_name="us-east-1", endpoint_url=seeded.endpoint, config=NO_RETRIES
-    )
+    plain = boto3.client("config", region_name="us-east-1", endpoint_url=seeded.endpoint, config=NO_RETRIES)
     with pytest.raises(ClientError) as raised:
         plain.describe_aggregate_compliance_by_config_rules(
             ConfigurationAggregatorName=seeded.org.aggregator_name
@@ -167,25 +156,21 @@ def test_empty_server_holds_only_what_clients_create(empty: server.RunningSimula
         AccountAggregationSources=[{"AccountIds": ["222222222222"], "AwsRegions": ["us-east-1"]}],
     )
     member = client("config", "222222222222", endpoint=endpoint)
-    member.put_aggregation_authorization(
-        AuthorizedAccountId="111111111111", AuthorizedAwsRegion="us-east-1"
-    )
+    member.put_aggregation_authorization(AuthorizedAccountId="111111111111", AuthorizedAwsRegion="us-east-1")
     put_rule(member, "s3-encryption")
     evaluate(member, "s3-encryption", {"bucket-1": "NON_COMPLIANT"})
     # The x-moto-account-id header selects an account too.
-    header_client = boto3.client(
-        "config", region_name="us-east-1", endpoint_url=endpoint, config=NO_RETRIES
-    )
+    header_client = boto3.client("config", region_name="us-east-1", endpoint_url=endpoint, config=NO_RETRIES)
     header_client.meta.events.register(
         "before-send.config.*",
         lambda request, **_: request.headers.__setitem__("x-moto-account-id", "111111111111"),
     )
-    rows = header_client.describe_aggregate_compliance_by_config_rules(
-        ConfigurationAggregatorName="mine"
-    )["AggregateComplianceByConfigRules"]
-    assert [
-        (r["AccountId"], r["ConfigRuleName"], r["Compliance"]["ComplianceType"]) for r in rows
-    ] == [("222222222222", "s3-encryption", "NON_COMPLIANT")]
+    rows = header_client.describe_aggregate_compliance_by_config_rules(ConfigurationAggregatorName="mine")[
+        "AggregateComplianceByConfigRules"
+    ]
+    assert [(r["AccountId"], r["ConfigRuleName"], r["Compliance"]["ComplianceType"]) for r in rows] == [
+        ("222222222222", "s3-encryption", "NON_COMPLIANT")
+    ]
 
 
 def test_sim_command_prints_how_to_connect_and_serves() -> None:
@@ -212,9 +197,7 @@ def test_sim_command_prints_how_to_connect_and_serves() -> None:
         assert process.stdout is not None
         lines: list[str] = []
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(
-            line.startswith("read-only role:") for line in lines
-        ):
+        while time.monotonic() < deadline and not any(line.startswith("read-only role:") for line in lines):
             line = process.stdout.readline()
             if not line:
                 break

@@ -116,8 +116,7 @@ def test_group_by_with_aggregates_and_order() -> None:
     ]
     assert run("SELECT COUNT(*) WHERE accountId = 'none'") == [{"COUNT(*)": 0}]
     assert (
-        sql.parse("SELECT resourceType, COUNT(*) GROUP BY resourceType ORDER BY COUNT(*)").paginated
-        is False
+        sql.parse("SELECT resourceType, COUNT(*) GROUP BY resourceType ORDER BY COUNT(*)").paginated is False
     )
 
 

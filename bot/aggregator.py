@@ -1,0 +1,947 @@
+"""The aggregator service: each compliance question as the cheapest correct plan of AWS calls.
+
+Takes a boto3 `config` client (passed in), pages every operation at its maximum page size,
+returns pydantic models, counts every AWS call per question, and turns AWS error codes into the
+bot's typed errors in one place (`_call`). Nothing here knows Slack exists.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, Literal, TypeVar
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+)
+from botocore.exceptions import (
+    ConnectionError as BotoConnectionError,
+)
+
+from bot import errors
+from bot.console import console_url
+from bot.models import (
+    AccountDrilldown,
+    AggregatorInfo,
+    Aggregators,
+    Answer,
+    ComplianceSummary,
+    Count,
+    DoctorReport,
+    Finding,
+    GroupCount,
+    NonCompliantResource,
+    PackCompliance,
+    PackRow,
+    QueryResult,
+    ResourceCounts,
+    ResourceReport,
+    ResourceRuleCompliance,
+    RuleCompliance,
+    RuleOverviewRow,
+    RulesOverview,
+    SourceCount,
+    SourceHealth,
+    SourceProblem,
+    SummaryRow,
+)
+from bot.query_validation import quote, validate_query
+from bot.rules import Matcher, OrgRule, RuleCatalog
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Each operation's maximum page size (botocore does not enforce them; AWS answers
+# InvalidLimitException above them).
+PAGE_MAX: dict[str, int] = {
+    "DescribeConfigurationAggregators": 100,
+    "DescribeConfigurationAggregatorSourcesStatus": 100,
+    "DescribeAggregateComplianceByConfigRules": 1000,
+    "DescribeAggregateComplianceByConformancePacks": 100,
+    "GetAggregateComplianceDetailsByConfigRule": 100,
+    "GetAggregateConfigRuleComplianceSummary": 1000,
+    "GetAggregateConformancePackComplianceSummary": 100,
+    "GetAggregateDiscoveredResourceCounts": 1000,
+    "ListAggregateDiscoveredResources": 100,
+    "SelectAggregateResourceConfig": 100,
+    "DescribeOrganizationConfigRules": 100,
+}
+THROTTLING = {
+    "ThrottlingException",
+    "Throttling",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+}
+DENIED = {
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnauthorizedOperation",
+    "OrganizationAccessDeniedException",
+}
+PSEUDO_TYPES = ("AWS::Config::ResourceCompliance", "AWS::Config::ConformancePackCompliance")
+ORG_RULES_TTL = 600.0
+
+
+def _snake(operation: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
+
+
+class Tally:
+    """The AWS calls one question made, by operation; shared by its worker threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.by_operation: Counter[str] = Counter()
+
+    def add(self, operation: str) -> None:
+        with self._lock:
+            self.by_operation[operation] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_operation.values())
+
+
+class AggregatorService:
+    def __init__(
+        self,
+        client: Any,
+        settings: Settings,
+        catalog: RuleCatalog | None = None,
+        page_sizes: dict[str, int] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.catalog = catalog or RuleCatalog.default()
+        self.page_sizes = {**PAGE_MAX, **(page_sizes or {})}
+        self.clock = clock
+        self._org_rules: dict[str, tuple[float, list[OrgRule]]] = {}
+        self._org_rules_lock = threading.Lock()
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def _call(self, tally: Tally, operation: str, **params: Any) -> dict[str, Any]:
+        """One AWS call, counted, with AWS's errors turned into the bot's."""
+        tally.add(operation)
+        try:
+            response: dict[str, Any] = getattr(self.client, _snake(operation))(**params)
+            return response
+        except ClientError as error:
+            raise self._translate(error, operation, params) from error
+        except (BotoConnectionError, BotoCoreError) as error:
+            raise errors.AwsUnavailable(operation, type(error).__name__) from error
+
+    def _translate(self, error: ClientError, operation: str, params: dict[str, Any]) -> errors.BotError:
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        message = str(error.response.get("Error", {}).get("Message", ""))
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        log.warning("aws error operation=%s code=%s status=%s message=%s", operation, code, status, message)
+        if code == "NoSuchConfigurationAggregatorException":
+            return errors.AggregatorNotFound(
+                str(params.get("ConfigurationAggregatorName")), str(self.client.meta.region_name)
+            )
+        if code in DENIED:
+            return errors.AccessDenied(operation, self.settings.role_arn, code)
+        if code in THROTTLING:
+            return errors.Throttled(operation)
+        if code == "InvalidExpressionException":
+            return errors.InvalidQuery(message, from_aws=True)
+        if code == "ResourceNotDiscoveredException":
+            identifier = params.get("ResourceIdentifier", {}).get("ResourceId", "")
+            return errors.ResourceNotFound(str(identifier))
+        if status >= 500:
+            return errors.AwsUnavailable(operation, f"{code or 'HTTP'} {status}")
+        return errors.AwsError(f"AWS Config answered {code}: {message}", operation, code)
+
+    def _pages(self, tally: Tally, operation: str, key: str, **params: Any) -> Iterator[Any]:
+        """Every item of a paginated operation, page by page at the maximum page size."""
+        token: str | None = None
+        while True:
+            extra = {"NextToken": token} if token else {}
+            response = self._call(tally, operation, Limit=self.page_sizes[operation], **params, **extra)
+            yield from response.get(key, [])
+            token = response.get("NextToken")
+            if not token:
+                return
+
+    def _answer(self, question: str, aggregator: str, tally: Tally, data: T) -> Answer[T]:
+        return Answer[Any](
+            question=question,
+            aggregator=aggregator,
+            data=data,
+            as_of=self.clock(),
+            aws_calls=tally.total,
+            calls_by_operation=dict(tally.by_operation),
+        )
+
+    def _name(self, aggregator: str | None) -> str:
+        return aggregator or self.settings.aggregator
+
+    def _fan_out(self, tally: Tally, jobs: Sequence[Callable[[], T]]) -> list[T]:
+        if len(jobs) <= 1:
+            return [job() for job in jobs]
+        with ThreadPoolExecutor(max_workers=self.settings.aws_concurrency, thread_name_prefix="aws") as pool:
+            return list(pool.map(lambda job: job(), jobs))
+
+    # --- rule names ---------------------------------------------------------------------------
+
+    def org_rules(self, tally: Tally) -> list[OrgRule]:
+        """The organization's config rules, if this account may see them (the management or
+        delegated administrator account may); otherwise none, and names are matched by pattern."""
+        key = str(self.client.meta.region_name)
+        with self._org_rules_lock:
+            cached = self._org_rules.get(key)
+            if cached and time.monotonic() - cached[0] < ORG_RULES_TTL:
+                return cached[1]
+        try:
+            rules = [
+                OrgRule.from_api(r)
+                for r in self._pages(tally, "DescribeOrganizationConfigRules", "OrganizationConfigRules")
+            ]
+        except errors.AccessDenied:
+            rules = []
+        except errors.AwsError as error:
+            if error.code not in ("NoAvailableOrganizationException",):
+                raise
+            rules = []
+        with self._org_rules_lock:
+            self._org_rules[key] = (time.monotonic(), rules)
+        return rules
+
+    def _catalog(self, tally: Tally) -> RuleCatalog:
+        return self.catalog.with_org_rules(self.org_rules(tally))
+
+    # --- rule compliance ----------------------------------------------------------------------
+
+    def rule_compliance(
+        self,
+        rule: str,
+        account: str | None = None,
+        region: str | None = None,
+        aggregator: str | None = None,
+    ) -> Answer[RuleCompliance]:
+        """Every NON_COMPLIANT resource of one logical rule, across accounts and regions.
+
+        Plan: the first page of DescribeAggregateComplianceByConfigRules (NON_COMPLIANT, scoped
+        by account/region) finds the sources; if it is the only page, fetch each matching
+        source's details (fan-out). If there are more pages, the organization is large: one
+        advanced query over AWS::Config::ResourceCompliance finds the resources instead, and
+        details are fetched only for annotations.
+        """
+        tally = Tally()
+        name = self._name(aggregator)
+        catalog = self._catalog(tally)
+        filters: dict[str, str] = {"ComplianceType": "NON_COMPLIANT"}
+        if account:
+            filters["AccountId"] = account
+        if region:
+            filters["AwsRegion"] = region
+        first = self._call(
+            tally,
+            "DescribeAggregateComplianceByConfigRules",
+            ConfigurationAggregatorName=name,
+            Filters=filters,
+            Limit=self.page_sizes["DescribeAggregateComplianceByConfigRules"],
+        )
+        observed = {r["ConfigRuleName"] for r in first.get("AggregateComplianceByConfigRules", [])}
+        logical = self._resolve(tally, catalog, name, rule, observed)
+        matcher = catalog.matcher(logical)
+        if first.get("NextToken"):
+            data = self._rule_by_query(tally, name, matcher, account, region)
+        else:
+            rows = [
+                r
+                for r in first.get("AggregateComplianceByConfigRules", [])
+                if matcher.matches(r["ConfigRuleName"])
+            ]
+            data = self._rule_by_fan_out(tally, name, matcher, rows)
+        return self._answer(f"rule {logical}", name, tally, data)
+
+    def _resolve(
+        self, tally: Tally, catalog: RuleCatalog, aggregator: str, text: str, observed: set[str]
+    ) -> str:
+        try:
+            return catalog.resolve(text, observed)
+        except errors.RuleNotFound:
+            # A custom rule the catalog cannot know: does the aggregator have it?
+            probe = self._call(
+                tally,
+                "DescribeAggregateComplianceByConfigRules",
+                ConfigurationAggregatorName=aggregator,
+                Filters={"ConfigRuleName": text.strip()},
+                Limit=1,
+            )
+            if probe.get("AggregateComplianceByConfigRules"):
+                return text.strip()
+            raise
+
+    def _details(
+        self, tally: Tally, aggregator: str, rule_name: str, account: str, region: str
+    ) -> list[NonCompliantResource]:
+        return [
+            _resource_from_detail(item)
+            for item in self._pages(
+                tally,
+                "GetAggregateComplianceDetailsByConfigRule",
+                "AggregateEvaluationResults",
+                ConfigurationAggregatorName=aggregator,
+                ConfigRuleName=rule_name,
+                AccountId=account,
+                AwsRegion=region,
+                ComplianceType="NON_COMPLIANT",
+            )
+        ]
+
+    def _rule_by_fan_out(
+        self, tally: Tally, aggregator: str, matcher: Matcher, rows: list[dict[str, Any]]
+    ) -> RuleCompliance:
+        rows = sorted(rows, key=lambda r: (r["AccountId"], r["AwsRegion"], r["ConfigRuleName"]))
+        fetched, skipped = (
+            rows[: self.settings.detail_call_cap],
+            rows[self.settings.detail_call_cap :],
+        )
+        jobs = [
+            partial(self._details, tally, aggregator, r["ConfigRuleName"], r["AccountId"], r["AwsRegion"])
+            for r in fetched
+        ]
+        resources = [resource for batch in self._fan_out(tally, jobs) for resource in batch]
+        return RuleCompliance(
+            rule=matcher.logical,
+            member_rule_names=sorted({r["ConfigRuleName"] for r in rows}),
+            plan="fan-out",
+            resources=resources,
+            sources=_source_counts(rows),
+            complete=not skipped,
+        )
+
+    def _rule_by_query(
+        self,
+        tally: Tally,
+        aggregator: str,
+        matcher: Matcher,
+        account: str | None,
+        region: str | None,
+    ) -> RuleCompliance:
+        names = [f"configuration.configRuleList.configRuleName = {quote(n)}" for n in sorted(matcher.exact)]
+        names += [
+            f"configuration.configRuleList.configRuleName LIKE {quote(p + '%')}"
+            for p in sorted(matcher.prefixes)
+        ]
+        conditions = [
+            "resourceType = 'AWS::Config::ResourceCompliance'",
+            "configuration.configRuleList.complianceType = 'NON_COMPLIANT'",
+            "(" + " OR ".join(names) + ")",
+        ]
+        if account:
+            conditions.append(f"accountId = {quote(account)}")
+        if region:
+            conditions.append(f"awsRegion = {quote(region)}")
+        expression = (
+            "SELECT accountId, awsRegion, configurationItemCaptureTime, configuration.targetResourceId, "
+            "configuration.targetResourceType, configuration.configRuleList WHERE " + " AND ".join(conditions)
+        )
+        found: list[NonCompliantResource] = []
+        for text in self._pages(
+            tally,
+            "SelectAggregateResourceConfig",
+            "Results",
+            ConfigurationAggregatorName=aggregator,
+            Expression=expression,
+        ):
+            row = json.loads(text)
+            target = row.get("configuration", {})
+            # Conditions on configRuleList match element by element: re-filter here.
+            for element in target.get("configRuleList", []):
+                if element.get("complianceType") == "NON_COMPLIANT" and matcher.matches(
+                    element.get("configRuleName", "")
+                ):
+                    found.append(
+                        NonCompliantResource(
+                            account_id=row["accountId"],
+                            region=row["awsRegion"],
+                            resource_type=target["targetResourceType"],
+                            resource_id=target["targetResourceId"],
+                            rule_name=element["configRuleName"],
+                            evaluated_at=_parse_time(row.get("configurationItemCaptureTime")),
+                            console_url=console_url(
+                                target["targetResourceType"],
+                                target["targetResourceId"],
+                                row["awsRegion"],
+                            ),
+                        )
+                    )
+        pairs: dict[tuple[str, str, str], int] = Counter((r.rule_name, r.account_id, r.region) for r in found)
+        ordered = sorted(pairs)
+        fetched = ordered[: self.settings.detail_call_cap]
+        jobs = [partial(self._details, tally, aggregator, *pair) for pair in fetched]
+        annotated = {
+            (r.rule_name, r.account_id, r.region, r.resource_type, r.resource_id): r
+            for batch in self._fan_out(tally, jobs)
+            for r in batch
+        }
+        resources = [
+            annotated.get((r.rule_name, r.account_id, r.region, r.resource_type, r.resource_id), r)
+            for r in sorted(
+                found,
+                key=lambda r: (r.account_id, r.region, r.rule_name, r.resource_type, r.resource_id),
+            )
+        ]
+        sources = [
+            SourceCount(account_id=a, region=g, non_compliant=Count(value=n))
+            for (a, g), n in sorted(Counter((r.account_id, r.region) for r in found).items())
+        ]
+        return RuleCompliance(
+            rule=matcher.logical,
+            member_rule_names=sorted({p[0] for p in pairs}),
+            plan="advanced-query",
+            resources=resources,
+            sources=sources,
+            complete=len(fetched) == len(ordered),
+        )
+
+    # --- summaries ----------------------------------------------------------------------------
+
+    def summary(
+        self, group_by: Literal["account", "region"] = "account", aggregator: str | None = None
+    ) -> Answer[ComplianceSummary]:
+        tally = Tally()
+        name = self._name(aggregator)
+        key = "ACCOUNT_ID" if group_by == "account" else "AWS_REGION"
+        rows = [
+            SummaryRow(
+                group=g["GroupName"],
+                compliant_rules=g["ComplianceSummary"]["CompliantResourceCount"]["CappedCount"],
+                non_compliant_rules=g["ComplianceSummary"]["NonCompliantResourceCount"]["CappedCount"],
+            )
+            for g in self._pages(
+                tally,
+                "GetAggregateConfigRuleComplianceSummary",
+                "AggregateComplianceCounts",
+                ConfigurationAggregatorName=name,
+                GroupByKey=key,
+            )
+        ]
+        rows.sort(key=lambda r: (-r.non_compliant_rules, r.group))
+        return self._answer(
+            f"summary by {group_by}", name, tally, ComplianceSummary(group_by=group_by, rows=rows)
+        )
+
+    def _non_compliant_rows(self, tally: Tally, aggregator: str, **filters: str) -> list[dict[str, Any]]:
+        return list(
+            self._pages(
+                tally,
+                "DescribeAggregateComplianceByConfigRules",
+                "AggregateComplianceByConfigRules",
+                ConfigurationAggregatorName=aggregator,
+                Filters={"ComplianceType": "NON_COMPLIANT", **filters},
+            )
+        )
+
+    def rules_overview(self, aggregator: str | None = None) -> Answer[RulesOverview]:
+        tally = Tally()
+        name = self._name(aggregator)
+        catalog = self._catalog(tally)
+        rows = self._non_compliant_rows(tally, name)
+        return self._answer("rules", name, tally, RulesOverview(rows=_overview(catalog, rows)))
+
+    def account(self, account_id: str, aggregator: str | None = None) -> Answer[AccountDrilldown]:
+        tally = Tally()
+        name = self._name(aggregator)
+        if not account_id.isdigit() or len(account_id) != 12:
+            raise errors.AccountNotFound(account_id)
+        catalog = self._catalog(tally)
+        rows = self._non_compliant_rows(tally, name, AccountId=account_id)
+        if not rows and not self._is_source(tally, name, account_id):
+            raise errors.AccountNotFound(account_id)
+        rows.sort(key=lambda r: (r["AwsRegion"], r["ConfigRuleName"]))
+        fetched = rows[: self.settings.detail_call_cap]
+        jobs = [
+            partial(self._details, tally, name, r["ConfigRuleName"], account_id, r["AwsRegion"])
+            for r in fetched
+        ]
+        resources = [res for batch in self._fan_out(tally, jobs) for res in batch]
+        return self._answer(
+            f"account {account_id}",
+            name,
+            tally,
+            AccountDrilldown(
+                account_id=account_id,
+                rules=_overview(catalog, rows),
+                resources=resources,
+                complete=len(fetched) == len(rows),
+            ),
+        )
+
+    def _is_source(self, tally: Tally, aggregator: str, account_id: str) -> bool:
+        """Whether the account reports to the aggregator at all (one rule or resource will do)."""
+        probe = self._call(
+            tally,
+            "DescribeAggregateComplianceByConfigRules",
+            ConfigurationAggregatorName=aggregator,
+            Filters={"AccountId": account_id},
+            Limit=1,
+        )
+        if probe.get("AggregateComplianceByConfigRules"):
+            return True
+        counts = self._call(
+            tally,
+            "GetAggregateDiscoveredResourceCounts",
+            ConfigurationAggregatorName=aggregator,
+            Filters={"AccountId": account_id},
+        )
+        return bool(counts.get("TotalDiscoveredResources"))
+
+    # --- resources ----------------------------------------------------------------------------
+
+    def resource(self, identifier: str, aggregator: str | None = None) -> Answer[ResourceReport]:
+        """A resource by id, name or ARN: its configuration item and its compliance under every
+        rule. Two advanced queries, whatever the organization's size."""
+        tally = Tally()
+        name = self._name(aggregator)
+        catalog = self._catalog(tally)
+        literal = quote(identifier.strip())
+        expression = (
+            "SELECT accountId, awsRegion, resourceType, resourceId, resourceName, arn, "
+            "configurationItemCaptureTime, configuration, tags "
+            f"WHERE resourceId = {literal} OR resourceName = {literal} OR arn = {literal}"
+        )
+        matches = [
+            json.loads(t)
+            for t in self._pages(
+                tally,
+                "SelectAggregateResourceConfig",
+                "Results",
+                ConfigurationAggregatorName=name,
+                Expression=expression,
+            )
+        ]
+        matches = [m for m in matches if m.get("resourceType") not in PSEUDO_TYPES]
+        if not matches:
+            raise errors.ResourceNotFound(identifier)
+        matches.sort(
+            key=lambda m: (
+                m.get("resourceId") != identifier,
+                m["accountId"],
+                m["awsRegion"],
+                m["resourceType"],
+                m["resourceId"],
+            )
+        )
+        chosen = matches[0]
+        compliance_expression = (
+            "SELECT configuration.configRuleList WHERE resourceType = 'AWS::Config::ResourceCompliance' "
+            f"AND configuration.targetResourceId = {quote(chosen['resourceId'])} "
+            f"AND configuration.targetResourceType = {quote(chosen['resourceType'])} "
+            f"AND accountId = {quote(chosen['accountId'])} AND awsRegion = {quote(chosen['awsRegion'])}"
+        )
+        compliance = []
+        for text in self._pages(
+            tally,
+            "SelectAggregateResourceConfig",
+            "Results",
+            ConfigurationAggregatorName=name,
+            Expression=compliance_expression,
+        ):
+            for element in json.loads(text).get("configuration", {}).get("configRuleList", []):
+                compliance.append(
+                    ResourceRuleCompliance(
+                        rule_name=element["configRuleName"],
+                        rule=catalog.logical_name(element["configRuleName"]),
+                        compliance_type=element["complianceType"],
+                    )
+                )
+        compliance.sort(key=lambda c: (c.compliance_type != "NON_COMPLIANT", c.rule))
+        tags = {t["key"]: t["value"] for t in chosen.get("tags", []) if "key" in t}
+        report = ResourceReport(
+            account_id=chosen["accountId"],
+            region=chosen["awsRegion"],
+            resource_type=chosen["resourceType"],
+            resource_id=chosen["resourceId"],
+            resource_name=chosen.get("resourceName"),
+            arn=chosen.get("arn"),
+            captured_at=_parse_time(chosen.get("configurationItemCaptureTime")),
+            configuration=chosen.get("configuration") or {},
+            tags=tags,
+            compliance=compliance,
+            console_url=console_url(chosen["resourceType"], chosen["resourceId"], chosen["awsRegion"]),
+            other_matches=len(matches) - 1,
+        )
+        return self._answer(f"resource {identifier}", name, tally, report)
+
+    def resource_counts(
+        self,
+        group_by: Literal["type", "account", "region"] = "type",
+        resource_type: str | None = None,
+        account: str | None = None,
+        region: str | None = None,
+        aggregator: str | None = None,
+    ) -> Answer[ResourceCounts]:
+        tally = Tally()
+        name = self._name(aggregator)
+        key = {"type": "RESOURCE_TYPE", "account": "ACCOUNT_ID", "region": "AWS_REGION"}[group_by]
+        filters = {
+            k: v
+            for k, v in (
+                ("ResourceType", resource_type),
+                ("AccountId", account),
+                ("Region", region),
+            )
+            if v
+        }
+        total = 0
+        rows: list[GroupCount] = []
+        token: str | None = None
+        while True:
+            response = self._call(
+                tally,
+                "GetAggregateDiscoveredResourceCounts",
+                ConfigurationAggregatorName=name,
+                GroupByKey=key,
+                Limit=self.page_sizes["GetAggregateDiscoveredResourceCounts"],
+                **({"Filters": filters} if filters else {}),
+                **({"NextToken": token} if token else {}),
+            )
+            total = int(response.get("TotalDiscoveredResources", 0))
+            rows += [
+                GroupCount(group=g["GroupName"], count=g["ResourceCount"])
+                for g in response.get("GroupedResourceCounts", [])
+            ]
+            token = response.get("NextToken")
+            if not token:
+                break
+        rows.sort(key=lambda r: (-r.count, r.group))
+        return self._answer(
+            f"resources by {group_by}",
+            name,
+            tally,
+            ResourceCounts(group_by=group_by, total=total, rows=rows),
+        )
+
+    # --- health, packs, aggregators -----------------------------------------------------------
+
+    def health(self, aggregator: str | None = None) -> Answer[SourceHealth]:
+        tally = Tally()
+        name = self._name(aggregator)
+        return self._answer("health", name, tally, self._health(tally, name))
+
+    def _health(self, tally: Tally, name: str) -> SourceHealth:
+        now = self.clock()
+        problems = []
+        for s in self._pages(
+            tally,
+            "DescribeConfigurationAggregatorSourcesStatus",
+            "AggregatedSourceStatusList",
+            ConfigurationAggregatorName=name,
+            UpdateStatus=["FAILED", "OUTDATED"],
+        ):
+            last = s.get("LastUpdateTime")
+            problems.append(
+                SourceProblem(
+                    source_id=s["SourceId"],
+                    source_type=s["SourceType"],
+                    region=s["AwsRegion"],
+                    status=s["LastUpdateStatus"],
+                    error_code=s.get("LastErrorCode"),
+                    error_message=s.get("LastErrorMessage"),
+                    last_update=last,
+                    age_seconds=int((now - last).total_seconds()) if last else None,
+                )
+            )
+        problems.sort(key=lambda p: (p.status != "FAILED", p.source_id, p.region))
+        return SourceHealth(problems=problems)
+
+    def packs(
+        self,
+        pack: str | None = None,
+        account: str | None = None,
+        region: str | None = None,
+        aggregator: str | None = None,
+    ) -> Answer[PackCompliance]:
+        tally = Tally()
+        name = self._name(aggregator)
+        filters = {
+            k: v
+            for k, v in (
+                ("ConformancePackName", pack),
+                ("AccountId", account),
+                ("AwsRegion", region),
+            )
+            if v
+        }
+        rows = [
+            PackRow(
+                pack=r["ConformancePackName"],
+                account_id=r["AccountId"],
+                region=r["AwsRegion"],
+                compliance_type=r["Compliance"]["ComplianceType"],
+                compliant_rules=r["Compliance"].get("CompliantRuleCount", 0),
+                non_compliant_rules=r["Compliance"].get("NonCompliantRuleCount", 0),
+                total_rules=r["Compliance"].get("TotalRuleCount", 0),
+            )
+            for r in self._pages(
+                tally,
+                "DescribeAggregateComplianceByConformancePacks",
+                "AggregateComplianceByConformancePacks",
+                ConfigurationAggregatorName=name,
+                **({"Filters": filters} if filters else {}),
+            )
+        ]
+        rows.sort(key=lambda r: (-r.non_compliant_rules, r.pack, r.account_id, r.region))
+        return self._answer("packs", name, tally, PackCompliance(rows=rows))
+
+    def query(self, expression: str, aggregator: str | None = None) -> Answer[QueryResult]:
+        """An advanced query, validated before any AWS call, read up to the row cap."""
+        validate_query(expression)
+        tally = Tally()
+        name = self._name(aggregator)
+        rows: list[dict[str, Any]] = []
+        columns: list[str] = []
+        token: str | None = None
+        truncated = False
+        while True:
+            response = self._call(
+                tally,
+                "SelectAggregateResourceConfig",
+                ConfigurationAggregatorName=name,
+                Expression=expression,
+                Limit=self.page_sizes["SelectAggregateResourceConfig"],
+                **({"NextToken": token} if token else {}),
+            )
+            columns = columns or [f["Name"] for f in response.get("QueryInfo", {}).get("SelectFields", [])]
+            rows += [json.loads(r) for r in response.get("Results", [])]
+            token = response.get("NextToken")
+            if len(rows) >= self.settings.query_row_cap:
+                truncated = bool(token) or len(rows) > self.settings.query_row_cap
+                rows = rows[: self.settings.query_row_cap]
+                break
+            if not token:
+                break
+        return self._answer(
+            "query",
+            name,
+            tally,
+            QueryResult(expression=expression, columns=columns, rows=rows, truncated=truncated),
+        )
+
+    def aggregators(self) -> Answer[Aggregators]:
+        tally = Tally()
+        rows = [
+            _aggregator_info(a)
+            for a in self._pages(tally, "DescribeConfigurationAggregators", "ConfigurationAggregators")
+        ]
+        return self._answer("aggregators", self.settings.aggregator, tally, Aggregators(rows=rows))
+
+    def doctor(
+        self,
+        aggregator: str | None = None,
+        organization_accounts: Callable[[], list[str] | None] | None = None,
+    ) -> Answer[DoctorReport]:
+        """The aggregator against the article's best practices, each finding with its fix."""
+        tally = Tally()
+        name = self._name(aggregator)
+        found = self._call(tally, "DescribeConfigurationAggregators", ConfigurationAggregatorNames=[name])
+        info = _aggregator_info(found["ConfigurationAggregators"][0])
+        findings = _aggregator_findings(info)
+        health = self._health(tally, name)
+        for kind in ("FAILED", "OUTDATED"):
+            bad = [p for p in health.problems if p.status == kind]
+            if bad:
+                codes = ", ".join(sorted({p.error_code for p in bad if p.error_code})) or "no error code"
+                findings.append(
+                    Finding(
+                        severity="critical" if kind == "FAILED" else "warning",
+                        title=f"{len(bad)} source(s) {kind}",
+                        detail=f"{', '.join(f'{p.source_id}/{p.region}' for p in bad[:10])} ({codes}).",
+                        fix=(
+                            "Check the aggregator role and that AWS Config records in those accounts: "
+                            f"aws configservice describe-configuration-aggregator-sources-status "
+                            f"--configuration-aggregator-name {name} --update-status FAILED OUTDATED"
+                        ),
+                    )
+                )
+        rules = self.org_rules(tally)
+        packs = self._call(
+            tally,
+            "DescribeAggregateComplianceByConformancePacks",
+            ConfigurationAggregatorName=name,
+            Limit=1,
+        )
+        if not rules and not packs.get("AggregateComplianceByConformancePacks"):
+            findings.append(
+                Finding(
+                    severity="warning",
+                    title="No organization rules or conformance packs seen",
+                    detail="Rules deployed account by account drift; deploy them once for the organization.",
+                    fix=(
+                        "aws configservice put-organization-conformance-pack "
+                        "--organization-conformance-pack-name baseline --template-s3-uri "
+                        "s3://<bucket>/Operational-Best-Practices-for-CIS-AWS-v1.4-Level1.yaml"
+                    ),
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    severity="ok",
+                    title="Rules are deployed organization-wide",
+                    detail=f"{len(rules)} organization rule(s) visible; conformance packs "
+                    f"{'seen' if packs.get('AggregateComplianceByConformancePacks') else 'not seen'}.",
+                )
+            )
+        if info.kind == "organization" and organization_accounts is not None:
+            expected = organization_accounts()
+            if expected is not None:
+                seen = set(self._source_accounts(tally, name))
+                missing = sorted(set(expected) - seen)
+                if missing:
+                    findings.append(
+                        Finding(
+                            severity="warning",
+                            title=f"{len(missing)} organization account(s) missing",
+                            detail=", ".join(missing[:20]),
+                            fix="Make sure AWS Config is enabled and recording in those accounts.",
+                        )
+                    )
+        return self._answer("doctor", name, tally, DoctorReport(aggregator=name, findings=findings))
+
+    def _source_accounts(self, tally: Tally, aggregator: str) -> list[str]:
+        return sorted(
+            {
+                s["SourceId"]
+                for s in self._pages(
+                    tally,
+                    "DescribeConfigurationAggregatorSourcesStatus",
+                    "AggregatedSourceStatusList",
+                    ConfigurationAggregatorName=aggregator,
+                )
+                if s.get("SourceType") == "ACCOUNT"
+            }
+        )
+
+
+# --- pure helpers ---------------------------------------------------------------------------------
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return None
+
+
+def _resource_from_detail(item: dict[str, Any]) -> NonCompliantResource:
+    qualifier = item["EvaluationResultIdentifier"]["EvaluationResultQualifier"]
+    return NonCompliantResource(
+        account_id=item["AccountId"],
+        region=item["AwsRegion"],
+        resource_type=qualifier["ResourceType"],
+        resource_id=qualifier["ResourceId"],
+        rule_name=qualifier["ConfigRuleName"],
+        annotation=item.get("Annotation"),
+        evaluated_at=item.get("ResultRecordedTime"),
+        console_url=console_url(qualifier["ResourceType"], qualifier["ResourceId"], item["AwsRegion"]),
+    )
+
+
+def _contributors(row: dict[str, Any]) -> Count:
+    count = row.get("Compliance", {}).get("ComplianceContributorCount") or {}
+    return Count(value=int(count.get("CappedCount", 0)), capped=bool(count.get("CapExceeded", False)))
+
+
+def _source_counts(rows: list[dict[str, Any]]) -> list[SourceCount]:
+    per_source: dict[tuple[str, str], Count] = defaultdict(lambda: Count(value=0))
+    for row in rows:
+        key = (row["AccountId"], row["AwsRegion"])
+        per_source[key] = per_source[key] + _contributors(row)
+    return [SourceCount(account_id=a, region=r, non_compliant=c) for (a, r), c in sorted(per_source.items())]
+
+
+def _overview(catalog: RuleCatalog, rows: list[dict[str, Any]]) -> list[RuleOverviewRow]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[catalog.logical_name(row["ConfigRuleName"])].append(row)
+    overview = []
+    for logical, members in grouped.items():
+        total = Count(value=0)
+        for member in members:
+            total = total + _contributors(member)
+        overview.append(
+            RuleOverviewRow(
+                rule=logical,
+                member_rule_names=sorted({m["ConfigRuleName"] for m in members}),
+                accounts=len({m["AccountId"] for m in members}),
+                regions=len({m["AwsRegion"] for m in members}),
+                resources=total,
+            )
+        )
+    overview.sort(key=lambda r: (-r.resources.value, -r.accounts, r.rule))
+    return overview
+
+
+def _aggregator_info(raw: dict[str, Any]) -> AggregatorInfo:
+    org = raw.get("OrganizationAggregationSource")
+    accounts = raw.get("AccountAggregationSources") or []
+    source = org or (accounts[0] if accounts else {})
+    return AggregatorInfo(
+        name=raw["ConfigurationAggregatorName"],
+        arn=raw.get("ConfigurationAggregatorArn", ""),
+        kind="organization" if org else "accounts",
+        all_regions=bool(source.get("AllAwsRegions")),
+        regions=sorted(source.get("AwsRegions") or []),
+        accounts=sorted({a for s in accounts for a in s.get("AccountIds", [])}),
+    )
+
+
+def _aggregator_findings(info: AggregatorInfo) -> list[Finding]:
+    findings = []
+    if info.kind == "accounts":
+        findings.append(
+            Finding(
+                severity="warning",
+                title="Account-based aggregator",
+                detail=f"It lists {len(info.accounts)} account(s) by hand; new accounts are missed and each "
+                "needs an authorization.",
+                fix=(
+                    "aws configservice put-configuration-aggregator "
+                    f"--configuration-aggregator-name {info.name} --organization-aggregation-source "
+                    "RoleArn=<aggregator-role-arn>,AllAwsRegions=true"
+                ),
+            )
+        )
+    else:
+        findings.append(
+            Finding(
+                severity="ok",
+                title="Organization-based aggregator",
+                detail="New accounts join the aggregator by themselves.",
+            )
+        )
+    if not info.all_regions:
+        findings.append(
+            Finding(
+                severity="warning",
+                title="Not all regions",
+                detail=f"It reads {', '.join(info.regions)} only; resources elsewhere are invisible.",
+                fix=(
+                    "Terraform: organization_aggregation_source "
+                    '{ all_regions = true role_arn = "<role-arn>" }'
+                ),
+            )
+        )
+    else:
+        findings.append(Finding(severity="ok", title="All regions", detail="Every region is aggregated."))
+    return findings

@@ -1,0 +1,28 @@
+"""AWS console links for a resource. Pure."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+GLOBAL = "global"
+
+
+def console_url(resource_type: str, resource_id: str, region: str) -> str:
+    """A deep link to the resource's own console page where there is a well-known one, else
+    to its AWS Config resource timeline, which exists for every recorded type."""
+    home = "us-east-1" if region in (GLOBAL, "") else region
+    rid = quote(resource_id, safe="")
+    specific = {
+        "AWS::S3::Bucket": f"https://s3.console.aws.amazon.com/s3/buckets/{rid}?region={home}",
+        "AWS::EC2::Instance": f"https://{home}.console.aws.amazon.com/ec2/home?region={home}#InstanceDetails:instanceId={rid}",
+        "AWS::EC2::SecurityGroup": f"https://{home}.console.aws.amazon.com/ec2/home?region={home}#SecurityGroup:groupId={rid}",
+        "AWS::EC2::Volume": f"https://{home}.console.aws.amazon.com/ec2/home?region={home}#VolumeDetails:volumeId={rid}",
+        "AWS::IAM::Role": f"https://us-east-1.console.aws.amazon.com/iam/home#/roles/details/{rid}",
+        "AWS::IAM::User": f"https://us-east-1.console.aws.amazon.com/iam/home#/users/details/{rid}",
+    }
+    if resource_type in specific:
+        return specific[resource_type]
+    return (
+        f"https://{home}.console.aws.amazon.com/config/home?region={home}#/resources/details"
+        f"?resourceId={rid}&resourceType={quote(resource_type, safe='')}"
+    )

@@ -1,0 +1,126 @@
+"""The bot's errors.
+
+    BotError                      anything the bot raises on purpose
+    +-- UserError                 the asker can act on it; its message is shown to them
+    |   +-- UnknownCommand        input the grammar does not know (with a suggestion)
+    |   +-- InvalidQuery          an advanced query rejected, by our validator or by AWS
+    |   +-- RuleNotFound          no rule by that name (with close suggestions)
+    |   +-- AmbiguousRule         several rules match (with the candidates)
+    |   +-- ResourceNotFound      no resource by that id, name or ARN
+    |   +-- AccountNotFound       the account is not a source of the aggregator
+    |   +-- AggregatorNotFound    no aggregator by that name in the region
+    +-- AwsError                  AWS failed in a way the asker cannot fix by rephrasing
+        +-- AccessDenied          which call, which role
+        +-- Throttled             throttling outlasted botocore's adaptive retries
+        +-- AwsUnavailable        AWS (or the endpoint) unreachable or 5xx after retries
+
+Every message says what to do next; the error boundary (Slack issue) turns these into replies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class BotError(Exception):
+    """Root of every error the bot raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UserError(BotError):
+    pass
+
+
+class UnknownCommand(UserError):
+    def __init__(self, text: str, suggestion: str | None = None) -> None:
+        hint = f" Did you mean `{suggestion}`?" if suggestion else ""
+        super().__init__(f"I don't know `{text}`.{hint} Try `help`.")
+        self.text = text
+        self.suggestion = suggestion
+
+
+class InvalidQuery(UserError):
+    def __init__(self, message: str, *, from_aws: bool = False) -> None:
+        prefix = "AWS Config rejected the query" if from_aws else "That query can't run"
+        super().__init__(f"{prefix}: {message}")
+        self.reason = message
+        self.from_aws = from_aws
+
+
+class RuleNotFound(UserError):
+    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
+        hint = f" Close matches: {', '.join(f'`{s}`' for s in suggestions)}." if suggestions else ""
+        super().__init__(f"No rule called `{name}` in this aggregator.{hint}")
+        self.name = name
+        self.suggestions = list(suggestions)
+
+
+class AmbiguousRule(UserError):
+    def __init__(self, name: str, candidates: Sequence[str]) -> None:
+        listed = ", ".join(f"`{c}`" for c in candidates)
+        super().__init__(f"`{name}` matches several rules: {listed}. Which one?")
+        self.name = name
+        self.candidates = list(candidates)
+
+
+class ResourceNotFound(UserError):
+    def __init__(self, identifier: str) -> None:
+        super().__init__(
+            f"No resource `{identifier}` in this aggregator (tried id, name and ARN). "
+            "Recently created resources can take a few minutes to be aggregated."
+        )
+        self.identifier = identifier
+
+
+class AccountNotFound(UserError):
+    def __init__(self, account_id: str) -> None:
+        super().__init__(f"Account `{account_id}` is not a source of this aggregator.")
+        self.account_id = account_id
+
+
+class AggregatorNotFound(UserError):
+    def __init__(self, name: str, region: str) -> None:
+        super().__init__(
+            f"There is no aggregator `{name}` in {region}. `aggregators` lists the ones there are."
+        )
+        self.name = name
+        self.region = region
+
+
+class AwsError(BotError):
+    def __init__(self, message: str, operation: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.code = code
+
+
+class AccessDenied(AwsError):
+    def __init__(self, operation: str, role: str | None, code: str | None = None) -> None:
+        who = f"the role `{role}`" if role else "the bot's AWS credentials"
+        super().__init__(
+            f"AWS denied `config:{operation}` to {who}. Grant that permission "
+            "(see docs/iam-policy.json) and ask again.",
+            operation,
+            code,
+        )
+        self.role = role
+
+
+class Throttled(AwsError):
+    def __init__(self, operation: str) -> None:
+        super().__init__(
+            f"AWS Config is throttling `{operation}` even after retries. Try again in a minute.",
+            operation,
+            "ThrottlingException",
+        )
+
+
+class AwsUnavailable(AwsError):
+    def __init__(self, operation: str, detail: str) -> None:
+        super().__init__(
+            f"AWS Config did not answer `{operation}` ({detail}). Try again shortly.",
+            operation,
+        )

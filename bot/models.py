@@ -1,0 +1,232 @@
+"""Answers of the query layer: pydantic models, never raw AWS dicts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Count(Model):
+    """A count that may be a lower bound: AWS caps some counts (shown as "100+")."""
+
+    value: int
+    capped: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.value}+" if self.capped else str(self.value)
+
+    def __add__(self, other: Count) -> Count:
+        return Count(value=self.value + other.value, capped=self.capped or other.capped)
+
+
+class NonCompliantResource(Model):
+    account_id: str
+    region: str
+    resource_type: str
+    resource_id: str
+    rule_name: str  # the rule's name in that account
+    annotation: str | None = None
+    evaluated_at: datetime | None = None
+    console_url: str
+
+
+class SourceCount(Model):
+    account_id: str
+    region: str
+    non_compliant: Count
+
+
+class RuleCompliance(Model):
+    rule: str
+    member_rule_names: list[str]
+    plan: Literal["fan-out", "advanced-query"]
+    resources: list[NonCompliantResource]
+    sources: list[SourceCount]
+    # False when some sources' details were not fetched (detail_call_cap) or counts were capped.
+    complete: bool = True
+
+    @property
+    def non_compliant_resources(self) -> Count:
+        """Distinct resources when every source's details were read (a resource two copies of
+        the rule flag counts once); else the sources' counts, a lower bound if AWS capped them."""
+        if self.complete:
+            distinct = {(r.account_id, r.region, r.resource_type, r.resource_id) for r in self.resources}
+            return Count(value=len(distinct))
+        total = Count(value=0)
+        for source in self.sources:
+            total = total + source.non_compliant
+        return Count(value=max(total.value, len(self.resources)), capped=True)
+
+    @property
+    def accounts(self) -> list[str]:
+        return sorted({s.account_id for s in self.sources})
+
+    @property
+    def regions(self) -> list[str]:
+        return sorted({s.region for s in self.sources})
+
+
+class SummaryRow(Model):
+    group: str
+    compliant_rules: int
+    non_compliant_rules: int
+
+
+class ComplianceSummary(Model):
+    group_by: Literal["account", "region"]
+    rows: list[SummaryRow]
+
+    @property
+    def compliant_rules(self) -> int:
+        return sum(r.compliant_rules for r in self.rows)
+
+    @property
+    def non_compliant_rules(self) -> int:
+        return sum(r.non_compliant_rules for r in self.rows)
+
+
+class RuleOverviewRow(Model):
+    rule: str
+    member_rule_names: list[str]
+    accounts: int
+    regions: int
+    resources: Count
+
+
+class RulesOverview(Model):
+    rows: list[RuleOverviewRow]  # worst first
+
+
+class AccountDrilldown(Model):
+    account_id: str
+    rules: list[RuleOverviewRow]
+    resources: list[NonCompliantResource]
+    complete: bool = True
+
+
+class ResourceRuleCompliance(Model):
+    rule_name: str
+    rule: str
+    compliance_type: str
+
+
+class ResourceReport(Model):
+    account_id: str
+    region: str
+    resource_type: str
+    resource_id: str
+    resource_name: str | None = None
+    arn: str | None = None
+    captured_at: datetime | None = None
+    configuration: dict[str, Any] = Field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=dict)
+    compliance: list[ResourceRuleCompliance]
+    console_url: str
+    other_matches: int = 0
+
+    @property
+    def compliance_type(self) -> str:
+        kinds = {c.compliance_type for c in self.compliance}
+        if "NON_COMPLIANT" in kinds:
+            return "NON_COMPLIANT"
+        return "COMPLIANT" if "COMPLIANT" in kinds else "INSUFFICIENT_DATA"
+
+
+class GroupCount(Model):
+    group: str
+    count: int
+
+
+class ResourceCounts(Model):
+    group_by: Literal["type", "account", "region"]
+    total: int
+    rows: list[GroupCount]
+
+
+class SourceProblem(Model):
+    source_id: str
+    source_type: str
+    region: str
+    status: Literal["FAILED", "OUTDATED"]
+    error_code: str | None = None
+    error_message: str | None = None
+    last_update: datetime | None = None
+    age_seconds: int | None = None
+
+
+class SourceHealth(Model):
+    problems: list[SourceProblem]
+
+    @property
+    def failed(self) -> list[SourceProblem]:
+        return [p for p in self.problems if p.status == "FAILED"]
+
+    @property
+    def outdated(self) -> list[SourceProblem]:
+        return [p for p in self.problems if p.status == "OUTDATED"]
+
+
+class PackRow(Model):
+    pack: str
+    account_id: str
+    region: str
+    compliance_type: str
+    compliant_rules: int
+    non_compliant_rules: int
+    total_rules: int
+
+
+class PackCompliance(Model):
+    rows: list[PackRow]
+
+
+class QueryResult(Model):
+    expression: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool = False
+
+
+class AggregatorInfo(Model):
+    name: str
+    arn: str
+    kind: Literal["organization", "accounts"]
+    all_regions: bool
+    regions: list[str]
+    accounts: list[str] = Field(default_factory=list)
+
+
+class Aggregators(Model):
+    rows: list[AggregatorInfo]
+
+
+class Finding(Model):
+    severity: Literal["ok", "info", "warning", "critical"]
+    title: str
+    detail: str
+    fix: str | None = None
+
+
+class DoctorReport(Model):
+    aggregator: str
+    findings: list[Finding]
+
+
+class Answer(BaseModel, Generic[T]):
+    """One answer: its data, how fresh it is, and what it cost."""
+
+    question: str
+    aggregator: str
+    data: T
+    as_of: datetime
+    aws_calls: int
+    calls_by_operation: dict[str, int] = Field(default_factory=dict)
+    cached: bool = False

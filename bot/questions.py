@@ -1,0 +1,40 @@
+"""From a parsed question to the service call that answers it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.aggregator import AggregatorService
+from bot.grammar import Question
+from bot.models import Answer
+
+
+def answer(service: AggregatorService, question: Question) -> Answer[Any]:
+    p = question.params
+    agg = question.aggregator
+    kind = question.kind
+    if kind == "rule":
+        return service.rule_compliance(p["rule"], p.get("account"), p.get("region"), agg)
+    if kind == "summary":
+        return service.summary("region" if p.get("by") == "region" else "account", agg)
+    if kind == "rules":
+        return service.rules_overview(agg)
+    if kind == "account":
+        return service.account(p["account"], agg)
+    if kind == "resource":
+        return service.resource(p["id"], agg)
+    if kind == "resources":
+        group = p.get("by", "type")
+        assert group in ("type", "account", "region")
+        return service.resource_counts(group, p.get("type"), p.get("account"), p.get("region"), agg)  # type: ignore[arg-type]
+    if kind == "health":
+        return service.health(agg)
+    if kind == "packs":
+        return service.packs(p.get("pack"), p.get("account"), p.get("region"), agg)
+    if kind == "query":
+        return service.query(p["expression"], agg)
+    if kind == "aggregators":
+        return service.aggregators()
+    if kind == "doctor":
+        return service.doctor(agg)
+    raise ValueError(f"{kind} is not a question for AWS")

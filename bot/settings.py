@@ -1,0 +1,55 @@
+"""Settings, from the environment (and later a YAML file); built once, passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment. Tests construct it directly."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    aggregator: str = Field(
+        "OrgAggregator",
+        alias="COMPLIANCE_AGGREGATOR",
+        description="The aggregator questions go to unless they name another.",
+    )
+    aggregator_region: str | None = Field(
+        None,
+        alias="COMPLIANCE_AGGREGATOR_REGION",
+        description="The aggregator's region; default: the AWS SDK's region (AWS_REGION).",
+    )
+    role_arn: str | None = Field(
+        None,
+        alias="COMPLIANCE_ROLE_ARN",
+        description="A role in the aggregator account to assume; default: the SDK's credentials.",
+    )
+    config_file: Path | None = Field(
+        None,
+        alias="COMPLIANCE_CONFIG",
+        description="YAML file with rule aliases (and, later, channel settings and digests).",
+    )
+    aws_concurrency: int = Field(
+        8,
+        alias="COMPLIANCE_AWS_CONCURRENCY",
+        ge=1,
+        le=64,
+        description="Concurrent AWS calls one question may make (fan-out plans).",
+    )
+    query_row_cap: int = Field(
+        1000,
+        alias="COMPLIANCE_QUERY_ROW_CAP",
+        ge=1,
+        le=100_000,
+        description="Rows an advanced query reads at most.",
+    )
+    detail_call_cap: int = Field(
+        200,
+        alias="COMPLIANCE_DETAIL_CALL_CAP",
+        ge=1,
+        description="Per-source detail calls one question may make before answering partially.",
+    )
