@@ -62,7 +62,7 @@ def _session(settings: Settings) -> boto3.session.Session:
 
 
 def config_client(settings: Settings) -> ConfigServiceClient:
-    retries: Any = {"mode": "adaptive", "max_attempts": 8}
+    retries: Any = {"mode": "adaptive", "total_max_attempts": settings.aws_max_attempts}
     client: ConfigServiceClient = _session(settings).client(
         "config",
         config=Config(

@@ -34,6 +34,7 @@ def _outside_literals(expression: str) -> list[tuple[int, str]]:
                 continue
             if char == "'":
                 in_literal = False
+                outside.append((index, " "))  # a literal separates words like a space
         elif char == "'":
             in_literal, opened = True, index
         else:
@@ -50,10 +51,10 @@ def validate_query(expression: str) -> None:
         raise InvalidQuery("the query is empty. Start it with SELECT.")
     if len(text) > MAX_LENGTH:
         raise InvalidQuery(f"it is {len(text)} characters long; AWS Config takes at most {MAX_LENGTH}.")
-    if text.count('"') % 2:
-        raise InvalidQuery("a double quote is never closed (quote values with single quotes).")
     outside = _outside_literals(text)
-    bare = "".join(char if char else " " for _, char in outside)
+    bare = "".join(char for _, char in outside)
+    if bare.count('"') % 2:
+        raise InvalidQuery("a double quote is never closed (quote values with single quotes).")
     positions = [position for position, _ in outside]
     words = list(_WORD.finditer(bare))
     if not words or words[0].group().upper() != "SELECT":

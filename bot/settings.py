@@ -47,6 +47,13 @@ class Settings(BaseSettings):
         le=100_000,
         description="Rows an advanced query reads at most.",
     )
+    aws_max_attempts: int = Field(
+        8,
+        alias="COMPLIANCE_AWS_MAX_ATTEMPTS",
+        ge=1,
+        le=20,
+        description="Attempts per AWS call, botocore's adaptive retries included.",
+    )
     detail_call_cap: int = Field(
         200,
         alias="COMPLIANCE_DETAIL_CALL_CAP",

@@ -16,6 +16,7 @@ from moto.config.responses import ConfigResponse
 from moto.core.responses import ActionResult
 
 from simulator import operations
+from simulator.faults import FAULTS
 from simulator.state import LOCK
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ _MARK = "_compliance_sim"
 def _handler(operation: Operation) -> Callable[[ConfigResponse], ActionResult]:
     def handle(self: ConfigResponse) -> ActionResult:
         params = json.loads(self.body or "{}")
+        FAULTS.apply(operation.__name__)
         with LOCK:
             result = operation(self.current_account, self.region, params)
         return ActionResult(result)

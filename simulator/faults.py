@@ -1,0 +1,59 @@
+"""Faults the simulator can inject into its aggregate operations, for tests, demos and benches:
+AWS errors (throttling, access denied, 5xx) at a rate, and latency. Real HTTP error responses
+reach the real clients; nothing is patched on the client side.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+
+from moto.core.exceptions import JsonRESTError
+
+
+class InjectedError(JsonRESTError):
+    def __init__(self, code: str, message: str, status: int) -> None:
+        super().__init__(code, message)
+        self.code = status  # the HTTP status moto answers with
+
+
+@dataclass
+class Fault:
+    code: str
+    message: str = "Injected by the simulator"
+    status: int = 400
+    rate: float = 1.0
+    operations: frozenset[str] = frozenset()  # snake_case names; empty means every operation
+
+
+@dataclass
+class Faults:
+    latency_seconds: float = 0.0
+    errors: list[Fault] = field(default_factory=list)
+    _random: random.Random = field(default_factory=lambda: random.Random(0))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def clear(self) -> None:
+        self.latency_seconds = 0.0
+        self.errors = []
+
+    def apply(self, operation: str) -> None:
+        """Sleep the latency, then maybe raise an injected error (called outside the data lock)."""
+        if self.latency_seconds:
+            time.sleep(self.latency_seconds)
+        for fault in list(self.errors):
+            if fault.operations and operation not in fault.operations:
+                continue
+            with self._lock:
+                hit = self._random.random() < fault.rate
+            if hit:
+                raise InjectedError(fault.code, fault.message, fault.status)
+
+
+FAULTS = Faults()
+
+THROTTLING = Fault("ThrottlingException", "Rate exceeded", 400)
+ACCESS_DENIED = Fault("AccessDeniedException", "User is not authorized to perform this operation", 400)
+INTERNAL = Fault("InternalFailure", "Internal failure", 500)

@@ -1,0 +1,313 @@
+"""Each question of the query layer on a seeded organization, against an oracle from the seed."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+import pytest
+
+from bot import errors
+from bot.aggregator import AggregatorService
+from bot.aws import config_client
+from bot.rules import RuleCatalog
+from simulator.faults import ACCESS_DENIED, FAULTS, INTERNAL, THROTTLING
+from simulator.orggen import ORG_RULES, SeededOrg
+from tests.bot.conftest import settings_for, small_pages
+
+CATALOG = RuleCatalog.default()
+
+
+def oracle_non_compliant(
+    org: SeededOrg, logical: str, account: str | None = None, region: str | None = None
+) -> set[tuple[str, str, str, str]]:
+    return {
+        (e.account_id, e.region, e.resource_type, e.resource_id)
+        for e in org.evaluations
+        if e.logical_rule == logical
+        and e.compliance_type == "NON_COMPLIANT"
+        and (account is None or e.account_id == account)
+        and (region is None or e.region == region)
+    }
+
+
+def found(answer: Any) -> set[tuple[str, str, str, str]]:
+    return {(r.account_id, r.region, r.resource_type, r.resource_id) for r in answer.data.resources}
+
+
+@pytest.mark.parametrize("logical", ORG_RULES)
+def test_rule_compliance_is_exactly_the_seeded_non_compliant_resources(
+    org: SeededOrg, service: AggregatorService, logical: str
+) -> None:
+    answer = service.rule_compliance(logical)
+    assert answer.data.rule == logical
+    assert found(answer) == oracle_non_compliant(org, logical)
+    assert answer.data.plan == "fan-out" and answer.data.complete
+    assert answer.data.non_compliant_resources.value == len(oracle_non_compliant(org, logical))
+    seeded = {
+        (e.account_id, e.region, e.resource_id): e.annotation
+        for e in org.evaluations
+        if e.logical_rule == logical and e.compliance_type == "NON_COMPLIANT"
+    }
+    for resource in answer.data.resources:
+        assert resource.annotation == seeded[(resource.account_id, resource.region, resource.resource_id)]
+        assert resource.rule_name.startswith(f"OrgConfigRule-{logical}-")
+        assert resource.console_url.startswith("https://")
+    assert answer.aws_calls == sum(answer.calls_by_operation.values()) > 0
+
+
+def test_rule_compliance_finds_every_copy_of_a_rule(org: SeededOrg, service: AggregatorService) -> None:
+    # s3-bucket-versioning-enabled runs as a conformance-pack rule everywhere and, in some
+    # accounts, under its plain name too.
+    logical = "s3-bucket-versioning-enabled"
+    answer = service.rule_compliance("S3_BUCKET_VERSIONING_ENABLED")
+    assert found(answer) == oracle_non_compliant(org, logical)
+    names = set(answer.data.member_rule_names)
+    assert any("-conformance-pack-" in n for n in names)
+
+
+def test_rule_compliance_scoped_to_an_account_and_region(org: SeededOrg, service: AggregatorService) -> None:
+    logical = "s3-bucket-server-side-encryption-enabled"
+    some = next(
+        e for e in org.evaluations if e.logical_rule == logical and e.compliance_type == "NON_COMPLIANT"
+    )
+    answer = service.rule_compliance("s3-encryption", account=some.account_id, region=some.region)
+    assert found(answer) == oracle_non_compliant(org, logical, some.account_id, some.region)
+
+
+def test_large_organizations_switch_to_one_advanced_query(org: SeededOrg) -> None:
+    service = small_pages(org)
+    for logical in ("restricted-ssh", "s3-bucket-versioning-enabled"):
+        answer = service.rule_compliance(logical)
+        assert answer.data.plan == "advanced-query"
+        assert found(answer) == oracle_non_compliant(org, logical)
+        assert all(r.annotation for r in answer.data.resources)
+        assert answer.calls_by_operation["SelectAggregateResourceConfig"] >= 1
+
+
+def test_detail_call_cap_gives_a_partial_answer_that_says_so(org: SeededOrg) -> None:
+    settings = settings_for(org, detail_call_cap=1)
+    answer = AggregatorService(config_client(settings), settings).rule_compliance("s3-encryption")
+    assert not answer.data.complete
+    assert answer.calls_by_operation["GetAggregateComplianceDetailsByConfigRule"] == 1
+    assert answer.data.non_compliant_resources.capped
+
+
+def test_unknown_and_ambiguous_rules(org: SeededOrg, service: AggregatorService) -> None:
+    with pytest.raises(errors.RuleNotFound) as raised:
+        service.rule_compliance("s3-encrypton")
+    assert "s3-encryption" in raised.value.suggestions
+    with pytest.raises(errors.AmbiguousRule):
+        service.rule_compliance("encryption")
+
+
+def test_summary_by_account_and_region(org: SeededOrg, service: AggregatorService) -> None:
+    per_rule: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for e in org.evaluations:
+        per_rule[(e.account_id, e.region, e.rule_name)].add(e.compliance_type)
+    for group_by, index in (("account", 0), ("region", 1)):
+        expected: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for key, kinds in per_rule.items():
+            if "NON_COMPLIANT" in kinds:
+                expected[key[index]][1] += 1
+            elif "COMPLIANT" in kinds:
+                expected[key[index]][0] += 1
+        answer = service.summary(group_by)  # type: ignore[arg-type]
+        assert {r.group: [r.compliant_rules, r.non_compliant_rules] for r in answer.data.rows} == dict(
+            expected
+        )
+        assert answer.aws_calls == 1
+
+
+def test_rules_overview_groups_copies_and_puts_the_worst_first(
+    org: SeededOrg, service: AggregatorService
+) -> None:
+    answer = service.rules_overview()
+    rows = {r.rule: r for r in answer.data.rows}
+    for logical in ORG_RULES:
+        truth = oracle_non_compliant(org, logical)
+        if truth:
+            assert rows[logical].resources.value == len(truth)
+            assert rows[logical].accounts == len({t[0] for t in truth})
+    values = [r.resources.value for r in answer.data.rows]
+    assert values == sorted(values, reverse=True)
+
+
+def test_account_drilldown(org: SeededOrg, service: AggregatorService) -> None:
+    account = org.accounts[1]
+    answer = service.account(account)
+    expected = {
+        (e.region, e.resource_type, e.resource_id, e.rule_name)
+        for e in org.evaluations
+        if e.account_id == account and e.compliance_type == "NON_COMPLIANT"
+    }
+    assert {
+        (r.region, r.resource_type, r.resource_id, r.rule_name) for r in answer.data.resources
+    } == expected
+    assert {r.rule for r in answer.data.rules} == {
+        e.logical_rule
+        for e in org.evaluations
+        if e.account_id == account and e.compliance_type == "NON_COMPLIANT"
+    }
+    with pytest.raises(errors.AccountNotFound):
+        service.account("999999999999")
+    with pytest.raises(errors.AccountNotFound):
+        service.account("12")
+
+
+@pytest.mark.parametrize("by", ["id", "name", "arn"])
+def test_resource_lookup(org: SeededOrg, service: AggregatorService, by: str) -> None:
+    resource = next(r for r in org.resources if r.resource_type == "AWS::S3::Bucket")
+    identifier = {"id": resource.resource_id, "name": resource.resource_name, "arn": resource.arn}[by]
+    assert identifier
+    answer = service.resource(identifier)
+    report = answer.data
+    assert (report.account_id, report.region, report.resource_id) == (
+        resource.account_id,
+        resource.region,
+        resource.resource_id,
+    )
+    assert report.configuration["name"] == resource.resource_name
+    assert report.tags == resource.tags
+    expected = {
+        (e.rule_name, e.compliance_type)
+        for e in org.evaluations
+        if e.resource_id == resource.resource_id and e.account_id == resource.account_id
+    }
+    assert {(c.rule_name, c.compliance_type) for c in report.compliance} == expected
+    assert (
+        report.console_url
+        == f"https://s3.console.aws.amazon.com/s3/buckets/{resource.resource_id}?region={resource.region}"
+    )
+    assert answer.aws_calls <= 3
+
+
+def test_resource_not_found(org: SeededOrg, service: AggregatorService) -> None:
+    with pytest.raises(errors.ResourceNotFound):
+        service.resource("no-such-thing-anywhere")
+
+
+def test_resource_counts(org: SeededOrg, service: AggregatorService) -> None:
+    by_type = service.resource_counts("type")
+    seeded = Counter(r.resource_type for r in org.resources)
+    counts = {r.group: r.count for r in by_type.data.rows}
+    for resource_type, count in seeded.items():
+        assert counts[resource_type] == count
+    account = org.accounts[0]
+    volumes = service.resource_counts("region", resource_type="AWS::EC2::Volume", account=account)
+    expected = Counter(
+        r.region for r in org.resources if r.account_id == account and r.resource_type == "AWS::EC2::Volume"
+    )
+    assert {r.group: r.count for r in volumes.data.rows} == dict(expected)
+    assert volumes.data.total == sum(expected.values())
+
+
+def test_health_reports_failed_and_outdated_sources(org: SeededOrg, service: AggregatorService) -> None:
+    answer = service.health()
+    assert {(p.source_id, p.region, p.status) for p in answer.data.problems} == {
+        (a, r, s.status) for (a, r), s in org.statuses.items()
+    }
+    failed = answer.data.failed[0]
+    assert failed.error_code == "AccessDeniedException" and failed.age_seconds and failed.age_seconds > 3600
+
+
+def test_packs(org: SeededOrg, service: AggregatorService) -> None:
+    answer = service.packs()
+    assert {(r.account_id, r.region) for r in answer.data.rows} == {
+        (a, g) for a in org.accounts for g in org.spec.regions
+    }
+    only = service.packs(account=org.accounts[0], region="eu-west-1")
+    assert [(r.account_id, r.region) for r in only.data.rows] == [(org.accounts[0], "eu-west-1")]
+
+
+def test_advanced_query_reads_every_page_up_to_the_cap(org: SeededOrg) -> None:
+    service = small_pages(org, query_row_cap=7)
+    answer = service.query("SELECT resourceId, resourceType WHERE resourceType = 'AWS::EC2::Volume'")
+    assert answer.data.columns == ["resourceId", "resourceType"]
+    assert len(answer.data.rows) == 7 and answer.data.truncated
+    everything = small_pages(org).query("SELECT resourceId WHERE resourceType = 'AWS::EC2::Volume'")
+    assert len(everything.data.rows) == sum(r.resource_type == "AWS::EC2::Volume" for r in org.resources)
+    assert not everything.data.truncated
+
+
+def test_a_query_we_reject_makes_no_aws_call(org: SeededOrg, service: AggregatorService) -> None:
+    sent: list[str] = []
+    service.client.meta.events.register("before-send.config.*", lambda **kwargs: sent.append("x"))
+    with pytest.raises(errors.InvalidQuery) as raised:
+        service.query("SELECT resourceId FROM everything")
+    assert not raised.value.from_aws and sent == []
+
+
+def test_a_query_aws_rejects_carries_its_message(org: SeededOrg, service: AggregatorService) -> None:
+    with pytest.raises(errors.InvalidQuery) as raised:
+        service.query("SELECT resourceId WHERE resourceName IS NULL")
+    assert raised.value.from_aws and "NULL" in raised.value.message
+
+
+def test_aggregators_and_doctor(org: SeededOrg, service: AggregatorService) -> None:
+    aggregators = service.aggregators().data.rows
+    assert [(a.name, a.kind, a.regions) for a in aggregators] == [
+        (org.aggregator_name, "organization", sorted(org.spec.regions))
+    ]
+    report = service.doctor(organization_accounts=lambda: [*org.accounts, "999999999999"]).data
+    titles = {f.title: f for f in report.findings}
+    assert titles["Organization-based aggregator"].severity == "ok"
+    assert titles["Not all regions"].severity == "warning" and "all_regions = true" in (
+        titles["Not all regions"].fix or ""
+    )
+    assert titles["1 source(s) FAILED"].severity == "critical"
+    assert titles["Rules are deployed organization-wide"].severity == "ok"
+    assert "999999999999" in titles["1 organization account(s) missing"].detail
+
+
+def test_every_question_pages_beyond_one_page(org: SeededOrg, service: AggregatorService) -> None:
+    paged = small_pages(org)
+    assert paged.summary("region").data == service.summary("region").data
+    assert paged.rules_overview().data == service.rules_overview().data
+    assert paged.account(org.accounts[2]).data == service.account(org.accounts[2]).data
+    assert paged.resource_counts("account").data == service.resource_counts("account").data
+
+    def problems(answer: Any) -> list[tuple[str, str, str]]:
+        return [(p.source_id, p.region, p.status) for p in answer.data.problems]
+
+    assert problems(paged.health()) == problems(service.health())
+    assert paged.packs().data == service.packs().data
+    assert {r.name for r in paged.aggregators().data.rows} == {org.aggregator_name}
+    assert found(paged.rule_compliance("restricted-ssh")) == found(service.rule_compliance("restricted-ssh"))
+
+
+def test_missing_aggregator(org: SeededOrg, service: AggregatorService) -> None:
+    with pytest.raises(errors.AggregatorNotFound) as raised:
+        service.summary(aggregator="NoSuchAggregator")
+    assert "NoSuchAggregator" in raised.value.message and "us-east-1" in raised.value.message
+
+
+def test_access_denied_names_the_call_and_the_role(org: SeededOrg, service: AggregatorService) -> None:
+    FAULTS.errors = [ACCESS_DENIED]
+    with pytest.raises(errors.AccessDenied) as raised:
+        service.summary()
+    assert "GetAggregateConfigRuleComplianceSummary" in raised.value.message
+    assert org.role_arn in raised.value.message
+
+
+def test_throttling_that_outlasts_the_retries_is_typed(org: SeededOrg) -> None:
+    settings = settings_for(org, aws_max_attempts=2)
+    service = AggregatorService(config_client(settings), settings)
+    FAULTS.errors = [THROTTLING]
+    with pytest.raises(errors.Throttled):
+        service.health()
+
+
+def test_throttling_that_the_retries_absorb_is_invisible(org: SeededOrg) -> None:
+    settings = settings_for(org, aws_max_attempts=8)
+    service = AggregatorService(config_client(settings), settings)
+    FAULTS.errors = [THROTTLING.__class__(**{**THROTTLING.__dict__, "rate": 0.3})]
+    assert service.summary().aws_calls == 1
+
+
+def test_server_errors_become_unavailable(org: SeededOrg) -> None:
+    settings = settings_for(org, aws_max_attempts=1)
+    service = AggregatorService(config_client(settings), settings)
+    FAULTS.errors = [INTERNAL]
+    with pytest.raises(errors.AwsUnavailable):
+        service.packs()

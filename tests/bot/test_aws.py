@@ -1,0 +1,40 @@
+"""Credentials: the SDK's default chain, or a role in the aggregator account, refreshed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot import errors
+from bot.aggregator import AggregatorService
+from bot.aws import _session, config_client
+from bot.settings import Settings
+from simulator.orggen import SeededOrg
+from tests.bot.conftest import settings_for
+
+
+def test_without_a_role_the_default_credentials_are_used(org: SeededOrg) -> None:
+    settings = Settings(aggregator=org.aggregator_name, aggregator_region="us-east-1")
+    service = AggregatorService(config_client(settings), settings)
+    # moto puts plain credentials in its default account, which has no aggregator.
+    with pytest.raises(errors.AggregatorNotFound):
+        service.health()
+
+
+def test_the_role_is_assumed_and_refreshed_before_it_expires(org: SeededOrg) -> None:
+    credentials = _session(settings_for(org)).get_credentials()
+    assert credentials is not None and credentials.method == "compliance-bot-assume-role"
+    assert credentials.get_frozen_credentials().account_id == org.management_account
+    assert not credentials.refresh_needed()
+    # Pretend the session is about to expire: botocore refreshes it on next use.
+    credentials._expiry_time = credentials._expiry_time - timedelta(hours=2)
+    assert credentials.refresh_needed()
+    credentials.get_frozen_credentials()
+    assert not credentials.refresh_needed()
+
+
+def test_the_client_uses_adaptive_retries_and_the_configured_region(org: SeededOrg) -> None:
+    client = config_client(settings_for(org, aws_max_attempts=5, aggregator_region="eu-west-1"))
+    assert client.meta.region_name == "eu-west-1"
+    assert client.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 5}
