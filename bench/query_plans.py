@@ -1,0 +1,193 @@
+"""AWS calls per question against the lower bound, and wall time with simulated latency.
+
+    .venv/bin/python bench/query_plans.py [--sizes 10x4,100x4,1000x4,10x17,100x17,1000x17]
+                                          [--latency-ms 50] [--json bench/results/query_plans.json]
+
+For each simulated organization (accounts x regions) and each question, prints the AWS calls the
+query layer made, the lower bound (the pages the answer strictly needs, computed from the seed),
+their ratio; the wall time with the simulator answering every call after --latency-ms, the same
+without latency (the simulator's own compute), and the latency-bound critical path with 8
+concurrent calls (sequential calls, plus the fan-out in waves of 8). `latency/path` is the latency
+the question added over the critical path: how well the plan overlaps its calls (goal <= 1.2).
+In-process moto; real boto3 clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from moto import mock_aws
+from moto.core.base_backend import BackendDict
+
+from bot.aggregator import AggregatorService, Tally
+from bot.aws import config_client
+from bot.settings import Settings
+from simulator import install
+from simulator.faults import FAULTS
+from simulator.orggen import OrgSpec, SeededOrg, generate
+
+REGIONS = (
+    "us-east-1",
+    "us-west-2",
+    "eu-west-1",
+    "ap-southeast-2",
+    "eu-central-1",
+    "ap-northeast-1",
+    "sa-east-1",
+    "ca-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "us-east-2",
+    "eu-west-2",
+    "eu-west-3",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "us-west-1",
+    "me-south-1",
+)
+CONCURRENCY = 8
+
+
+def pages(n: int, size: int) -> int:
+    return max(1, math.ceil(n / size))
+
+
+def lower_bounds(org: SeededOrg) -> dict[str, tuple[int, int]]:
+    """question -> (lower bound calls, calls that can run in parallel)."""
+    non_compliant = [e for e in org.evaluations if e.compliance_type == "NON_COMPLIANT"]
+    per_pair = Counter((e.rule_name, e.account_id, e.region) for e in non_compliant)
+    rule_states: dict[tuple[str, str, str], set[str]] = {}
+    for e in org.evaluations:
+        rule_states.setdefault((e.rule_name, e.account_id, e.region), set()).add(e.compliance_type)
+    non_compliant_rules = sum("NON_COMPLIANT" in kinds for kinds in rule_states.values())
+    bounds: dict[str, tuple[int, int]] = {}
+    logical = "s3-bucket-server-side-encryption-enabled"
+    pairs = {
+        k: n
+        for k, n in per_pair.items()
+        if any(e.logical_rule == logical for e in non_compliant if (e.rule_name, e.account_id, e.region) == k)
+    }
+    details = sum(pages(n, 100) for n in pairs.values())
+    bounds["s3-encryption"] = (pages(len(pairs), 1000) + details, details)
+    account = org.accounts[1]
+    account_pairs = {k: n for k, n in per_pair.items() if k[1] == account}
+    account_rows = sum(1 for k, kinds in rule_states.items() if k[1] == account and "NON_COMPLIANT" in kinds)
+    account_details = sum(pages(n, 100) for n in account_pairs.values())
+    bounds["account"] = (pages(account_rows, 1000) + account_details, account_details)
+    bounds["summary by account"] = (pages(len(org.accounts), 1000), 0)
+    bounds["rules"] = (pages(non_compliant_rules, 1000), 0)
+    bounds["resource"] = (2, 0)
+    bounds["resources by type"] = (1, 0)
+    bounds["health"] = (pages(len(org.statuses), 100), 0)
+    bounds["packs"] = (pages(len(org.accounts) * len(org.spec.regions), 100), 0)
+    return bounds
+
+
+def ask(service: AggregatorService, question: str, org: SeededOrg) -> Any:
+    if question == "s3-encryption":
+        return service.rule_compliance("s3-encryption")
+    if question == "account":
+        return service.account(org.accounts[1])
+    if question == "summary by account":
+        return service.summary("account")
+    if question == "rules":
+        return service.rules_overview()
+    if question == "resource":
+        return service.resource(
+            next(r.resource_id for r in org.resources if r.resource_type == "AWS::S3::Bucket")
+        )
+    if question == "resources by type":
+        return service.resource_counts("type")
+    if question == "health":
+        return service.health()
+    if question == "packs":
+        return service.packs()
+    raise ValueError(question)
+
+
+def run(accounts: int, regions: int, latency_ms: float) -> list[dict[str, Any]]:
+    rows = []
+    with mock_aws():
+        org = generate(OrgSpec(accounts=accounts, regions=REGIONS[:regions], resources_per_region=3))
+        settings = Settings(
+            aggregator=org.aggregator_name,
+            aggregator_region="us-east-1",
+            role_arn=org.role_arn,
+            aws_concurrency=CONCURRENCY,
+            detail_call_cap=100_000,
+        )
+        service = AggregatorService(config_client(settings), settings)
+        service.org_rules(Tally())  # warm: one call per 10 minutes, shared by every question
+        try:
+            for question, (bound, _parallel) in lower_bounds(org).items():
+                FAULTS.latency_seconds = 0.0
+                start = time.perf_counter()
+                ask(service, question, org)
+                compute = (time.perf_counter() - start) * 1000
+                FAULTS.latency_seconds = latency_ms / 1000
+                start = time.perf_counter()
+                answer = ask(service, question, org)
+                wall = (time.perf_counter() - start) * 1000
+                fanned = answer.calls_by_operation.get("GetAggregateComplianceDetailsByConfigRule", 0)
+                sequential = answer.aws_calls - fanned
+                critical = (sequential + math.ceil(fanned / CONCURRENCY)) * latency_ms
+                rows.append(
+                    {
+                        "accounts": accounts,
+                        "regions": regions,
+                        "question": question,
+                        "plan": getattr(answer.data, "plan", ""),
+                        "calls": answer.aws_calls,
+                        "lower_bound": bound,
+                        "ratio": round(answer.aws_calls / bound, 2),
+                        "wall_ms": round(wall),
+                        "compute_ms": round(compute),
+                        "critical_path_ms": round(critical),
+                        "latency_over_path": round((wall - compute) / critical, 2) if critical else None,
+                    }
+                )
+        finally:
+            FAULTS.clear()
+    BackendDict.reset()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10x4,100x4,1000x4,10x17,100x17,1000x17")
+    parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ.setdefault(name, "testing")
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    install()
+    print(
+        f"{'org':>9} {'question':<20} {'plan':<15} {'calls':>6} {'bound':>6} {'ratio':>6} "
+        f"{'wall ms':>8} {'compute':>8} {'path ms':>8} {'latency/path':>12}"
+    )
+    results = []
+    for size in args.sizes.split(","):
+        accounts, regions = (int(x) for x in size.split("x"))
+        for row in run(accounts, regions, args.latency_ms):
+            results.append(row)
+            print(
+                f"{size:>9} {row['question']:<20} {row['plan']:<15} {row['calls']:>6} "
+                f"{row['lower_bound']:>6} {row['ratio']:>6} {row['wall_ms']:>8} {row['compute_ms']:>8} "
+                f"{row['critical_path_ms']:>8} {row['latency_over_path'] or '-':>12}",
+                flush=True,
+            )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
