@@ -78,31 +78,36 @@ def _run_ask(args: argparse.Namespace) -> int:
     import json
 
     from bot.aggregator import AggregatorService
+    from bot.answers import Answerer, policy_from
     from bot.aws import config_client
+    from bot.cache import Cache, connect
     from bot.config import load_catalog
     from bot.errors import BotError
     from bot.formatting import message
     from bot.grammar import help_text, parse
-    from bot.questions import answer
     from bot.render_text import render
     from bot.settings import Settings
 
     settings = Settings()
     catalog = load_catalog(settings.config_file)
+    cache = Cache(connect(settings.redis_url), policy_from(settings))
     try:
         question = parse(args.text, is_rule=lambda word: _resolves(catalog, word))
         if question.kind == "help":
             print(help_text(question.params.get("topic")))
             return 0
+        answerer = Answerer(AggregatorService(config_client(settings), settings, catalog), cache)
         if question.kind == "refresh":
-            print("Nothing to refresh: answers are not cached yet.")
+            dropped = answerer.refresh(question.params.get("question", ""), question.aggregator)
+            print(f"Dropped {dropped} cached answer(s).")
             return 0
-        service = AggregatorService(config_client(settings), settings, catalog)
-        result = answer(service, question)
+        result = answerer.answer(question)
     except BotError as error:
         logging.getLogger("bot.cli").info("question failed: %s: %s", type(error).__name__, error.message)
         print(error.message, file=sys.stderr)
         return 1
+    finally:
+        cache.close()
     if args.json:
         print(json.dumps({"answer": result.model_dump(mode="json"), "message": message(result)}, indent=2))
     else:

@@ -54,6 +54,22 @@ class Settings(BaseSettings):
         le=20,
         description="Attempts per AWS call, botocore's adaptive retries included.",
     )
+    redis_url: str | None = Field(
+        None,
+        alias="REDIS_URL",
+        description="Redis shared by every replica, e.g. redis://redis:6379/0; default: in-process.",
+    )
+    cache_ttls: dict[str, int] = Field(
+        default_factory=dict,
+        alias="COMPLIANCE_CACHE_TTLS",
+        description='Seconds an answer stays fresh, per question kind, as JSON: {"health": 30}.',
+    )
+    cache_max_stale: int = Field(
+        900,
+        alias="COMPLIANCE_CACHE_MAX_STALE",
+        ge=0,
+        description="Seconds past freshness an answer is still served while it refreshes.",
+    )
     detail_call_cap: int = Field(
         200,
         alias="COMPLIANCE_DETAIL_CALL_CAP",

@@ -1,0 +1,92 @@
+"""Questions answered through the cache: the path every surface (CLI, Slack, digest) takes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import cache as cache_module
+from bot.aggregator import AggregatorService
+from bot.cache import Cache, CachePolicy, pattern
+from bot.errors import UserError
+from bot.grammar import Question, parse
+from bot.models import (
+    AccountDrilldown,
+    Aggregators,
+    Answer,
+    ComplianceSummary,
+    DoctorReport,
+    PackCompliance,
+    QueryResult,
+    ResourceCounts,
+    ResourceReport,
+    RuleCompliance,
+    RulesOverview,
+    SourceHealth,
+)
+from bot.questions import answer as ask_aws
+from bot.settings import Settings
+
+ANSWER_MODELS: dict[str, type[Answer[Any]]] = {
+    "rule": Answer[RuleCompliance],
+    "summary": Answer[ComplianceSummary],
+    "rules": Answer[RulesOverview],
+    "account": Answer[AccountDrilldown],
+    "resource": Answer[ResourceReport],
+    "resources": Answer[ResourceCounts],
+    "health": Answer[SourceHealth],
+    "packs": Answer[PackCompliance],
+    "query": Answer[QueryResult],
+    "aggregators": Answer[Aggregators],
+    "doctor": Answer[DoctorReport],
+}
+
+
+def policy_from(settings: Settings, prefix: str = cache_module.PREFIX) -> CachePolicy:
+    return CachePolicy(
+        ttls={**cache_module.DEFAULT_TTLS, **settings.cache_ttls},
+        max_stale=settings.cache_max_stale,
+        prefix=prefix,
+    )
+
+
+class Answerer:
+    def __init__(self, service: AggregatorService, cache: Cache) -> None:
+        self.service = service
+        self.cache = cache
+
+    def _arguments(self, question: Question) -> dict[str, str]:
+        args = dict(question.params)
+        if question.kind == "rule":
+            try:  # one key for every name of a rule, when the catalog alone can tell
+                args["rule"] = self.service.catalog.resolve(args["rule"])
+            except UserError:
+                args["rule"] = args["rule"].strip()
+        return args
+
+    def key_of(self, question: Question, scope: str = "all") -> str:
+        aggregator = question.aggregator or self.service.settings.aggregator
+        return cache_module.key(
+            self.cache.policy, aggregator, scope, question.kind, self._arguments(question)
+        )
+
+    def answer(self, question: Question, scope: str = "all") -> Answer[Any]:
+        if question.kind not in ANSWER_MODELS:
+            raise ValueError(f"{question.kind} is not a question for AWS")
+        return self.cache.get_or_compute(
+            self.key_of(question, scope),
+            question.kind,
+            ANSWER_MODELS[question.kind],
+            lambda: ask_aws(self.service, question),
+        )
+
+    def refresh(self, text: str = "", aggregator: str | None = None) -> int:
+        """Drop the cached answers to one question (in every scope), or all of an aggregator's."""
+        name = aggregator or self.service.settings.aggregator
+        if not text.strip():
+            return self.cache.drop(pattern(self.cache.policy, name))
+        question = parse(text)
+        if question.kind not in ANSWER_MODELS:
+            raise UserError(f"`{text}` is not a question with a cached answer.")
+        exact = self.key_of(question, scope="SCOPE")
+        before, _, after = exact.partition(":SCOPE:")
+        return self.cache.drop(f"{before}:*:{after}")
