@@ -46,6 +46,7 @@ from simulator.sources import (
     get_aggregator,
     organization_of,
     readable_sources,
+    source_of,
     sources_of,
 )
 from simulator.state import (
@@ -103,6 +104,9 @@ def _aggregator(account: str, region: str, params: Params) -> tuple[Aggregator, 
 
 
 def _filtered_sources(aggregator: Aggregator, account: Any, region: Any) -> list[Source]:
+    if account and region:  # one source: no need to list an organization's thousands
+        found = source_of(aggregator, str(account), str(region))
+        return [found] if found is not None and found.readable else []
     return [
         s
         for s in readable_sources(aggregator)
@@ -389,7 +393,8 @@ def _find_resource(aggregator: Aggregator, identifier: Params) -> Resource | Non
     account = identifier.get("SourceAccountId")
     region = identifier.get("SourceRegion")
     home = GLOBAL_HOME if region == GLOBAL_REGION else region
-    if not any(s.account_id == account and s.region == home for s in readable_sources(aggregator)):
+    source = source_of(aggregator, str(account), str(home))
+    if source is None or not source.readable:
         return None
     key = (identifier.get("ResourceType"), identifier.get("ResourceId"))
     seeded = existing_backend(str(account), str(home))

@@ -123,6 +123,24 @@ def sources_of(aggregator: Aggregator, now: datetime | None = None) -> list[Sour
     return result
 
 
+def source_of(aggregator: Aggregator, account: str, region: str) -> Source | None:
+    """The one source (account, region) of the aggregator, without listing them all; None if the
+    aggregator does not read it."""
+    if region not in regions_of(aggregator):
+        return None
+    owner = existing_backend(aggregator.account_id, aggregator.region)
+    forced = sim(owner).source_status if owner else {}
+    now = datetime.now(UTC)
+    if aggregator.model.organization_aggregation_source is not None:
+        org = organization_of(aggregator.account_id)
+        if org is None or org[0] != aggregator.account_id or account not in org[2]:
+            return None
+        return _source(aggregator, account, region, True, forced, now)
+    if account not in _account_source(aggregator).account_ids:
+        return None
+    return _source(aggregator, account, region, _authorized(aggregator, account, region), forced, now)
+
+
 def _account_source(aggregator: Aggregator) -> AccountAggregatorSource:
     # moto accepts exactly one of the two kinds, and at most one account source.
     sources = aggregator.model.account_aggregation_sources
