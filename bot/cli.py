@@ -109,7 +109,13 @@ def _run_ask(args: argparse.Namespace) -> int:
     finally:
         cache.close()
     if args.json:
-        print(json.dumps({"answer": result.model_dump(mode="json"), "message": message(result)}, indent=2))
+        from datetime import UTC, datetime
+
+        payload = {
+            "answer": result.model_dump(mode="json"),
+            "message": message(result, datetime.now(UTC), question),
+        }
+        print(json.dumps(payload, indent=2))
     else:
         print(render(result))
     return 0

@@ -1,42 +1,434 @@
-"""Answers as Slack Block Kit messages. Pure: no clock, no I/O.
+"""Answers as Slack Block Kit messages, built with slack_sdk's block models. Pure: the time and
+the page come in as arguments; no clock, no I/O.
 
-For now a faithful plain layout (header, the text in sections, a context line); the Slack app
-issue (#5) replaces it with per-question formatters.
+Every message stays inside Slack's limits (50 blocks, 3000-character sections, 10 fields of
+2000 characters, 150-character headers, 2000-character button values): `_fit` enforces them
+whatever the answer's size.
 """
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Any
 
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
 
-from bot.models import Answer
-from bot.render_text import render
+from bot.grammar import Question
+from bot.models import (
+    AccountDrilldown,
+    Aggregators,
+    Answer,
+    ComplianceSummary,
+    Count,
+    DoctorReport,
+    NonCompliantResource,
+    PackCompliance,
+    QueryResult,
+    ResourceCounts,
+    ResourceReport,
+    RuleCompliance,
+    RulesOverview,
+    SourceHealth,
+)
 
-SECTION_LIMIT = 3000
+PAGE_SIZE = 10
+TABLE_ROWS = 15
 MAX_BLOCKS = 50
+SECTION_CHARS = 3000
+FIELD_CHARS = 2000
+HEADER_CHARS = 150
+BUTTON_VALUE_CHARS = 2000
+ACTION_PAGE = "compliance_page"
+ACTION_EXPORT = "compliance_export"
+ACTION_REFRESH = "compliance_refresh"
 
 
-def _chunks(text: str, size: int) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for line in text.splitlines():
-        line = line[: size - 10]
-        if len(current) + len(line) + 1 > size - 8:
-            chunks.append(current)
-            current = ""
-        current += line + "\n"
-    if current.strip():
-        chunks.append(current)
-    return chunks
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def message(answer: Answer[Any]) -> dict[str, Any]:
-    text = render(answer)
-    body, _, footer = text.rpartition("\n\n")
-    blocks: list[Any] = [HeaderBlock(text=answer.question[:150])]
-    sections = _chunks(body or text, SECTION_LIMIT)
-    for chunk in sections[: MAX_BLOCKS - 2]:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"```{chunk}```")))
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer or answer.aggregator)]))
-    return {"text": answer.question, "blocks": [b.to_dict() for b in blocks]}
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=_clip(text, HEADER_CHARS)))
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=_clip(text, SECTION_CHARS)))
+
+
+def _fields(pairs: list[tuple[str, str]]) -> SectionBlock:
+    return SectionBlock(
+        fields=[MarkdownTextObject(text=_clip(f"*{k}*\n{v}", FIELD_CHARS)) for k, v in pairs[:10]]
+    )
+
+
+def _table(rows: list[list[str]], total: int | None = None) -> SectionBlock:
+    """A compact monospace table that reads on a phone: columns padded, at most TABLE_ROWS rows."""
+    shown = rows[: TABLE_ROWS + 1]
+    widths = [max(len(r[i]) for r in shown) for i in range(len(shown[0]))] if shown else []
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in shown]
+    more = (total if total is not None else len(rows) - 1) - (len(shown) - 1)
+    if more > 0:
+        lines.append(f"… and {more} more")
+    body = "\n".join(lines)
+    return _section(f"```{_clip(body, SECTION_CHARS - 6)}```")
+
+
+def context_line(answer: Answer[Any], now: datetime) -> str:
+    as_of = answer.as_of.strftime("%H:%M UTC")
+    if answer.cached:
+        minutes = max(0, int((now - answer.as_of).total_seconds() // 60))
+        age = "cached just now" if minutes == 0 else f"cached {minutes} min ago"
+    else:
+        age = f"fresh, {answer.aws_calls} AWS call{'s' if answer.aws_calls != 1 else ''}"
+    return f"data as of {as_of}, {age}, aggregator {answer.aggregator}"
+
+
+def question_value(question: Question, page: int = 0) -> str | None:
+    """What a button carries: the question and the page (state lives here, not in memory)."""
+    value = json.dumps(
+        {"k": question.kind, "p": question.params, "a": question.aggregator, "n": page}, separators=(",", ":")
+    )
+    return value if len(value) <= BUTTON_VALUE_CHARS else None
+
+
+def question_from_value(value: str) -> tuple[Question, int]:
+    data = json.loads(value)
+    return Question(str(data["k"]), {str(k): str(v) for k, v in data["p"].items()}, data.get("a")), int(
+        data["n"]
+    )
+
+
+def _buttons(question: Question | None, page: int, pages: int, export: bool = True) -> list[Block]:
+    if question is None:
+        return []
+    elements = []
+    if pages > 1 and page > 0 and (value := question_value(question, page - 1)):
+        elements.append(ButtonElement(text="◀ Previous", action_id=f"{ACTION_PAGE}_prev", value=value))
+    if pages > 1 and page < pages - 1 and (value := question_value(question, page + 1)):
+        elements.append(ButtonElement(text="Next ▶", action_id=f"{ACTION_PAGE}_next", value=value))
+    current = question_value(question, page)
+    if current is None:
+        return []
+    if export:
+        elements.append(ButtonElement(text="Export CSV", action_id=ACTION_EXPORT, value=current))
+    elements.append(ButtonElement(text="Refresh", action_id=ACTION_REFRESH, value=current))
+    return [ActionsBlock(elements=elements)]
+
+
+def _resource_lines(resources: list[NonCompliantResource], page: int) -> tuple[str, int]:
+    pages = max(1, -(-len(resources) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    lines = []
+    for r in resources[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        line = f"• <{r.console_url}|{_esc(r.resource_id)}> `{r.resource_type}` {r.account_id} {r.region}"
+        if r.annotation:
+            line += f"\n    _{_esc(_clip(r.annotation, 200))}_"
+        lines.append(line)
+    last = min(len(resources), (page + 1) * PAGE_SIZE)
+    header = f"*Resources {page * PAGE_SIZE + 1}–{last} of {len(resources)}*"
+    return header + "\n" + "\n".join(lines), pages
+
+
+def _count(count: Count) -> str:
+    return str(count)
+
+
+def _rule(answer: Answer[RuleCompliance], question: Question | None, page: int) -> list[Block]:
+    data = answer.data
+    blocks: list[Block] = [_header(f"{data.rule}")]
+    if not data.sources:
+        return [*blocks, _section(":white_check_mark: No non-compliant resources in any account or region.")]
+    blocks.append(
+        _fields(
+            [
+                ("Non-compliant resources", _count(data.non_compliant_resources)),
+                ("Accounts", str(len(data.accounts))),
+                ("Regions", str(len(data.regions))),
+            ]
+        )
+    )
+    per_account: dict[str, Count] = {}
+    for s in data.sources:
+        per_account[s.account_id] = per_account.get(s.account_id, Count(value=0)) + s.non_compliant
+    ranked = sorted(per_account.items(), key=lambda kv: (-kv[1].value, kv[0]))
+    rows = [["account", "resources", "regions"]] + [
+        [a, str(c), str(len({s.region for s in data.sources if s.account_id == a}))] for a, c in ranked
+    ]
+    blocks.append(_table(rows))
+    text, pages = _resource_lines(data.resources, page)
+    blocks.append(_section(text))
+    if not data.complete:
+        blocks.append(_section("_Partial: some sources' details were not read; counts are lower bounds._"))
+    return blocks + _buttons(question, page, pages)
+
+
+def _summary(answer: Answer[ComplianceSummary], question: Question | None, page: int) -> list[Block]:
+    data = answer.data
+    rows = [[data.group_by, "compliant", "non-compliant"]] + [
+        [r.group, str(r.compliant_rules), str(r.non_compliant_rules)] for r in data.rows
+    ]
+    return [
+        _header(f"Compliance by {data.group_by}"),
+        _fields(
+            [
+                ("Compliant rules", str(data.compliant_rules)),
+                ("Non-compliant rules", str(data.non_compliant_rules)),
+            ]
+        ),
+        _table(rows),
+        *_buttons(question, 0, 1),
+    ]
+
+
+def _rules(answer: Answer[RulesOverview], question: Question | None, page: int) -> list[Block]:
+    rows = answer.data.rows
+    if not rows:
+        return [_header("Rules"), _section(":white_check_mark: No rule has non-compliant resources.")]
+    table = [["rule", "resources", "accounts", "regions"]] + [
+        [_clip(r.rule, 45), str(r.resources), str(r.accounts), str(r.regions)] for r in rows
+    ]
+    return [
+        _header("Rules with non-compliant resources, worst first"),
+        _table(table),
+        *_buttons(question, 0, 1),
+    ]
+
+
+def _account(answer: Answer[AccountDrilldown], question: Question | None, page: int) -> list[Block]:
+    data = answer.data
+    if not data.rules:
+        return [
+            _header(f"Account {data.account_id}"),
+            _section(":white_check_mark: Nothing is failing here."),
+        ]
+    table = [["rule", "resources", "regions"]] + [
+        [_clip(r.rule, 45), str(r.resources), str(r.regions)] for r in data.rules
+    ]
+    text, pages = _resource_lines(data.resources, page)
+    blocks: list[Block] = [
+        _header(f"Account {data.account_id}: {len(data.rules)} rule(s) failing"),
+        _table(table),
+        _section(text),
+    ]
+    if not data.complete:
+        blocks.append(_section("_Partial: some rules' details were not read._"))
+    return blocks + _buttons(question, page, pages)
+
+
+def _resource(answer: Answer[ResourceReport], question: Question | None, page: int) -> list[Block]:
+    r = answer.data
+    icon = {"NON_COMPLIANT": ":x:", "COMPLIANT": ":white_check_mark:"}.get(
+        r.compliance_type, ":grey_question:"
+    )
+    blocks: list[Block] = [
+        _header(f"{r.resource_name or r.resource_id}"),
+        _fields(
+            [
+                ("Compliance", f"{icon} {r.compliance_type}"),
+                ("Type", r.resource_type),
+                ("Account", r.account_id),
+                ("Region", r.region),
+                ("Id", r.resource_id),
+            ]
+        ),
+        _section(f"<{r.console_url}|Open in the AWS console>"),
+    ]
+    if r.compliance:
+        lines = [
+            f"{':x:' if c.compliance_type == 'NON_COMPLIANT' else ':white_check_mark:'} {c.rule}"
+            + (f" (`{c.rule_name}`)" if c.rule_name != c.rule else "")
+            for c in r.compliance
+        ]
+        blocks.append(_section("*Rules*\n" + "\n".join(lines)))
+    if r.other_matches:
+        blocks.append(_section(f"_{r.other_matches} other resource(s) match; ask by ARN to pick one._"))
+    return blocks + _buttons(question, 0, 1, export=False)
+
+
+def _counts(answer: Answer[ResourceCounts], question: Question | None, page: int) -> list[Block]:
+    data = answer.data
+    table = [[data.group_by, "resources"]] + [[r.group, str(r.count)] for r in data.rows]
+    return [_header(f"{data.total} resources by {data.group_by}"), _table(table), *_buttons(question, 0, 1)]
+
+
+def _health(answer: Answer[SourceHealth], question: Question | None, page: int) -> list[Block]:
+    data = answer.data
+    if not data.problems:
+        return [_header("Aggregator sources"), _section(":white_check_mark: Every source is up to date.")]
+    lines = []
+    for p in data.problems[:40]:
+        age = f"{p.age_seconds // 3600} h ago" if p.age_seconds is not None else "never"
+        icon = ":red_circle:" if p.status == "FAILED" else ":large_orange_circle:"
+        code = f" `{p.error_code}`" if p.error_code else ""
+        lines.append(f"{icon} *{p.status}* {p.source_id} {p.region}{code}, last update {age}")
+    more = len(data.problems) - 40
+    if more > 0:
+        lines.append(f"… and {more} more")
+    return [
+        _header(f"{len(data.failed)} source(s) FAILED, {len(data.outdated)} OUTDATED"),
+        _section("\n".join(lines)),
+        *_buttons(question, 0, 1),
+    ]
+
+
+def _packs(answer: Answer[PackCompliance], question: Question | None, page: int) -> list[Block]:
+    rows = answer.data.rows
+    table = [["pack", "account", "region", "non-compliant rules"]] + [
+        [_clip(r.pack, 30), r.account_id, r.region, f"{r.non_compliant_rules}/{r.total_rules}"] for r in rows
+    ]
+    bad = sum(r.compliance_type == "NON_COMPLIANT" for r in rows)
+    return [
+        _header("Conformance packs"),
+        _fields([("Non-compliant", str(bad)), ("Deployments", str(len(rows)))]),
+        _table(table),
+        *_buttons(question, 0, 1),
+    ]
+
+
+def _query(answer: Answer[QueryResult], question: Question | None, page: int) -> list[Block]:
+    data = answer.data
+    pages = max(1, -(-len(data.rows) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = data.rows[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    body = "\n".join(json.dumps(row, separators=(",", ":")) for row in shown) or "(no rows)"
+    note = f"{len(data.rows)} row(s)" + (" (capped)" if data.truncated else "")
+    return [
+        _header("Advanced query"),
+        _section(f"`{_esc(_clip(data.expression, 500))}`\n{note}"),
+        _section(f"```{_clip(body, SECTION_CHARS - 6)}```"),
+        *_buttons(question, page, pages),
+    ]
+
+
+def _aggregators(answer: Answer[Aggregators], question: Question | None, page: int) -> list[Block]:
+    lines = [
+        f"• *{a.name}*: {a.kind}-based, regions {'all' if a.all_regions else ', '.join(a.regions)}"
+        for a in answer.data.rows
+    ] or ["No aggregators in this account and region."]
+    return [_header("Aggregators"), _section("\n".join(lines))]
+
+
+def _doctor(answer: Answer[DoctorReport], question: Question | None, page: int) -> list[Block]:
+    icons = {
+        "ok": ":white_check_mark:",
+        "info": ":information_source:",
+        "warning": ":warning:",
+        "critical": ":red_circle:",
+    }
+    blocks: list[Block] = [_header(f"Doctor: {answer.data.aggregator}")]
+    for f in answer.data.findings[:20]:
+        text = f"{icons[f.severity]} *{_esc(f.title)}*\n{_esc(f.detail)}"
+        if f.fix:
+            text += f"\nFix: `{_esc(f.fix)}`"
+        blocks.append(_section(text))
+    return blocks
+
+
+FORMATTERS: dict[type, Any] = {
+    RuleCompliance: _rule,
+    ComplianceSummary: _summary,
+    RulesOverview: _rules,
+    AccountDrilldown: _account,
+    ResourceReport: _resource,
+    ResourceCounts: _counts,
+    SourceHealth: _health,
+    PackCompliance: _packs,
+    QueryResult: _query,
+    Aggregators: _aggregators,
+    DoctorReport: _doctor,
+}
+
+
+def _fit(blocks: list[Block], context: str) -> list[dict[str, Any]]:
+    """At most MAX_BLOCKS blocks, the context line always last."""
+    tail: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=_clip(context, SECTION_CHARS))])]
+    body = blocks[: MAX_BLOCKS - len(tail)]
+    return [b.to_dict() for b in [*body, *tail]]
+
+
+def message(
+    answer: Answer[Any], now: datetime, question: Question | None = None, page: int = 0
+) -> dict[str, Any]:
+    """The Slack message for an answer: `text` (the notification) and `blocks`."""
+    formatter = FORMATTERS[type(answer.data)]
+    blocks = formatter(answer, question, page)
+    return {"text": _clip(answer.question, 300), "blocks": _fit(blocks, context_line(answer, now))}
+
+
+def text_message(text: str, title: str | None = None) -> dict[str, Any]:
+    """A short message (help, errors, notices), within the limits."""
+    blocks: list[Block] = [_header(title)] if title else []
+    blocks.append(_section(text))
+    return {"text": _clip(text, 300), "blocks": [b.to_dict() for b in blocks]}
+
+
+def working_message() -> dict[str, Any]:
+    return text_message(":hourglass_flowing_sand: Working on it…")
+
+
+def home_view(
+    summary: Answer[ComplianceSummary] | None,
+    rules: Answer[RulesOverview] | None,
+    health: Answer[SourceHealth] | None,
+    now: datetime,
+    problem: str | None = None,
+) -> dict[str, Any]:
+    """The App Home tab: the organization's posture at a glance."""
+    blocks: list[Block] = [_header("Compliance posture")]
+    if problem:
+        blocks.append(_section(f":warning: {problem}"))
+    if summary is not None:
+        data = summary.data
+        total = data.compliant_rules + data.non_compliant_rules
+        share = f"{100 * data.compliant_rules // total}%" if total else "n/a"
+        blocks.append(
+            _fields(
+                [
+                    ("Compliant rules", f"{data.compliant_rules} ({share})"),
+                    ("Non-compliant rules", str(data.non_compliant_rules)),
+                ]
+            )
+        )
+        worst = [r for r in data.rows if r.non_compliant_rules][:8]
+        if worst:
+            blocks.append(
+                _table(
+                    [["worst accounts", "non-compliant rules"]]
+                    + [[r.group, str(r.non_compliant_rules)] for r in worst]
+                )
+            )
+    if rules is not None and rules.data.rows:
+        blocks.append(
+            _table(
+                [["worst rules", "resources", "accounts"]]
+                + [[_clip(r.rule, 40), str(r.resources), str(r.accounts)] for r in rules.data.rows[:8]]
+            )
+        )
+    if health is not None:
+        h = health.data
+        state = (
+            ":white_check_mark: every source up to date"
+            if not h.problems
+            else (f":red_circle: {len(h.failed)} FAILED, {len(h.outdated)} OUTDATED")
+        )
+        blocks.append(_section(f"*Aggregator sources*: {state}"))
+    latest = next((a for a in (summary, rules, health) if a is not None), None)
+    if latest is not None:
+        blocks.append(DividerBlock())
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context_line(latest, now))]))
+    return {"type": "home", "blocks": [b.to_dict() for b in blocks[:100]]}

@@ -1,0 +1,196 @@
+"""A local stand-in for Slack's Web API and response_url endpoints, for tests and the demo.
+
+The bot's real slack_sdk WebClient talks to it over HTTP (SLACK_API_URL). It records every call,
+answers as Slack does for the methods the bot uses, serves the upload URLs of files_upload_v2,
+receives what the bot posts to response_url, and can answer 429 (with Retry-After) or 500.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+
+@dataclass
+class Call:
+    method: str  # Web API method, "response" for response_url posts, "upload" for file bytes
+    params: dict[str, Any]
+    path: str
+    at: float = field(default_factory=time.time)
+
+
+@dataclass
+class _Failure:
+    method: str
+    status: int
+    retry_after: int
+    remaining: int
+
+
+class SlackStandIn:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.calls: list[Call] = []
+        self.uploads: dict[str, bytes] = {}
+        self._failures: list[_Failure] = []
+        self._lock = threading.Condition()
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                pass
+
+            def do_POST(self) -> None:
+                stand_in._handle(self)
+
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://{host}:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # --- control ------------------------------------------------------------------------------
+
+    def start(self) -> SlackStandIn:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str = "") -> str:
+        return f"{self.url}/response/{name or next(self._ids)}"
+
+    def fail(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with `status` (429 carries Retry-After)."""
+        with self._lock:
+            self._failures.append(_Failure(method, status, retry_after, times))
+
+    def of(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, predicate: Callable[[list[Call]], bool], timeout: float = 10.0) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not predicate(self.calls):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(
+                        f"Slack stand-in: condition not met; calls: {[c.method for c in self.calls]}"
+                    )
+                self._lock.wait(left)
+            return list(self.calls)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.uploads.clear()
+            self._failures.clear()
+
+    # --- serving ------------------------------------------------------------------------------
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else b""
+        path = urlparse(request.path).path
+        if path.startswith("/upload/"):
+            file_id = path.rsplit("/", 1)[1]
+            self._record(Call("upload", {"file_id": file_id, "size": len(body)}, path))
+            with self._lock:
+                self.uploads[file_id] = body
+            self._reply(request, 200, "OK", "text/plain")
+            return
+        params = self._params(request, body)
+        if path.startswith("/response/"):
+            self._record(Call("response", params, path))
+            self._reply(request, 200, "ok", "text/plain")
+            return
+        method = path.removeprefix("/api/")
+        failure = self._take_failure(method)
+        if failure is not None:
+            self._record(Call(f"{method}:failed", params, path))
+            headers = {"Retry-After": str(failure.retry_after)} if failure.status == 429 else {}
+            error = "ratelimited" if failure.status == 429 else "internal_error"
+            self._reply(request, failure.status, json.dumps({"ok": False, "error": error}), headers=headers)
+            return
+        self._record(Call(method, params, path))
+        self._reply(request, 200, json.dumps(self._answer(method, params)))
+
+    def _params(self, request: BaseHTTPRequestHandler, body: bytes) -> dict[str, Any]:
+        content_type = request.headers.get("Content-Type", "")
+        if "json" in content_type:
+            loaded = json.loads(body or b"{}")
+            return loaded if isinstance(loaded, dict) else {"payload": loaded}
+        parsed: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in parse_qs(body.decode()).items()}
+        for name in ("blocks", "view", "files", "attachments"):
+            value = parsed.get(name)
+            if isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    parsed[name] = json.loads(value)
+        return parsed
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        with self._lock:
+            for failure in self._failures:
+                if failure.method == method and failure.remaining > 0:
+                    failure.remaining -= 1
+                    return failure
+        return None
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://example.slack.com/",
+                "team": "Example",
+                "user": "compliance-bot",
+                "team_id": "T0EXAMPLE",
+                "user_id": "U0BOT",
+                "bot_id": "B0BOT",
+            }
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            return {"ok": True, "channel": params.get("channel"), "ts": ts, "message_ts": ts}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ids):08d}"
+            return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = params.get("files") or []
+            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+        return {"ok": True}
+
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+            self._lock.notify_all()
+
+    @staticmethod
+    def _reply(
+        request: BaseHTTPRequestHandler,
+        status: int,
+        body: str,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        data = body.encode()
+        request.send_response(status)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            request.send_header(name, value)
+        request.end_headers()
+        request.wfile.write(data)
