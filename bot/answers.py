@@ -87,6 +87,14 @@ class Answerer:
         question = parse(text)
         if question.kind not in ANSWER_MODELS:
             raise UserError(f"`{text}` is not a question with a cached answer.")
+        return self.forget(
+            question
+            if question.aggregator
+            else Question(question.kind, question.params, name, question.public)
+        )
+
+    def forget(self, question: Question) -> int:
+        """Drop the cached answers to this question, in every scope."""
         exact = self.key_of(question, scope="SCOPE")
         before, _, after = exact.partition(":SCOPE:")
         return self.cache.drop(f"{before}:*:{after}")

@@ -71,7 +71,27 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the answer's data and its Block Kit message as JSON",
     )
+    serve = commands.add_parser(
+        "serve",
+        help="serve the Slack app (HTTP on PORT, or Socket Mode when SLACK_APP_TOKEN is set)",
+    )
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=None, help="default: PORT or 3000")
     return parser
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from bot.app import create_app
+    from bot.server import serve_http, serve_socket_mode
+    from bot.settings import Settings
+
+    settings = Settings()
+    app, deps = create_app(settings)
+    if settings.slack_app_token is not None and settings.slack_app_token.get_secret_value():
+        serve_socket_mode(app, deps)
+    else:
+        serve_http(app, deps, args.host, args.port or settings.port)
+    return 0
 
 
 def _run_ask(args: argparse.Namespace) -> int:
@@ -168,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_sim(args)
     if args.command == "ask":
         return _run_ask(args)
+    if args.command == "serve":
+        return _run_serve(args)
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -13,6 +13,31 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
+    slack_bot_token: SecretStr = Field(
+        SecretStr(""), alias="SLACK_BOT_TOKEN", description="The bot token (xoxb-...)."
+    )
+    slack_signing_secret: SecretStr = Field(
+        SecretStr(""), alias="SLACK_SIGNING_SECRET", description="Verifies that requests come from Slack."
+    )
+    slack_app_token: SecretStr | None = Field(
+        None, alias="SLACK_APP_TOKEN", description="An app-level token (xapp-...): serve in Socket Mode."
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/", alias="SLACK_API_URL", description="Slack's Web API base URL."
+    )
+    port: int = Field(3000, alias="PORT", description="The HTTP port of `serve`.")
+    answer_in_channel: bool = Field(
+        False,
+        alias="COMPLIANCE_ANSWER_IN_CHANNEL",
+        description="Post answers in the channel by default; else only the asker sees them, unless `public`.",
+    )
+    listener_workers: int = Field(
+        16,
+        alias="COMPLIANCE_LISTENER_WORKERS",
+        ge=1,
+        le=256,
+        description="Threads answering Slack requests after their ack.",
+    )
     aggregator: str = Field(
         "OrgAggregator",
         alias="COMPLIANCE_AGGREGATOR",

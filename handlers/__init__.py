@@ -1,8 +1,19 @@
-"""Slack surfaces (slash command, mentions, interactivity, App Home, digest), one module each.
-
-Each module exposes `register(app, deps)`; this package's `register_listeners` calls them all.
-The surfaces arrive with the Slack app issue (#5); the package exists now so the layout is the
-one the design card fixes.
-"""
+"""Slack surfaces, one module each, each with `register(app, deps)`."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from handlers import actions, commands, home, mentions
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import Deps
+
+SURFACES = (commands, mentions, actions, home)
+
+
+def register_listeners(app: App, deps: Deps) -> None:
+    for surface in SURFACES:
+        surface.register(app, deps)

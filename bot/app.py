@@ -1,0 +1,92 @@
+"""The Slack app: `create_app(settings, deps)` builds the dependencies once and the Bolt App that
+maps slash commands, mentions, buttons and App Home to the cached query layer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.aggregator import AggregatorService
+from bot.answers import Answerer, policy_from
+from bot.aws import config_client
+from bot.cache import Cache, connect
+from bot.config import load_catalog
+from bot.dedupe import Dedupe
+from bot.rules import RuleCatalog
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Deps:
+    """Everything the handlers use, built once and passed down (no module-level clients)."""
+
+    settings: Settings
+    answerer: Answerer
+    cache: Cache
+    slack: WebClient
+    dedupe: Dedupe
+    catalog: RuleCatalog
+    clock: Callable[[], datetime]
+    working_after: float = 1.0  # seconds before a visible "working on it"
+
+
+def slack_client(settings: Settings) -> WebClient:
+    """Slack's Web API client, retrying 429s (after Retry-After), 5xx and dropped connections."""
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value() or None,
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=4),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_deps(
+    settings: Settings,
+    service: AggregatorService | None = None,
+    cache: Cache | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Deps:
+    catalog = load_catalog(settings.config_file)
+    cache = cache or Cache(connect(settings.redis_url), policy_from(settings))
+    service = service or AggregatorService(config_client(settings), settings, catalog)
+    return Deps(
+        settings=settings,
+        answerer=Answerer(service, cache),
+        cache=cache,
+        slack=slack_client(settings),
+        dedupe=Dedupe(cache),
+        catalog=catalog,
+        clock=clock or (lambda: datetime.now(UTC)),
+    )
+
+
+def create_app(settings: Settings, deps: Deps | None = None) -> tuple[App, Deps]:
+    from handlers import register_listeners
+
+    deps = deps or build_deps(settings)
+    app = App(
+        client=deps.slack,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        listener_executor=ThreadPoolExecutor(
+            max_workers=settings.listener_workers, thread_name_prefix="slack-listener"
+        ),
+        raise_error_for_unhandled_request=False,
+    )
+    register_listeners(app, deps)
+    return app, deps

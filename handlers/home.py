@@ -1,0 +1,33 @@
+"""App Home: the organization's posture at a glance, from the cache, on app_home_opened."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot import formatting
+from bot.grammar import Question
+from bot.messages import describe
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import Deps
+
+
+def register(app: App, deps: Deps) -> None:
+    def publish(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        answers: dict[str, Any] = {}
+        problem = None
+        for kind, params in (("summary", {"by": "account"}), ("rules", {}), ("health", {})):
+            try:
+                answers[kind] = deps.answerer.answer(Question(kind, params))
+            except Exception as error:
+                problem = describe(error, surface="app_home", user=event.get("user"))
+        view = formatting.home_view(
+            answers.get("summary"), answers.get("rules"), answers.get("health"), deps.clock(), problem
+        )
+        deps.slack.views_publish(user_id=event["user"], view=view)
+
+    app.event("app_home_opened")(publish)

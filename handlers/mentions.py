@@ -1,0 +1,35 @@
+"""@compliance-bot in channels and threads: the answer goes into the thread, once per event."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from bot.mentions import question_text
+from handlers.common import reply_for
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import Deps
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, deps: Deps) -> None:
+    def answer(body: dict[str, Any], event: dict[str, Any]) -> None:
+        event_id = str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
+        if not deps.dedupe.first_time(event_id):
+            log.info("event %s already answered (a retry or another replica's)", event_id)
+            return
+        message, _ = reply_for(
+            deps,
+            question_text(str(event.get("text") or "")),
+            channel=event.get("channel"),
+            user=event.get("user"),
+        )
+        deps.slack.chat_postMessage(
+            channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"], **message
+        )
+
+    app.event("app_mention")(answer)
