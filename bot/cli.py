@@ -82,12 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_serve(args: argparse.Namespace) -> int:
     from bot.app import create_app
-    from bot.server import serve_http, serve_socket_mode
+    from bot.server import mode, serve_http, serve_socket_mode
     from bot.settings import Settings
 
     settings = Settings()
     app, deps = create_app(settings)
-    if settings.slack_app_token is not None and settings.slack_app_token.get_secret_value():
+    if mode(settings) == "socket":
         serve_socket_mode(app, deps)
     else:
         serve_http(app, deps, args.host, args.port or settings.port)

@@ -49,6 +49,7 @@ SECTION_CHARS = 3000
 FIELD_CHARS = 2000
 HEADER_CHARS = 150
 BUTTON_VALUE_CHARS = 2000
+TEXT_BUDGET = 12_000  # characters of text per message; Slack refuses around 13k
 ACTION_PAGE = "compliance_page"
 ACTION_EXPORT = "compliance_export"
 ACTION_REFRESH = "compliance_refresh"
@@ -354,11 +355,33 @@ FORMATTERS: dict[type, Any] = {
 }
 
 
+def _text_size(block: dict[str, Any]) -> int:
+    size = len(block.get("text", {}).get("text", "")) if isinstance(block.get("text"), dict) else 0
+    size += sum(len(f.get("text", "")) for f in block.get("fields", []) or [])
+    size += sum(
+        len(e.get("text", "")) for e in block.get("elements", []) or [] if isinstance(e.get("text"), str)
+    )
+    return size
+
+
 def _fit(blocks: list[Block], context: str) -> list[dict[str, Any]]:
-    """At most MAX_BLOCKS blocks, the context line always last."""
-    tail: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=_clip(context, SECTION_CHARS))])]
-    body = blocks[: MAX_BLOCKS - len(tail)]
-    return [b.to_dict() for b in [*body, *tail]]
+    """At most MAX_BLOCKS blocks and TEXT_BUDGET characters of text (Slack rejects messages with
+    much more, `msg_blocks_too_long`); buttons and the context line are always kept."""
+    tail = [ContextBlock(elements=[MarkdownTextObject(text=_clip(context, SECTION_CHARS))]).to_dict()]
+    kept: list[dict[str, Any]] = []
+    budget = TEXT_BUDGET - _text_size(tail[0])
+    shortened = False
+    for block in (b.to_dict() for b in blocks):
+        size = _text_size(block)
+        if block["type"] != "actions" and (size > budget or len(kept) >= MAX_BLOCKS - 3):
+            shortened = True
+            continue
+        kept.append(block)
+        budget -= size
+    if shortened:
+        note = "_Shortened to fit in Slack: Export CSV has all of it._"
+        kept.append(_section(note).to_dict())
+    return kept[: MAX_BLOCKS - 1] + tail
 
 
 def message(

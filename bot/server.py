@@ -12,6 +12,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.app import Deps
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -33,6 +34,12 @@ def wsgi_app(app: App, deps: Deps) -> Callable[..., Iterable[bytes]]:
         return slack(environ, start_response)
 
     return application
+
+
+def mode(settings: Settings) -> str:
+    """Socket Mode when an app-level token is configured, else HTTP."""
+    token = settings.slack_app_token
+    return "socket" if token is not None and token.get_secret_value() else "http"
 
 
 def serve_http(app: App, deps: Deps, host: str = "0.0.0.0", port: int = 3000) -> None:

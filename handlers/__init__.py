@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from bot.app import Deps
 
 SURFACES = (commands, mentions, actions, home)
+# What manifest.yml must declare, and no more (tests/test_manifest.py holds them to it).
+SLASH_COMMANDS = frozenset({commands.COMMAND})
+EVENTS = frozenset({mentions.EVENT, home.EVENT})
 
 
 def register_listeners(app: App, deps: Deps) -> None:

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from bot.app import Deps
 
 
+EVENT = "app_home_opened"
+
+
 def register(app: App, deps: Deps) -> None:
     def publish(event: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":
@@ -30,4 +33,4 @@ def register(app: App, deps: Deps) -> None:
         )
         deps.slack.views_publish(user_id=event["user"], view=view)
 
-    app.event("app_home_opened")(publish)
+    app.event(EVENT)(publish)

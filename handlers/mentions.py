@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.app import Deps
 
 log = logging.getLogger(__name__)
+EVENT = "app_mention"
 
 
 def register(app: App, deps: Deps) -> None:
@@ -32,4 +33,4 @@ def register(app: App, deps: Deps) -> None:
             channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"], **message
         )
 
-    app.event("app_mention")(answer)
+    app.event(EVENT)(answer)
