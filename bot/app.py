@@ -87,6 +87,9 @@ def create_app(settings: Settings, deps: Deps | None = None) -> tuple[App, Deps]
             max_workers=settings.listener_workers, thread_name_prefix="slack-listener"
         ),
         raise_error_for_unhandled_request=False,
+        # Acks run on the request's own thread and return at once; the work runs in lazy
+        # listeners on the executor. (Otherwise acks queue behind slow answers for a worker.)
+        process_before_response=True,
     )
     register_listeners(app, deps)
     return app, deps

@@ -9,12 +9,16 @@ from bot.grammar import Question
 from bot.messages import describe
 
 if TYPE_CHECKING:
-    from slack_bolt import App
+    from slack_bolt import Ack, App
 
     from bot.app import Deps
 
 
 EVENT = "app_home_opened"
+
+
+def _acknowledge(ack: Ack) -> None:
+    ack()
 
 
 def register(app: App, deps: Deps) -> None:
@@ -33,4 +37,4 @@ def register(app: App, deps: Deps) -> None:
         )
         deps.slack.views_publish(user_id=event["user"], view=view)
 
-    app.event(EVENT)(publish)
+    app.event(EVENT)(ack=_acknowledge, lazy=[publish])

@@ -9,12 +9,16 @@ from bot.mentions import question_text
 from handlers.common import reply_for
 
 if TYPE_CHECKING:
-    from slack_bolt import App
+    from slack_bolt import Ack, App
 
     from bot.app import Deps
 
 log = logging.getLogger(__name__)
 EVENT = "app_mention"
+
+
+def _acknowledge(ack: Ack) -> None:
+    ack()
 
 
 def register(app: App, deps: Deps) -> None:
@@ -33,4 +37,4 @@ def register(app: App, deps: Deps) -> None:
             channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"], **message
         )
 
-    app.event(EVENT)(answer)
+    app.event(EVENT)(ack=_acknowledge, lazy=[answer])

@@ -107,6 +107,13 @@ class SlackStandIn:
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else b""
         path = urlparse(request.path).path
+        if path == "/calls":  # the record, for a client in another process
+            with self._lock:
+                record = [
+                    {"method": c.method, "path": c.path, "at": c.at, "params": c.params} for c in self.calls
+                ]
+            self._reply(request, 200, json.dumps(record, default=str))
+            return
         if path.startswith("/upload/"):
             file_id = path.rsplit("/", 1)[1]
             self._record(Call("upload", {"file_id": file_id, "size": len(body)}, path))

@@ -26,9 +26,12 @@ MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
 SECRET = "manifest-secret"
 
 
+STAND_IN = SlackStandIn()
+
+
 @pytest.fixture(scope="module")
 def app() -> Any:
-    slack = SlackStandIn().start()
+    slack = STAND_IN.start()
     settings = Settings(
         SLACK_BOT_TOKEN="xoxb-1",
         SLACK_SIGNING_SECRET=SECRET,
@@ -78,13 +81,14 @@ def test_every_manifest_command_and_event_has_a_handler_and_vice_versa(app: Any)
             {
                 "command": command,
                 "text": "help",
-                "response_url": "http://127.0.0.1:9/r",
+                "response_url": STAND_IN.response_url(),
                 "channel_id": "C0",
                 "user_id": "U0",
                 "team_id": "T0",
             }
         )
         assert dispatch(app, body, "application/x-www-form-urlencoded") == 200
+    STAND_IN.wait_for(lambda calls: any(c.method == "response" for c in calls))
     for name in events:
         assert dispatch(app, event(name), "application/json") == 200
     assert dispatch(app, event("reaction_added"), "application/json") == 404
