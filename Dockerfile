@@ -1,5 +1,7 @@
 # syntax=docker/dockerfile:1
-# Multi-stage: build a wheel, install it into a clean slim image, run as a non-root user.
+# Multi-stage: build a wheel, install it with only its runtime dependencies into a slim image,
+# run as a non-root user. No secrets are baked in: SLACK_* and AWS settings come from the
+# environment at run time.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -9,15 +11,13 @@ COPY simulator ./simulator
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORT=3000
 RUN useradd --create-home --uid 10001 bot
 COPY --from=build /wheels /wheels
-# Until the Slack app lands (`compliance-bot serve`, issue #5) the image serves the aggregator
-# simulator, which needs the `demo` extra; the bot's own image will install only runtime deps.
-RUN pip install --no-cache-dir "$(ls /wheels/*.whl)[demo]" && rm -rf /wheels
+RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 USER bot
-EXPOSE 5000
-HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
-  CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/moto-api/')" || exit 1
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=15s \
+  CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"3000\")}/healthz')" || exit 1
 ENTRYPOINT ["compliance-bot"]
-CMD ["sim", "--host", "0.0.0.0", "--port", "5000"]
+CMD ["serve"]
