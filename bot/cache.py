@@ -18,7 +18,6 @@ import json
 import logging
 import threading
 import time
-import uuid
 import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -29,6 +28,7 @@ from typing import Any
 
 import redis
 
+from bot.lease import REDIS_ERRORS, Lease
 from bot.models import Answer
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,6 @@ DEFAULT_TTLS: Mapping[str, int] = {
     "aggregators": 3600,
     "doctor": 600,
 }
-REDIS_ERRORS = (redis.RedisError, OSError)
 
 
 @dataclass(frozen=True)
@@ -208,9 +207,9 @@ class Cache:
         deadline = time.monotonic() + self.policy.wait_timeout
         waited = False
         while True:
+            lease = self._lease(cache_key)
             try:
-                token = self._acquire(cache_key)
-                if token is None:
+                if not lease.acquire():
                     if not waited:
                         self._count("waits")
                         waited = True
@@ -227,84 +226,41 @@ class Cache:
                 self._failed(error)
                 self._count("uncached")
                 return compute()
-            # Another process may have stored it between our read and our lock.
-            try:
-                found = self._read(cache_key, model)
-            except REDIS_ERRORS:
-                found = None
-            if found is not None and self._fresh(found, kind):
-                self._release(cache_key, token)
-                return found.model_copy(update={"cached": True})
-            return self._compute_and_store(cache_key, kind, token, compute)
+            with lease:
+                # Another process may have stored it between our read and our lease.
+                try:
+                    found = self._read(cache_key, model)
+                except REDIS_ERRORS:
+                    found = None
+                if found is not None and self._fresh(found, kind):
+                    return found.model_copy(update={"cached": True})
+                return self._compute_and_store(cache_key, kind, compute)
 
     def _compute_and_store(
-        self, cache_key: str, kind: str, token: str, compute: Callable[[], Answer[Any]]
+        self, cache_key: str, kind: str, compute: Callable[[], Answer[Any]]
     ) -> Answer[Any]:
-        stop = threading.Event()
-        renewer = threading.Thread(target=self._renew, args=(cache_key, token, stop), daemon=True)
-        renewer.start()
+        self._count("executions")
+        answer = compute()
         try:
-            self._count("executions")
-            answer = compute()
-            try:
-                self._store(cache_key, kind, answer)
-            except REDIS_ERRORS as error:
-                self._failed(error)
-            return answer
-        finally:
-            stop.set()
-            self._release(cache_key, token)
+            self._store(cache_key, kind, answer)
+        except REDIS_ERRORS as error:
+            self._failed(error)
+        return answer
 
     def _refresh_quietly(self, cache_key: str, kind: str, compute: Callable[[], Answer[Any]]) -> None:
         """Stale-while-revalidate: one refresh across replicas; the others keep serving stale."""
         try:
-            token = self._acquire(cache_key)
-            if token is None:
+            lease = self._lease(cache_key)
+            if not lease.acquire():
                 return
-            self._count("refreshes")
-            self._compute_and_store(cache_key, kind, token, compute)
+            with lease:
+                self._count("refreshes")
+                self._compute_and_store(cache_key, kind, compute)
         except Exception:  # a background refresh must never take the process down
             log.exception("background refresh of %s failed; the stale answer stays", cache_key)
 
-    # --- the lease ----------------------------------------------------------------------------
-
-    def _lock_key(self, cache_key: str) -> str:
-        return f"{cache_key}:lock"
-
-    def _acquire(self, cache_key: str) -> str | None:
-        token = uuid.uuid4().hex
-        taken = self.redis.set(
-            self._lock_key(cache_key), token, nx=True, px=int(self.policy.lock_lease * 1000)
-        )
-        return token if taken else None
-
-    def _renew(self, cache_key: str, token: str, stop: threading.Event) -> None:
-        while not stop.wait(self.policy.lock_lease / 3):
-            try:
-                if self._owns(cache_key, token):
-                    self.redis.pexpire(self._lock_key(cache_key), int(self.policy.lock_lease * 1000))
-            except REDIS_ERRORS:
-                return
-
-    def _owns(self, cache_key: str, token: str) -> bool:
-        value = self.redis.get(self._lock_key(cache_key))
-        return value is not None and bytes(value).decode() == token  # type: ignore[arg-type]
-
-    def _release(self, cache_key: str, token: str) -> None:
-        """Delete the lock only if it is still ours (compare-and-delete in a transaction)."""
-        lock_key = self._lock_key(cache_key)
-        try:
-            with self.redis.pipeline() as pipe:
-                pipe.watch(lock_key)  # type: ignore[no-untyped-call]
-                value = pipe.get(lock_key)
-                if value is not None and bytes(value).decode() == token:  # type: ignore[arg-type]
-                    pipe.multi()
-                    pipe.delete(lock_key)
-                    pipe.execute()
-                else:
-                    pipe.unwatch()
-        except (redis.WatchError, *REDIS_ERRORS):
-            pass  # the lease expires by itself
+    def _lease(self, cache_key: str) -> Lease:
+        return Lease(self.redis, f"{cache_key}:lock", self.policy.lock_lease)
 
     # --- refresh ------------------------------------------------------------------------------
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-import redis
-
-from bot.cache import REDIS_ERRORS, Cache
+from bot.cache import Cache
+from bot.lease import REDIS_ERRORS
 
 TTL_SECONDS = 3600
 LOCAL_MEMORY = 10_000
@@ -32,6 +31,6 @@ class Dedupe:
             claimed = self.cache.redis.set(
                 f"{self.cache.policy.prefix}:event:{event_id}", "1", nx=True, ex=TTL_SECONDS
             )
-        except (redis.RedisError, *REDIS_ERRORS):
+        except REDIS_ERRORS:
             return True  # Redis down: the local memory above is all we have
         return bool(claimed)
