@@ -814,6 +814,67 @@ class AggregatorService:
                     )
         return self._answer("doctor", name, tally, DoctorReport(aggregator=name, findings=findings))
 
+    def snapshot(self, aggregator: str | None = None) -> Answer[Any]:
+        """The organization's compliance today, for the digest: every non-compliant finding
+        (one advanced query, all pages), compliant resources (one COUNT query), rules (one
+        summary call) and the sources that FAILED or are OUTDATED."""
+        from bot.snapshots import Snapshot
+
+        tally = Tally()
+        name = self._name(aggregator)
+        catalog = self._catalog(tally)
+        findings: set[tuple[str, str, str, str, str]] = set()
+        resources: set[tuple[str, str, str, str]] = set()
+        expression = (
+            "SELECT accountId, awsRegion, configuration.targetResourceId, configuration.targetResourceType, "
+            "configuration.configRuleList WHERE resourceType = 'AWS::Config::ResourceCompliance' "
+            "AND configuration.complianceType = 'NON_COMPLIANT'"
+        )
+        for text in self._pages(
+            tally,
+            "SelectAggregateResourceConfig",
+            "Results",
+            ConfigurationAggregatorName=name,
+            Expression=expression,
+        ):
+            row = json.loads(text)
+            target = row.get("configuration", {})
+            key = (
+                row["accountId"],
+                row["awsRegion"],
+                target["targetResourceType"],
+                target["targetResourceId"],
+            )
+            for element in target.get("configRuleList", []):
+                if element.get("complianceType") == "NON_COMPLIANT":
+                    findings.add(
+                        (key[0], key[1], catalog.logical_name(element["configRuleName"]), key[2], key[3])
+                    )
+                    resources.add(key)
+        counted = self._call(
+            tally,
+            "SelectAggregateResourceConfig",
+            ConfigurationAggregatorName=name,
+            Expression="SELECT COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance' "
+            "AND configuration.complianceType = 'COMPLIANT'",
+        )
+        compliant = json.loads(counted["Results"][0])["COUNT(*)"] if counted.get("Results") else 0
+        totals = self._call(
+            tally, "GetAggregateConfigRuleComplianceSummary", ConfigurationAggregatorName=name
+        )
+        summary = (totals.get("AggregateComplianceCounts") or [{}])[0].get("ComplianceSummary", {})
+        snapshot = Snapshot(
+            aggregator=name,
+            taken_at=self.clock(),
+            compliant_resources=int(compliant),
+            non_compliant_resources=len(resources),
+            compliant_rules=int(summary.get("CompliantResourceCount", {}).get("CappedCount", 0)),
+            non_compliant_rules=int(summary.get("NonCompliantResourceCount", {}).get("CappedCount", 0)),
+            findings=sorted(findings),
+            problems=self._health(tally, name).problems,
+        )
+        return self._answer("snapshot", name, tally, snapshot)
+
     def _source_accounts(self, tally: Tally, aggregator: str) -> list[str]:
         return sorted(
             {

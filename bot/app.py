@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -21,8 +21,9 @@ from bot.aggregator import AggregatorService
 from bot.answers import Answerer, policy_from
 from bot.aws import config_client
 from bot.cache import Cache, connect
-from bot.config import load_catalog
+from bot.config import load_catalog, load_config
 from bot.dedupe import Dedupe
+from bot.digest_runner import DigestRunner, DigestScheduler
 from bot.rules import RuleCatalog
 from bot.settings import Settings
 
@@ -41,6 +42,7 @@ class Deps:
     catalog: RuleCatalog
     clock: Callable[[], datetime]
     working_after: float = 1.0  # seconds before a visible "working on it"
+    digests: DigestScheduler | None = None
 
 
 def slack_client(settings: Settings) -> WebClient:
@@ -80,6 +82,14 @@ def create_app(settings: Settings, deps: Deps | None = None) -> tuple[App, Deps]
     from handlers import register_listeners
 
     deps = deps or build_deps(settings)
+    if deps.digests is None:
+        deps.digests = DigestScheduler(
+            deps,
+            DigestRunner(deps),
+            load_config(settings.config_file).digests,
+            timedelta(hours=settings.digest_grace_hours),
+            settings.digest_interval,
+        )
     app = App(
         client=deps.slack,
         signing_secret=settings.slack_signing_secret.get_secret_value(),

@@ -87,6 +87,8 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     settings = Settings()
     app, deps = create_app(settings)
+    if deps.digests is not None:
+        deps.digests.start()
     if mode(settings) == "socket":
         serve_socket_mode(app, deps)
     else:

@@ -1,8 +1,10 @@
-"""The YAML configuration file (COMPLIANCE_CONFIG): for now, rule aliases.
+"""The YAML configuration file (COMPLIANCE_CONFIG).
 
 aliases:
   s3-enc: s3-bucket-server-side-encryption-enabled
-  pci-logging: OrgConfigRule-cloudtrail-enabled-ab12cd34
+digests:
+  - {channel: C0SECURITY, time: "09:00", timezone: Europe/Paris}
+  - {channel: C0PAYMENTS, time: "08:30", timezone: America/New_York, weekdays: weekdays}
 """
 
 from __future__ import annotations
@@ -10,21 +12,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel, Field, ValidationError
 
 from bot.errors import BotError
 from bot.rules import RuleCatalog
+from bot.schedule import DigestSubscription
+
+
+class ComplianceConfig(BaseModel):
+    aliases: dict[str, str] = Field(default_factory=dict)
+    digests: list[DigestSubscription] = Field(default_factory=list)
+
+
+def load_config(path: Path | None) -> ComplianceConfig:
+    if path is None:
+        return ComplianceConfig()
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+        return ComplianceConfig.model_validate(data)
+    except (OSError, yaml.YAMLError) as error:
+        raise BotError(f"Cannot read COMPLIANCE_CONFIG {path}: {error}") from error
+    except ValidationError as error:
+        raise BotError(f"COMPLIANCE_CONFIG {path} is not valid: {error}") from error
 
 
 def load_catalog(path: Path | None) -> RuleCatalog:
-    if path is None:
-        return RuleCatalog.default()
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise BotError(f"Cannot read COMPLIANCE_CONFIG {path}: {error}") from error
-    aliases = data.get("aliases") or {}
-    if not isinstance(aliases, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()
-    ):
-        raise BotError(f"{path}: `aliases` must map alias names to rule names.")
-    return RuleCatalog.default(aliases)
+    return RuleCatalog.default(load_config(path).aliases)

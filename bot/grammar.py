@@ -167,6 +167,30 @@ def _refresh(words: list[str], raw: str) -> dict[str, str]:
     return {"question": raw.strip()} if raw.strip() else {}
 
 
+@command(
+    "digest",
+    "digest subscribe [HH:MM] [timezone] | digest unsubscribe | digest list | digest now",
+    "The daily compliance digest in this channel.",
+)
+def _digest(words: list[str], raw: str) -> dict[str, str]:
+    usage = REGISTRY["digest"].usage
+    action = words[0].lower() if words else "list"
+    if action not in ("subscribe", "unsubscribe", "list", "now"):
+        raise UserError(f"Usage: `{usage}`")
+    params = {"action": action}
+    rest = words[1:]
+    if action != "subscribe" and rest:
+        raise UserError(f"Usage: `{usage}`")
+    for word in rest:
+        if re.match(r"^\d{1,2}:\d{2}$", word) and "time" not in params:
+            params["time"] = word
+        elif "timezone" not in params:
+            params["timezone"] = word
+        else:
+            raise UserError(f"Usage: `{usage}`")
+    return params
+
+
 @command("help", "help [subcommand]", "What each subcommand does.")
 def _help(words: list[str], raw: str) -> dict[str, str]:
     return {"topic": words[0].lower()} if words else {}
@@ -224,6 +248,10 @@ def usage_hint() -> str:
     """The manifest's one-line usage hint."""
     return (
         "<rule> [account <id>] [region <r>] | "
-        + " | ".join(c.usage.split(" [")[0] for c in REGISTRY.values() if c.name not in ("refresh", "help"))
+        + " | ".join(
+            "digest ..." if c.name == "digest" else c.usage.split(" [")[0]
+            for c in REGISTRY.values()
+            if c.name not in ("refresh", "help")
+        )
         + " | help"
     )

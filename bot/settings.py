@@ -95,6 +95,15 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds past freshness an answer is still served while it refreshes.",
     )
+    digest_grace_hours: float = Field(
+        6.0,
+        alias="COMPLIANCE_DIGEST_GRACE_HOURS",
+        ge=0,
+        description="How late a missed digest is still posted (saying it is late).",
+    )
+    digest_interval: float = Field(
+        30.0, alias="COMPLIANCE_DIGEST_INTERVAL", gt=0, description="Seconds between checks for due digests."
+    )
     detail_call_cap: int = Field(
         200,
         alias="COMPLIANCE_DETAIL_CALL_CAP",

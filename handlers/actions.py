@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot import formatting
+from bot.digest import ACTION_DRILL
 from bot.export import to_csv
 from bot.messages import describe
 from handlers.common import message_for
@@ -65,6 +66,18 @@ def register(app: App, deps: Deps) -> None:
                 replace_original=False,
             )
 
+    def drill(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        try:
+            question, _ = formatting.question_from_value(action["value"])
+            respond(**message_for(deps, question), response_type="ephemeral", replace_original=False)
+        except Exception as error:
+            respond(
+                **formatting.text_message(describe(error, action="drill")),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+
     app.action(re.compile(f"^{formatting.ACTION_PAGE}_(next|prev)$"))(ack=acknowledge, lazy=[page])
+    app.action(re.compile(f"^{ACTION_DRILL}_"))(ack=acknowledge, lazy=[drill])
     app.action(formatting.ACTION_REFRESH)(ack=acknowledge, lazy=[refresh])
     app.action(formatting.ACTION_EXPORT)(ack=acknowledge, lazy=[export])

@@ -39,7 +39,9 @@ class SlackStandIn:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.calls: list[Call] = []
         self.uploads: dict[str, bytes] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> posted messages
         self._failures: list[_Failure] = []
+        self._delays: dict[str, float] = {}
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -79,6 +81,11 @@ class SlackStandIn:
         with self._lock:
             self._failures.append(_Failure(method, status, retry_after, times))
 
+    def delay(self, method: str, seconds: float) -> None:
+        """Answer `method` only after `seconds` (the call is recorded, and acted on, at once)."""
+        with self._lock:
+            self._delays[method] = seconds
+
     def of(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
@@ -99,6 +106,8 @@ class SlackStandIn:
         with self._lock:
             self.calls.clear()
             self.uploads.clear()
+            self.messages.clear()
+            self._delays.clear()
             self._failures.clear()
 
     # --- serving ------------------------------------------------------------------------------
@@ -135,7 +144,12 @@ class SlackStandIn:
             self._reply(request, failure.status, json.dumps({"ok": False, "error": error}), headers=headers)
             return
         self._record(Call(method, params, path))
-        self._reply(request, 200, json.dumps(self._answer(method, params)))
+        answer = json.dumps(self._answer(method, params))
+        with self._lock:
+            pause = self._delays.get(method, 0.0)
+        if pause:
+            time.sleep(pause)
+        self._reply(request, 200, answer)
 
     def _params(self, request: BaseHTTPRequestHandler, body: bytes) -> dict[str, Any]:
         content_type = request.headers.get("Content-Type", "")
@@ -143,7 +157,7 @@ class SlackStandIn:
             loaded = json.loads(body or b"{}")
             return loaded if isinstance(loaded, dict) else {"payload": loaded}
         parsed: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in parse_qs(body.decode()).items()}
-        for name in ("blocks", "view", "files", "attachments"):
+        for name in ("blocks", "view", "files", "attachments", "metadata"):
             value = parsed.get(name)
             if isinstance(value, str):
                 with contextlib.suppress(ValueError):
@@ -171,7 +185,17 @@ class SlackStandIn:
             }
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
             ts = f"{int(time.time())}.{next(self._ts):06d}"
+            if method == "chat.postMessage":
+                with self._lock:
+                    self.messages.setdefault(str(params.get("channel")), []).append({**params, "ts": ts})
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message_ts": ts}
+        if method == "conversations.history":
+            oldest = float(params.get("oldest") or 0)
+            with self._lock:
+                found = [
+                    m for m in self.messages.get(str(params.get("channel")), []) if float(m["ts"]) >= oldest
+                ]
+            return {"ok": True, "messages": list(reversed(found)), "has_more": False}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids):08d}"
             return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}

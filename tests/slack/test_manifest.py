@@ -103,7 +103,10 @@ def test_exactly_the_scopes_the_bot_uses() -> None:
     assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == {
         "commands",  # /compliance
         "app_mentions:read",  # app_mention events
-        "chat:write",  # answers to mentions
+        "chat:write",  # answers to mentions, digests
+        "chat:write.public",  # digests into channels the bot was not invited to
+        "channels:history",  # a digest whose poster died: was it posted? (public channels)
+        "groups:history",  # the same, in private channels
         "files:write",  # Export CSV, the digest chart
     }
 

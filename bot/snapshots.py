@@ -1,0 +1,87 @@
+"""Daily compliance snapshots in Redis: the single source of a digest's delta and its trend.
+
+One snapshot per aggregator and UTC day, compressed, kept for a bounded number of days."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from datetime import date, datetime, timedelta
+
+import redis
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.models import SourceProblem
+
+RETENTION_DAYS = 90
+Finding = tuple[str, str, str, str, str]  # account, region, logical rule, resource type, resource id
+
+
+class Snapshot(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    aggregator: str
+    taken_at: datetime
+    compliant_resources: int
+    non_compliant_resources: int
+    compliant_rules: int
+    non_compliant_rules: int
+    findings: list[Finding] = Field(default_factory=list)
+    problems: list[SourceProblem] = Field(default_factory=list)
+
+    @property
+    def day(self) -> date:
+        return self.taken_at.date()
+
+
+class SnapshotStore:
+    def __init__(self, client: redis.Redis, prefix: str, retention_days: int = RETENTION_DAYS) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.retention_days = retention_days
+
+    def _key(self, aggregator: str) -> str:
+        return f"{self.prefix}:snap:{aggregator}"
+
+    def save(self, snapshot: Snapshot) -> None:
+        key = self._key(snapshot.aggregator)
+        blob = zlib.compress(snapshot.model_dump_json().encode(), 6)
+        self.client.hset(key, snapshot.day.isoformat(), blob)
+        cutoff = (snapshot.day - timedelta(days=self.retention_days)).isoformat()
+        old = [d for d in self.days(snapshot.aggregator) if d < cutoff]
+        if old:
+            self.client.hdel(key, *old)
+
+    def days(self, aggregator: str) -> list[str]:
+        keys: list[bytes] = self.client.hkeys(self._key(aggregator))  # type: ignore[assignment]
+        return sorted(d.decode() for d in keys)
+
+    def get(self, aggregator: str, day: str) -> Snapshot | None:
+        raw = self.client.hget(self._key(aggregator), day)
+        if raw is None:
+            return None
+        try:
+            return Snapshot.model_validate(json.loads(zlib.decompress(bytes(raw))))  # type: ignore[arg-type]
+        except (zlib.error, ValueError):
+            return None
+
+    def previous(self, aggregator: str, before: date) -> Snapshot | None:
+        earlier = [d for d in self.days(aggregator) if d < before.isoformat()]
+        return self.get(aggregator, earlier[-1]) if earlier else None
+
+    def latest(self, aggregator: str) -> Snapshot | None:
+        days = self.days(aggregator)
+        return self.get(aggregator, days[-1]) if days else None
+
+    def history(self, aggregator: str, until: date, days: int = 30) -> list[tuple[date, int, int]]:
+        """(day, non-compliant resources, compliant resources) for the last `days` days."""
+        start = (until - timedelta(days=days - 1)).isoformat()
+        points = []
+        for day in self.days(aggregator):
+            if start <= day <= until.isoformat():
+                snapshot = self.get(aggregator, day)
+                if snapshot is not None:
+                    points.append(
+                        (snapshot.day, snapshot.non_compliant_resources, snapshot.compliant_resources)
+                    )
+        return points
