@@ -65,8 +65,9 @@ def build_deps(
     clock: Callable[[], datetime] | None = None,
 ) -> Deps:
     catalog = load_catalog(settings.config_file)
-    cache = cache or Cache(connect(settings.redis_url), policy_from(settings))
-    service = service or AggregatorService(config_client(settings), settings, catalog)
+    clock = clock or (lambda: datetime.now(UTC))
+    cache = cache or Cache(connect(settings.redis_url), policy_from(settings), clock=clock)
+    service = service or AggregatorService(config_client(settings), settings, catalog, clock=clock)
     return Deps(
         settings=settings,
         answerer=Answerer(service, cache),
@@ -74,7 +75,7 @@ def build_deps(
         slack=slack_client(settings),
         dedupe=Dedupe(cache),
         catalog=catalog,
-        clock=clock or (lambda: datetime.now(UTC)),
+        clock=clock,
     )
 
 

@@ -209,3 +209,29 @@ def test_the_token_never_reaches_a_message(bot: Bot) -> None:
     _, url = bot.command("health")
     bot.responses(url)
     assert all(BOT_TOKEN not in json.dumps(c.params) for c in bot.slack.calls)
+
+
+def test_digest_subscriptions_and_digest_now_from_slack(bot: Bot) -> None:
+    _, url = bot.command("digest subscribe 08:30 Europe/Paris", channel_id="C0DIGEST")
+    assert "08:30 Europe/Paris" in text_of(bot.responses(url)[-1])
+    _, url = bot.command("digest list", channel_id="C0DIGEST")
+    assert "<#C0DIGEST> at 08:30 Europe/Paris" in text_of(bot.responses(url)[-1])
+    _, url = bot.command("digest subscribe 25:00", channel_id="C0DIGEST")
+    assert "not a time of day" in text_of(bot.responses(url)[-1])
+    _, url = bot.command("digest now", channel_id="C0DIGEST")
+    assert "Posted the digest" in text_of(bot.responses(url)[-1])
+    posted = [c for c in bot.slack.of("chat.postMessage") if c.params.get("channel") == "C0DIGEST"]
+    assert len(posted) == 1 and "Compliance digest" in json.dumps(posted[0].params["blocks"])
+    bot.slack.wait_for(lambda cs: any(c.method == "files.completeUploadExternal" for c in cs))
+    drill = next(
+        e
+        for b in posted[0].params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "compliance_drill_health"
+    )
+    drill_url = bot.slack.response_url()
+    bot.action(drill, channel="C0DIGEST", response_url=drill_url)
+    assert "FAILED" in text_of(bot.responses(drill_url)[-1])
+    _, url = bot.command("digest unsubscribe", channel_id="C0DIGEST")
+    assert "Unsubscribed" in text_of(bot.responses(url)[-1])
