@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ def start(
     clients read.
     """
     install()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise here
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     _, bound_port = server.get_host_and_port()  # port 0 picks a free one

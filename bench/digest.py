@@ -1,0 +1,130 @@
+"""Digest build time, peak memory and AWS calls against the lower bound, on the simulator.
+
+    .venv/bin/python bench/digest.py [--sizes 1000x17,10000x17] [--resources 2]
+
+The simulator (seeded organization) runs in a process of its own; this process builds the
+digest the way the bot does (snapshot from AWS, delta, Block Kit message, trend PNG) and reports
+its wall time, its peak Python memory (tracemalloc) and its process peak RSS growth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing
+import os
+import resource
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from typing import Any
+
+
+def _serve(accounts: int, regions: int, resources: int, ready: Any, stop: Any) -> None:
+    from simulator import server
+    from simulator.orggen import DEFAULT_REGIONS, OrgSpec
+
+    names = (
+        *DEFAULT_REGIONS,
+        "eu-central-1",
+        "ap-northeast-1",
+        "sa-east-1",
+        "ca-central-1",
+        "eu-north-1",
+        "ap-south-1",
+        "us-east-2",
+        "eu-west-2",
+        "eu-west-3",
+        "ap-northeast-2",
+        "ap-southeast-1",
+        "us-west-1",
+        "me-south-1",
+    )
+    started = time.time()
+    running = server.start(
+        port=0, spec=OrgSpec(accounts=accounts, regions=names[:regions], resources_per_region=resources)
+    )
+    org = running.org
+    assert org is not None
+    non_compliant = {
+        (e.account_id, e.region, e.resource_type, e.resource_id)
+        for e in org.evaluations
+        if e.compliance_type == "NON_COMPLIANT"
+    }
+    ready.put(
+        {
+            "endpoint": running.endpoint,
+            "role": org.role_arn,
+            "aggregator": org.aggregator_name,
+            "non_compliant": len(non_compliant),
+            "problems": len(org.statuses),
+            "seed_seconds": time.time() - started,
+        }
+    )
+    stop.wait()
+    running.stop()
+
+
+def measure(accounts: int, regions: int, resources: int) -> None:
+    context = multiprocessing.get_context("spawn")
+    ready, stop = context.Queue(), context.Event()
+    child = context.Process(target=_serve, args=(accounts, regions, resources, ready, stop))
+    child.start()
+    info = ready.get(timeout=7200)
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": info["endpoint"],
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+    )
+    from bot.answers import policy_from
+    from bot.app import build_deps
+    from bot.cache import Cache, connect
+    from bot.digest_runner import DigestRunner
+    from bot.settings import Settings
+
+    settings = Settings(
+        COMPLIANCE_ROLE_ARN=info["role"],
+        COMPLIANCE_AGGREGATOR=info["aggregator"],
+        COMPLIANCE_AGGREGATOR_REGION="us-east-1",
+        SLACK_API_URL="http://127.0.0.1:9/api/",
+    )
+    deps = build_deps(settings, cache=Cache(connect(None), policy_from(settings)))
+    runner = DigestRunner(deps, retry_delays=())
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    started = time.perf_counter()
+    message, png = runner._content(info["aggregator"], datetime.now(UTC).date().isoformat(), None)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    snapshot = runner.snapshots.latest(info["aggregator"])
+    assert snapshot is not None
+    # The snapshot answer's own calls: pages of the NON_COMPLIANT query, one COUNT, one summary, health pages.
+    bound = math.ceil(info["non_compliant"] / 100) + 1 + 1 + max(1, math.ceil(info["problems"] / 100)) + 1
+    answer = deps.answerer.service.snapshot(info["aggregator"])  # the same plan again, to count its calls
+    print(
+        f"{accounts:>6} accounts x {regions:>2} regions: seeded in {info['seed_seconds']:.0f} s; digest built in "
+        f"{seconds:.1f} s; peak Python memory {peak / 2**20:.1f} MiB (RSS +{(rss_after - rss_before) / 1024:.0f} MiB); "
+        f"{len(message['blocks'])} blocks, PNG {len(png)} bytes; AWS calls {answer.aws_calls} vs lower bound "
+        f"{bound} ({answer.aws_calls / bound:.2f}); {info['non_compliant']} non-compliant resources"
+    )
+    stop.set()
+    child.join(timeout=120)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000x17")
+    parser.add_argument("--resources", type=int, default=2)
+    args = parser.parse_args()
+    for size in args.sizes.split(","):
+        accounts, regions = (int(x) for x in size.split("x"))
+        measure(accounts, regions, args.resources)
+
+
+if __name__ == "__main__":
+    main()
