@@ -110,9 +110,11 @@ def measure(accounts: int, regions: int, resources: int) -> None:
     growth = (rss_after - rss_before) / 1024
     print(
         f"{accounts:>6} accounts x {regions:>2} regions: seeded in {info['seed_seconds']:.0f} s; "
-        f"digest built in {seconds:.1f} s; peak Python memory {peak / 2**20:.1f} MiB (RSS +{growth:.0f} MiB); "
+        f"digest built in {seconds:.1f} s; peak Python memory {peak / 2**20:.1f} MiB "
+        f"(RSS +{growth:.0f} MiB); "
         f"{len(message['blocks'])} blocks, PNG {len(png)} bytes; AWS calls {answer.aws_calls} "
-        f"vs lower bound {bound} ({answer.aws_calls / bound:.2f}); {info['non_compliant']} non-compliant resources"
+        f"vs lower bound {bound} ({answer.aws_calls / bound:.2f}); "
+        f"{info['non_compliant']} non-compliant resources"
     )
     stop.set()
     child.join(timeout=120)
