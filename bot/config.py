@@ -10,10 +10,12 @@ digests:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.access import AccessConfig, ChannelAccess
 from bot.errors import BotError
 from bot.rules import RuleCatalog
 from bot.schedule import DigestSubscription
@@ -22,6 +24,17 @@ from bot.schedule import DigestSubscription
 class ComplianceConfig(BaseModel):
     aliases: dict[str, str] = Field(default_factory=dict)
     digests: list[DigestSubscription] = Field(default_factory=list)
+    admins: list[str] = Field(default_factory=list)
+    default_scope: Literal["all", "none"] = "all"
+    channels: dict[str, ChannelAccess] = Field(default_factory=dict)
+    audit_stream: bool = False  # also append audit lines to a bounded Redis stream
+
+    def access(self) -> AccessConfig:
+        return AccessConfig(
+            admins=self.admins,
+            default_scope=self.default_scope,
+            channels=self.channels,
+        )
 
 
 def load_config(path: Path | None) -> ComplianceConfig:
