@@ -81,6 +81,12 @@ class NotAvailable(UserError):
         super().__init__(f"{what} is not available in this channel.")
 
 
+class QueryNotAllowed(UserError):
+    def __init__(self) -> None:
+        super().__init__("Advanced queries are not enabled in this channel. An admin can enable them "
+                         "(`query: true` for the channel in the bot's configuration).")
+
+
 def scope_for(config: AccessConfig, channel: str | None, user: str | None) -> Scope:
     admin = bool(user) and user in config.admins
     direct = channel is None or channel.startswith("D")

@@ -412,12 +412,37 @@ class AggregatorService:
     # --- summaries ----------------------------------------------------------------------------
 
     def summary(
-        self, group_by: Literal["account", "region"] = "account", aggregator: str | None = None
+        self,
+        group_by: Literal["account", "region"] = "account",
+        aggregator: str | None = None,
+        accounts: frozenset[str] | None = None,
     ) -> Answer[ComplianceSummary]:
+        """Compliant and non-compliant rules per account or region; limited to `accounts` when
+        given (per region, that takes one filtered call per account: the grouped totals of AWS
+        cannot be split by account)."""
         tally = Tally()
         name = self._name(aggregator)
         key = "ACCOUNT_ID" if group_by == "account" else "AWS_REGION"
-        rows = [
+        if accounts is not None and group_by == "region":
+            totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            for account in sorted(accounts):
+                for g in self._summary_groups(tally, name, key, {"AccountId": account}):
+                    totals[g.group][0] += g.compliant_rules
+                    totals[g.group][1] += g.non_compliant_rules
+            rows = [
+                SummaryRow(group=g, compliant_rules=c, non_compliant_rules=n) for g, (c, n) in totals.items()
+            ]
+        else:
+            rows = self._summary_groups(tally, name, key, {})
+            if accounts is not None:
+                rows = [r for r in rows if r.group in accounts]
+        rows.sort(key=lambda r: (-r.non_compliant_rules, r.group))
+        return self._answer(
+            f"summary by {group_by}", name, tally, ComplianceSummary(group_by=group_by, rows=rows)
+        )
+
+    def _summary_groups(self, tally: Tally, name: str, key: str, filters: dict[str, str]) -> list[SummaryRow]:
+        return [
             SummaryRow(
                 group=g["GroupName"],
                 compliant_rules=g["ComplianceSummary"]["CompliantResourceCount"]["CappedCount"],
@@ -429,12 +454,9 @@ class AggregatorService:
                 "AggregateComplianceCounts",
                 ConfigurationAggregatorName=name,
                 GroupByKey=key,
+                **({"Filters": filters} if filters else {}),
             )
         ]
-        rows.sort(key=lambda r: (-r.non_compliant_rules, r.group))
-        return self._answer(
-            f"summary by {group_by}", name, tally, ComplianceSummary(group_by=group_by, rows=rows)
-        )
 
     def _non_compliant_rows(self, tally: Tally, aggregator: str, **filters: str) -> list[dict[str, Any]]:
         return list(
@@ -447,11 +469,15 @@ class AggregatorService:
             )
         )
 
-    def rules_overview(self, aggregator: str | None = None) -> Answer[RulesOverview]:
+    def rules_overview(
+        self, aggregator: str | None = None, accounts: frozenset[str] | None = None
+    ) -> Answer[RulesOverview]:
         tally = Tally()
         name = self._name(aggregator)
         catalog = self._catalog(tally)
         rows = self._non_compliant_rows(tally, name)
+        if accounts is not None:
+            rows = [r for r in rows if r["AccountId"] in accounts]
         return self._answer("rules", name, tally, RulesOverview(rows=_overview(catalog, rows)))
 
     def account(self, account_id: str, aggregator: str | None = None) -> Answer[AccountDrilldown]:
@@ -585,21 +611,37 @@ class AggregatorService:
         account: str | None = None,
         region: str | None = None,
         aggregator: str | None = None,
+        accounts: frozenset[str] | None = None,
     ) -> Answer[ResourceCounts]:
+        """Discovered resource counts; limited to `accounts` when given (grouped by account,
+        by filtering the groups; otherwise one filtered call per account, summed)."""
         tally = Tally()
         name = self._name(aggregator)
         key = {"type": "RESOURCE_TYPE", "account": "ACCOUNT_ID", "region": "AWS_REGION"}[group_by]
-        filters = {
-            k: v
-            for k, v in (
-                ("ResourceType", resource_type),
-                ("AccountId", account),
-                ("Region", region),
+        filters = {k: v for k, v in (("ResourceType", resource_type), ("Region", region)) if v}
+        if accounts is None or account or group_by == "account":
+            total, counts = self._counts(
+                tally, name, key, {**filters, **({"AccountId": account} if account else {})}
             )
-            if v
-        }
+            if accounts is not None:
+                counts = Counter({g: n for g, n in counts.items() if group_by != "account" or g in accounts})
+                total = sum(counts.values()) if group_by == "account" else total
+        else:
+            total, counts = 0, Counter()
+            for member in sorted(accounts):
+                part_total, part = self._counts(tally, name, key, {**filters, "AccountId": member})
+                total += part_total
+                counts.update(part)
+        rows = sorted(
+            (GroupCount(group=g, count=n) for g, n in counts.items()), key=lambda r: (-r.count, r.group)
+        )
+        return self._answer(
+            f"resources by {group_by}", name, tally, ResourceCounts(group_by=group_by, total=total, rows=rows)
+        )
+
+    def _counts(self, tally: Tally, name: str, key: str, filters: dict[str, str]) -> tuple[int, Counter[str]]:
         total = 0
-        rows: list[GroupCount] = []
+        counts: Counter[str] = Counter()
         token: str | None = None
         while True:
             response = self._call(
@@ -612,20 +654,12 @@ class AggregatorService:
                 **({"NextToken": token} if token else {}),
             )
             total = int(response.get("TotalDiscoveredResources", 0))
-            rows += [
-                GroupCount(group=g["GroupName"], count=g["ResourceCount"])
-                for g in response.get("GroupedResourceCounts", [])
-            ]
+            counts.update(
+                {g["GroupName"]: int(g["ResourceCount"]) for g in response.get("GroupedResourceCounts", [])}
+            )
             token = response.get("NextToken")
             if not token:
-                break
-        rows.sort(key=lambda r: (-r.count, r.group))
-        return self._answer(
-            f"resources by {group_by}",
-            name,
-            tally,
-            ResourceCounts(group_by=group_by, total=total, rows=rows),
-        )
+                return total, counts
 
     # --- health, packs, aggregators -----------------------------------------------------------
 
@@ -851,27 +885,32 @@ class AggregatorService:
                         (key[0], key[1], catalog.logical_name(element["configRuleName"]), key[2], key[3])
                     )
                     resources.add(key)
-        counted = self._call(
+        compliant: dict[str, int] = {}
+        for text in self._pages(
             tally,
             "SelectAggregateResourceConfig",
+            "Results",
             ConfigurationAggregatorName=name,
-            Expression="SELECT COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance' "
-            "AND configuration.complianceType = 'COMPLIANT'",
-        )
-        compliant = json.loads(counted["Results"][0])["COUNT(*)"] if counted.get("Results") else 0
-        totals = self._call(
-            tally, "GetAggregateConfigRuleComplianceSummary", ConfigurationAggregatorName=name
-        )
-        summary = (totals.get("AggregateComplianceCounts") or [{}])[0].get("ComplianceSummary", {})
+            Expression="SELECT accountId, COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance' "
+            "AND configuration.complianceType = 'COMPLIANT' GROUP BY accountId",
+        ):
+            row = json.loads(text)
+            compliant[str(row.get("accountId"))] = int(row["COUNT(*)"])
+        rules = {
+            r.group: (r.compliant_rules, r.non_compliant_rules)
+            for r in self._summary_groups(tally, name, "ACCOUNT_ID", {})
+        }
         snapshot = Snapshot(
             aggregator=name,
             taken_at=self.clock(),
-            compliant_resources=int(compliant),
+            compliant_resources=sum(compliant.values()),
             non_compliant_resources=len(resources),
-            compliant_rules=int(summary.get("CompliantResourceCount", {}).get("CappedCount", 0)),
-            non_compliant_rules=int(summary.get("NonCompliantResourceCount", {}).get("CappedCount", 0)),
+            compliant_rules=sum(c for c, _ in rules.values()),
+            non_compliant_rules=sum(n for _, n in rules.values()),
             findings=sorted(findings),
             problems=self._health(tally, name).problems,
+            compliant_by_account=compliant,
+            rules_by_account=rules,
         )
         return self._answer("snapshot", name, tally, snapshot)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from bot import cache as cache_module
+from bot.access import EVERYTHING, Scope
 from bot.aggregator import AggregatorService
 from bot.cache import Cache, CachePolicy, pattern
 from bot.errors import UserError
@@ -24,6 +27,7 @@ from bot.models import (
     SourceHealth,
 )
 from bot.questions import answer as ask_aws
+from bot.scoping import FILTERED, check, restrict
 from bot.settings import Settings
 
 ANSWER_MODELS: dict[str, type[Answer[Any]]] = {
@@ -69,15 +73,21 @@ class Answerer:
             self.cache.policy, aggregator, scope, question.kind, self._arguments(question)
         )
 
-    def answer(self, question: Question, scope: str = "all") -> Answer[Any]:
+    def answer(self, question: Question, scope: Scope = EVERYTHING) -> Answer[Any]:
+        """The answer for this scope: checked before any AWS call, then cached under the scope.
+        A filtered scope reuses the cached org-wide answer, so channels share its AWS cost."""
         if question.kind not in ANSWER_MODELS:
             raise ValueError(f"{question.kind} is not a question for AWS")
-        return self.cache.get_or_compute(
-            self.key_of(question, scope),
-            question.kind,
-            ANSWER_MODELS[question.kind],
-            lambda: ask_aws(self.service, question),
-        )
+        check(question, scope)
+        compute: Callable[[], Answer[Any]]
+        if scope.everything:
+            compute = partial(ask_aws, self.service, question)
+        elif question.kind in FILTERED:
+            compute = lambda: restrict(self.answer(question), scope)  # noqa: E731
+        else:
+            compute = partial(ask_aws, self.service, question, scope.accounts)
+        key = self.key_of(question, scope.name)
+        return self.cache.get_or_compute(key, question.kind, ANSWER_MODELS[question.kind], compute)
 
     def refresh(self, text: str = "", aggregator: str | None = None) -> int:
         """Drop the cached answers to one question (in every scope), or all of an aggregator's."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from slack_bolt import App
@@ -17,11 +17,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.access import AccessConfig
 from bot.aggregator import AggregatorService
 from bot.answers import Answerer, policy_from
 from bot.aws import config_client
 from bot.cache import Cache, connect
-from bot.config import load_catalog, load_config
+from bot.config import ComplianceConfig, load_config
 from bot.dedupe import Dedupe
 from bot.digest_runner import DigestRunner, DigestScheduler
 from bot.rules import RuleCatalog
@@ -43,6 +44,8 @@ class Deps:
     clock: Callable[[], datetime]
     working_after: float = 1.0  # seconds before a visible "working on it"
     digests: DigestScheduler | None = None
+    config: ComplianceConfig = field(default_factory=ComplianceConfig)
+    access: AccessConfig = field(default_factory=AccessConfig)
 
 
 def slack_client(settings: Settings) -> WebClient:
@@ -64,7 +67,8 @@ def build_deps(
     cache: Cache | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Deps:
-    catalog = load_catalog(settings.config_file)
+    config = load_config(settings.config_file)
+    catalog = RuleCatalog.default(config.aliases)
     clock = clock or (lambda: datetime.now(UTC))
     cache = cache or Cache(connect(settings.redis_url), policy_from(settings), clock=clock)
     service = service or AggregatorService(config_client(settings), settings, catalog, clock=clock)
@@ -76,6 +80,8 @@ def build_deps(
         dedupe=Dedupe(cache),
         catalog=catalog,
         clock=clock,
+        config=config,
+        access=config.access(),
     )
 
 
@@ -87,7 +93,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> tuple[App, Deps]
         deps.digests = DigestScheduler(
             deps,
             DigestRunner(deps),
-            load_config(settings.config_file).digests,
+            deps.config.digests,
             timedelta(hours=settings.digest_grace_hours),
             settings.digest_interval,
         )

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import chart, digest
+from bot.access import scope_for
 from bot.errors import AwsError, UserError
 from bot.lease import REDIS_ERRORS, Lease
 from bot.schedule import DigestSubscription, Occurrence, occurrence, parse_time, parse_zone
@@ -94,7 +95,9 @@ class DigestRunner:
                     f":clock3: Posted late: it was due at {subscription.time} {subscription.timezone}, "
                     f"{int(due.late.total_seconds() // 60)} min ago, while no replica was up."
                 )
-            message, png = self._content(subscription.aggregator, due.local_date.isoformat(), late)
+            message, png = self._content(
+                subscription.aggregator, due.local_date.isoformat(), late, subscription.channel
+            )
             redis.set(intent_key, json.dumps({"at": time.time()}), ex=RUN_TTL)
             ts = self._post(subscription.channel, due.run_id, message, png)
             redis.set(done_key, ts, ex=RUN_TTL)
@@ -103,15 +106,23 @@ class DigestRunner:
     def post_now(self, channel: str, aggregator: str | None = None) -> str:
         """`digest now`: post the digest into the channel at once (not counted as the day's run)."""
         day = self.deps.clock().date().isoformat()
-        message, png = self._content(aggregator, day, None)
+        message, png = self._content(aggregator, day, None, channel)
         return self._post(channel, f"{channel}:now:{time.time()}", message, png)
 
     # --- building -----------------------------------------------------------------------------
 
     def _content(
-        self, aggregator: str | None, day_label: str, late: str | None
+        self, aggregator: str | None, day_label: str, late: str | None, channel: str
     ) -> tuple[dict[str, Any], bytes]:
+        """The digest as the channel may see it: limited to its scope's accounts."""
         name = aggregator or self.deps.settings.aggregator
+        scope = scope_for(self.deps.access, channel, None)
+        if scope.nothing:
+            text = "Compliance data is not available in this channel, so there is no digest to post here."
+            return {
+                "text": text,
+                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+            }, b""
         today, degraded = self._snapshot(name)
         now = self.deps.clock()
         if today is None:
@@ -122,10 +133,12 @@ class DigestRunner:
             return {
                 "text": "Compliance digest unavailable",
                 "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
-            }, chart.trend_png([])
+            }, b""
         previous = self.snapshots.previous(name, today.day)
+        today = today.limited_to(scope.accounts)
+        previous = previous.limited_to(scope.accounts) if previous else None
         message = digest.message(today, previous, day_label, now, late, degraded, aggregator)
-        png = chart.trend_png(self.snapshots.history(name, today.day))
+        png = chart.trend_png(self.snapshots.history(name, today.day, accounts=scope.accounts))
         return message, png
 
     def _snapshot(self, aggregator: str) -> tuple[Snapshot | None, str | None]:
@@ -165,6 +178,8 @@ class DigestRunner:
             channel=channel, **message, metadata={"event_type": EVENT_TYPE, "event_payload": {"run": run_id}}
         )
         ts = str(posted["ts"])
+        if not png:
+            return ts
         try:
             self.deps.slack.files_upload_v2(
                 channel=channel,

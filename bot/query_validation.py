@@ -69,3 +69,23 @@ def validate_query(expression: str) -> None:
             )
     if bare.count("(") != bare.count(")"):
         raise InvalidQuery("the parentheses are unbalanced.")
+
+
+def selected_fields(expression: str) -> list[str]:
+    """The items of the SELECT list (outside literals), e.g. ["accountId", "COUNT(*)"]."""
+    bare = "".join(char for _, char in _outside_literals(expression.strip()))
+    match = re.match(r"\s*SELECT\s+(.*?)(?:\s+(?:WHERE|GROUP|ORDER)\b.*)?$", bare, re.IGNORECASE | re.DOTALL)
+    if not match:
+        return []
+    items, depth, current = [], 0, ""
+    for char in match.group(1):
+        depth += char == "("
+        depth -= char == ")"
+        if char == "," and depth == 0:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += char
+    if current.strip():
+        items.append(current.strip())
+    return items

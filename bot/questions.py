@@ -9,16 +9,20 @@ from bot.grammar import Question
 from bot.models import Answer
 
 
-def answer(service: AggregatorService, question: Question) -> Answer[Any]:
+def answer(
+    service: AggregatorService, question: Question, accounts: frozenset[str] | None = None
+) -> Answer[Any]:
+    """The org-wide answer, or, for the questions AWS cannot answer per account by filtering
+    (summaries, rules overview, resource counts), the answer limited to `accounts`."""
     p = question.params
     agg = question.aggregator
     kind = question.kind
     if kind == "rule":
         return service.rule_compliance(p["rule"], p.get("account"), p.get("region"), agg)
     if kind == "summary":
-        return service.summary("region" if p.get("by") == "region" else "account", agg)
+        return service.summary("region" if p.get("by") == "region" else "account", agg, accounts)
     if kind == "rules":
-        return service.rules_overview(agg)
+        return service.rules_overview(agg, accounts)
     if kind == "account":
         return service.account(p["account"], agg)
     if kind == "resource":
@@ -26,7 +30,7 @@ def answer(service: AggregatorService, question: Question) -> Answer[Any]:
     if kind == "resources":
         group = p.get("by", "type")
         assert group in ("type", "account", "region")
-        return service.resource_counts(group, p.get("type"), p.get("account"), p.get("region"), agg)  # type: ignore[arg-type]
+        return service.resource_counts(group, p.get("type"), p.get("account"), p.get("region"), agg, accounts)  # type: ignore[arg-type]
     if kind == "health":
         return service.health(agg)
     if kind == "packs":

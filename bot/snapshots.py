@@ -28,10 +28,35 @@ class Snapshot(BaseModel):
     non_compliant_rules: int
     findings: list[Finding] = Field(default_factory=list)
     problems: list[SourceProblem] = Field(default_factory=list)
+    compliant_by_account: dict[str, int] = Field(default_factory=dict)
+    rules_by_account: dict[str, tuple[int, int]] = Field(default_factory=dict)  # compliant, non-compliant
 
     @property
     def day(self) -> date:
         return self.taken_at.date()
+
+    def limited_to(self, accounts: frozenset[str] | None) -> Snapshot:
+        """The snapshot as a channel scoped to `accounts` may see it: every total recomputed from
+        those accounts alone."""
+        if accounts is None:
+            return self
+        findings = [f for f in self.findings if f[0] in accounts]
+        rules = {a: r for a, r in self.rules_by_account.items() if a in accounts}
+        compliant = {a: n for a, n in self.compliant_by_account.items() if a in accounts}
+        return self.model_copy(
+            update={
+                "findings": findings,
+                "problems": [
+                    p for p in self.problems if p.source_type == "ACCOUNT" and p.source_id in accounts
+                ],
+                "compliant_by_account": compliant,
+                "rules_by_account": rules,
+                "compliant_resources": sum(compliant.values()),
+                "non_compliant_resources": len({f[:2] + f[3:] for f in findings}),
+                "compliant_rules": sum(c for c, _ in rules.values()),
+                "non_compliant_rules": sum(n for _, n in rules.values()),
+            }
+        )
 
 
 class SnapshotStore:
@@ -73,7 +98,9 @@ class SnapshotStore:
         days = self.days(aggregator)
         return self.get(aggregator, days[-1]) if days else None
 
-    def history(self, aggregator: str, until: date, days: int = 30) -> list[tuple[date, int, int]]:
+    def history(
+        self, aggregator: str, until: date, days: int = 30, accounts: frozenset[str] | None = None
+    ) -> list[tuple[date, int, int]]:
         """(day, non-compliant resources, compliant resources) for the last `days` days."""
         start = (until - timedelta(days=days - 1)).isoformat()
         points = []
@@ -81,6 +108,7 @@ class SnapshotStore:
             if start <= day <= until.isoformat():
                 snapshot = self.get(aggregator, day)
                 if snapshot is not None:
+                    snapshot = snapshot.limited_to(accounts)
                     points.append(
                         (snapshot.day, snapshot.non_compliant_resources, snapshot.compliant_resources)
                     )

@@ -1,4 +1,5 @@
-"""Buttons: next/previous page, Export CSV, Refresh. Their state is in the button's value."""
+"""Buttons: next/previous page, Export CSV, Refresh, and the digest's drill-ins. Their state is in
+the button's value; the scope is always that of the channel the button is clicked in."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot import formatting
+from bot.access import may_manage, scope_for
 from bot.digest import ACTION_DRILL
+from bot.errors import UserError
 from bot.export import to_csv
 from bot.messages import describe
 from handlers.common import message_for
@@ -17,67 +20,69 @@ if TYPE_CHECKING:
     from bot.app import Deps
 
 
+def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    return channel, (body.get("user") or {}).get("id")
+
+
 def register(app: App, deps: Deps) -> None:
     def acknowledge(ack: Ack) -> None:
         ack()
 
+    def failed(respond: Respond, error: Exception, action: str, body: dict[str, Any]) -> None:
+        channel, user = _where(body)
+        respond(
+            **formatting.text_message(describe(error, action=action, channel=channel, user=user)),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+
     def page(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         try:
             question, number = formatting.question_from_value(action["value"])
-            respond(**message_for(deps, question, number), replace_original=True)
+            respond(**message_for(deps, question, number, *_where(body)), replace_original=True)
         except Exception as error:
-            respond(
-                **formatting.text_message(describe(error, action=action.get("action_id"))),
-                response_type="ephemeral",
-                replace_original=False,
-            )
+            failed(respond, error, "page", body)
 
     def refresh(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         try:
+            channel, user = _where(body)
+            if not may_manage(deps.access, user):
+                raise UserError("Only the bot's admins can refresh cached answers.")
             question, number = formatting.question_from_value(action["value"])
             deps.answerer.forget(question)
-            respond(**message_for(deps, question, number), replace_original=True)
+            respond(**message_for(deps, question, number, channel, user), replace_original=True)
         except Exception as error:
-            respond(
-                **formatting.text_message(describe(error, action="refresh")),
-                response_type="ephemeral",
-                replace_original=False,
-            )
+            failed(respond, error, "refresh", body)
 
     def export(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         try:
+            channel, user = _where(body)
             question, _ = formatting.question_from_value(action["value"])
-            answer = deps.answerer.answer(question)
-            channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+            answer = deps.answerer.answer(question, scope_for(deps.access, channel, user))
             message = body.get("message") or {}
-            thread = message.get("thread_ts") or message.get("ts")
-            name = f"compliance-{question.kind}-{answer.as_of:%Y%m%d-%H%M}.csv"
             deps.slack.files_upload_v2(
                 channel=channel,
-                thread_ts=thread,
+                thread_ts=message.get("thread_ts") or message.get("ts"),
                 content=to_csv(answer),
-                filename=name,
+                filename=f"compliance-{question.kind}-{answer.as_of:%Y%m%d-%H%M}.csv",
                 title=f"{answer.question} ({answer.aggregator})",
             )
         except Exception as error:
-            respond(
-                **formatting.text_message(describe(error, action="export")),
-                response_type="ephemeral",
-                replace_original=False,
-            )
+            failed(respond, error, "export", body)
 
     def drill(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         try:
             question, _ = formatting.question_from_value(action["value"])
-            respond(**message_for(deps, question), response_type="ephemeral", replace_original=False)
-        except Exception as error:
             respond(
-                **formatting.text_message(describe(error, action="drill")),
+                **message_for(deps, question, 0, *_where(body)),
                 response_type="ephemeral",
                 replace_original=False,
             )
+        except Exception as error:
+            failed(respond, error, "drill", body)
 
     app.action(re.compile(f"^{formatting.ACTION_PAGE}_(next|prev)$"))(ack=acknowledge, lazy=[page])
-    app.action(re.compile(f"^{ACTION_DRILL}_"))(ack=acknowledge, lazy=[drill])
     app.action(formatting.ACTION_REFRESH)(ack=acknowledge, lazy=[refresh])
     app.action(formatting.ACTION_EXPORT)(ack=acknowledge, lazy=[export])
+    app.action(re.compile(f"^{ACTION_DRILL}_"))(ack=acknowledge, lazy=[drill])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot import formatting
+from bot.access import scope_for
 from bot.grammar import Question
 from bot.messages import describe
 
@@ -26,10 +27,13 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab", "home") != "home":
             return
         answers: dict[str, Any] = {}
+        user = event.get("user")
         problem = None
         for kind, params in (("summary", {"by": "account"}), ("rules", {}), ("health", {})):
             try:
-                answers[kind] = deps.answerer.answer(Question(kind, params))
+                answers[kind] = deps.answerer.answer(
+                    Question(kind, params), scope_for(deps.access, None, user)
+                )
             except Exception as error:
                 problem = describe(error, surface="app_home", user=event.get("user"))
         view = formatting.home_view(

@@ -4,6 +4,7 @@ tests post signed requests to it as Slack would."""
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 import time
 import uuid
@@ -15,6 +16,7 @@ from urllib.parse import urlencode
 import pytest
 import redis
 import requests
+import yaml
 from moto.core.base_backend import BackendDict
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
@@ -28,6 +30,8 @@ from simulator.orggen import OrgSpec, SeededOrg
 from simulator.slack_api import SlackStandIn
 
 SECRET = "test-signing-secret"
+ADMIN = "U0ADMIN"
+PAYMENTS = "C0PAYMENTS"
 BOT_TOKEN = "xoxb-test-token-0123456789"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -98,11 +102,12 @@ class Bot:
         channel: str = "C0SECURITY",
         message_ts: str = "1.000001",
         response_url: str | None = None,
+        user: str = "U0ALICE",
     ) -> requests.Response:
         payload = {
             "type": "block_actions",
             "team": {"id": "T0EXAMPLE"},
-            "user": {"id": "U0ALICE"},
+            "user": {"id": user},
             "api_app_id": "A0APP",
             "token": "x",
             "trigger_id": "1.2.3",
@@ -141,6 +146,15 @@ def bot_server() -> Iterator[Bot]:
     assert simulator.org is not None
     monkeypatch.setenv("AWS_ENDPOINT_URL", simulator.endpoint)
     slack = SlackStandIn().start()
+    config = tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False)
+    config.write(yaml.safe_dump({
+        "admins": [ADMIN],
+        "default_scope": "all",
+        "channels": {"C0SECURITY": {"accounts": "all", "query": True},
+                     PAYMENTS: {"accounts": simulator.org.accounts[1:3], "query": True},
+                     "C0NOWHERE": {"accounts": []}},
+    }))
+    config.close()
     settings = Settings(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SECRET,
@@ -149,6 +163,7 @@ def bot_server() -> Iterator[Bot]:
         COMPLIANCE_AGGREGATOR_REGION="us-east-1",
         COMPLIANCE_ROLE_ARN=simulator.org.role_arn,
         REDIS_URL=REDIS_URL,
+        COMPLIANCE_CONFIG=config.name,
     )
     prefix = f"test-{uuid.uuid4().hex[:10]}"
     cache = Cache(connect(REDIS_URL), policy_from(settings, prefix=prefix))

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from bot.formatting import ACTION_EXPORT, ACTION_PAGE, ACTION_REFRESH
-from tests.slack.conftest import BOT_TOKEN, Bot
+from tests.slack.conftest import ADMIN, BOT_TOKEN, Bot
 
 pytestmark = pytest.mark.server
 
@@ -85,7 +85,10 @@ def test_refresh_button_asks_aws_again(bot: Bot) -> None:
     _, url = bot.command("health")
     first = bot.responses(url)[-1]
     refresh_url = bot.slack.response_url()
-    bot.action(buttons(first)[ACTION_REFRESH], response_url=refresh_url)
+    denied_url = bot.slack.response_url()
+    bot.action(buttons(first)[ACTION_REFRESH], response_url=denied_url)
+    assert "Only the bot's admins" in text_of(bot.responses(denied_url)[-1])
+    bot.action(buttons(first)[ACTION_REFRESH], response_url=refresh_url, user=ADMIN)
     refreshed = bot.responses(refresh_url)[-1]
     assert "fresh" in text_of(refreshed) and refreshed["replace_original"] is True
 
@@ -213,10 +216,12 @@ def test_the_token_never_reaches_a_message(bot: Bot) -> None:
 
 def test_digest_subscriptions_and_digest_now_from_slack(bot: Bot) -> None:
     _, url = bot.command("digest subscribe 08:30 Europe/Paris", channel_id="C0DIGEST")
+    assert "Only the bot's admins" in text_of(bot.responses(url)[-1])
+    _, url = bot.command("digest subscribe 08:30 Europe/Paris", channel_id="C0DIGEST", user_id=ADMIN)
     assert "08:30 Europe/Paris" in text_of(bot.responses(url)[-1])
     _, url = bot.command("digest list", channel_id="C0DIGEST")
     assert "<#C0DIGEST> at 08:30 Europe/Paris" in text_of(bot.responses(url)[-1])
-    _, url = bot.command("digest subscribe 25:00", channel_id="C0DIGEST")
+    _, url = bot.command("digest subscribe 25:00", channel_id="C0DIGEST", user_id=ADMIN)
     assert "not a time of day" in text_of(bot.responses(url)[-1])
     _, url = bot.command("digest now", channel_id="C0DIGEST")
     assert "Posted the digest" in text_of(bot.responses(url)[-1])
@@ -233,5 +238,5 @@ def test_digest_subscriptions_and_digest_now_from_slack(bot: Bot) -> None:
     drill_url = bot.slack.response_url()
     bot.action(drill, channel="C0DIGEST", response_url=drill_url)
     assert "FAILED" in text_of(bot.responses(drill_url)[-1])
-    _, url = bot.command("digest unsubscribe", channel_id="C0DIGEST")
+    _, url = bot.command("digest unsubscribe", channel_id="C0DIGEST", user_id=ADMIN)
     assert "Unsubscribed" in text_of(bot.responses(url)[-1])

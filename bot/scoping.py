@@ -1,0 +1,87 @@
+"""Answers limited to a scope. Pure: a scoped answer is the org-wide one with everything outside
+the scope's accounts removed, so it never shows an out-of-scope account or count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.access import NotAvailable, QueryNotAllowed, Scope
+from bot.grammar import Question
+from bot.models import (
+    AccountDrilldown,
+    Answer,
+    PackCompliance,
+    QueryResult,
+    ResourceReport,
+    RuleCompliance,
+    SourceHealth,
+)
+from bot.query_validation import selected_fields, validate_query
+
+# Questions whose scoped answer is a filter of the org-wide one.
+FILTERED = frozenset({"rule", "account", "resource", "health", "packs", "query"})
+# Questions the service limits to the scope's accounts itself (AWS's grouped totals cannot be split).
+LIMITED = frozenset({"summary", "rules", "resources"})
+ORGANIZATION_ONLY = frozenset({"aggregators", "doctor"})
+
+
+def check(question: Question, scope: Scope) -> None:
+    """Refuse, before any AWS call, what this scope may not ask."""
+    if scope.nothing:
+        raise NotAvailable("Compliance data")
+    if scope.everything:
+        if question.kind == "query" and not scope.query:
+            raise QueryNotAllowed()
+        return
+    account = question.params.get("account")
+    if account and not scope.allows(account):
+        raise NotAvailable(f"Account {account}")
+    if question.kind in ORGANIZATION_ONLY:
+        raise NotAvailable(f"`{question.kind}`")
+    if question.kind == "query":
+        if not scope.query:
+            raise QueryNotAllowed()
+        expression = question.params.get("expression", "")
+        validate_query(expression)
+        if "accountId" not in selected_fields(expression):
+            raise NotAvailable(
+                "A query that does not SELECT accountId (needed to keep its rows to this channel's accounts)"
+            )
+
+
+def restrict(answer: Answer[Any], scope: Scope) -> Answer[Any]:
+    """The org-wide answer with everything outside the scope removed."""
+    if scope.everything:
+        return answer
+    data = answer.data
+    allowed = scope.allows
+    if isinstance(data, RuleCompliance):
+        data = data.model_copy(
+            update={
+                "resources": [r for r in data.resources if allowed(r.account_id)],
+                "sources": [s for s in data.sources if allowed(s.account_id)],
+                "member_rule_names": data.member_rule_names,
+            }
+        )
+    elif isinstance(data, AccountDrilldown):
+        if not allowed(data.account_id):
+            raise NotAvailable(f"Account {data.account_id}")
+    elif isinstance(data, ResourceReport):
+        if not allowed(data.account_id):
+            raise NotAvailable("That resource")
+        data = data.model_copy(update={"other_matches": 0})
+    elif isinstance(data, SourceHealth):
+        data = data.model_copy(
+            update={
+                "problems": [p for p in data.problems if p.source_type == "ACCOUNT" and allowed(p.source_id)]
+            }
+        )
+    elif isinstance(data, PackCompliance):
+        data = data.model_copy(update={"rows": [r for r in data.rows if allowed(r.account_id)]})
+    elif isinstance(data, QueryResult):
+        data = data.model_copy(
+            update={"rows": [r for r in data.rows if allowed(str(r.get("accountId", "")))]}
+        )
+    else:
+        raise TypeError(f"{type(data).__name__} cannot be filtered by account")
+    return answer.model_copy(update={"data": data})
