@@ -83,8 +83,10 @@ class NotAvailable(UserError):
 
 class QueryNotAllowed(UserError):
     def __init__(self) -> None:
-        super().__init__("Advanced queries are not enabled in this channel. An admin can enable them "
-                         "(`query: true` for the channel in the bot's configuration).")
+        super().__init__(
+            "Advanced queries are not enabled in this channel. An admin can enable them "
+            "(`query: true` for the channel in the bot's configuration)."
+        )
 
 
 def scope_for(config: AccessConfig, channel: str | None, user: str | None) -> Scope:

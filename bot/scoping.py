@@ -35,7 +35,7 @@ def check(question: Question, scope: Scope) -> None:
         return
     account = question.params.get("account")
     if account and not scope.allows(account):
-        raise NotAvailable(f"Account {account}")
+        raise NotAvailable("That account")
     if question.kind in ORGANIZATION_ONLY:
         raise NotAvailable(f"`{question.kind}`")
     if question.kind == "query":
@@ -65,7 +65,7 @@ def restrict(answer: Answer[Any], scope: Scope) -> Answer[Any]:
         )
     elif isinstance(data, AccountDrilldown):
         if not allowed(data.account_id):
-            raise NotAvailable(f"Account {data.account_id}")
+            raise NotAvailable("That account")
     elif isinstance(data, ResourceReport):
         if not allowed(data.account_id):
             raise NotAvailable("That resource")

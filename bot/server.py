@@ -3,6 +3,7 @@ commands, events and interactivity and GET /healthz; or Socket Mode when SLACK_A
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -10,6 +11,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 
 from bot.app import Deps
 from bot.settings import Settings
@@ -18,8 +20,22 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
+def _replayed(deps: Deps, verifier: SignatureVerifier, environ: dict[str, Any]) -> bool:
+    """A validly signed request seen before (a replay within Slack's 5-minute window). The body is
+    read here and put back for Bolt, which verifies the signature itself too."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+    if not signature or not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
+        return False  # Bolt answers 401 for these
+    return not deps.dedupe.first_time(f"signature:{signature}")
+
+
 def wsgi_app(app: App, deps: Deps) -> Callable[..., Iterable[bytes]]:
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    verifier = SignatureVerifier(deps.settings.slack_signing_secret.get_secret_value())
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
@@ -29,6 +45,17 @@ def wsgi_app(app: App, deps: Deps) -> Callable[..., Iterable[bytes]]:
             ).encode()
             start_response(
                 "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
+            return [body]
+        if (
+            environ.get("PATH_INFO") == EVENTS_PATH
+            and environ.get("REQUEST_METHOD") == "POST"
+            and _replayed(deps, verifier, environ)
+        ):
+            log.warning("refused a replayed Slack request (same signature seen before)")
+            body = b"replayed request"
+            start_response(
+                "401 Unauthorized", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
             )
             return [body]
         return slack(environ, start_response)

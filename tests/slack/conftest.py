@@ -146,15 +146,17 @@ def bot_server() -> Iterator[Bot]:
     assert simulator.org is not None
     monkeypatch.setenv("AWS_ENDPOINT_URL", simulator.endpoint)
     slack = SlackStandIn().start()
-    config = tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False)
-    config.write(yaml.safe_dump({
+    access = {
         "admins": [ADMIN],
         "default_scope": "all",
-        "channels": {"C0SECURITY": {"accounts": "all", "query": True},
-                     PAYMENTS: {"accounts": simulator.org.accounts[1:3], "query": True},
-                     "C0NOWHERE": {"accounts": []}},
-    }))
-    config.close()
+        "channels": {
+            "C0SECURITY": {"accounts": "all", "query": True},
+            PAYMENTS: {"accounts": simulator.org.accounts[1:3], "query": True},
+            "C0NOWHERE": {"accounts": []},
+        },
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as config:
+        config.write(yaml.safe_dump(access))
     settings = Settings(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SECRET,
