@@ -20,6 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.access import AccessConfig
 from bot.aggregator import AggregatorService
 from bot.answers import Answerer, policy_from
+from bot.audit import Audit
 from bot.aws import config_client
 from bot.cache import Cache, connect
 from bot.config import ComplianceConfig, load_config
@@ -44,6 +45,7 @@ class Deps:
     clock: Callable[[], datetime]
     working_after: float = 1.0  # seconds before a visible "working on it"
     digests: DigestScheduler | None = None
+    audit: Audit = field(default_factory=lambda: Audit(None, None))
     config: ComplianceConfig = field(default_factory=ComplianceConfig)
     access: AccessConfig = field(default_factory=AccessConfig)
 
@@ -82,6 +84,7 @@ def build_deps(
         clock=clock,
         config=config,
         access=config.access(),
+        audit=Audit(cache.redis, f"{cache.policy.prefix}:audit" if config.audit_stream else None, clock),
     )
 
 

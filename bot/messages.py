@@ -8,6 +8,7 @@ import logging
 import uuid
 from typing import Any
 
+from bot.audit import redact
 from bot.errors import AwsError, BotError, Throttled, UserError
 
 log = logging.getLogger("bot.errors")
@@ -22,7 +23,7 @@ def unexpected(reference: str) -> str:
 
 def describe(error: BaseException, **context: Any) -> str:
     """The message for the asker, after logging the failure once with its context."""
-    fields = {k: v for k, v in context.items() if v is not None}
+    fields = {k: redact(v) if isinstance(v, str) else v for k, v in context.items() if v is not None}
     if isinstance(error, UserError):
         log.info(json.dumps({"event": "question_refused", "error": type(error).__name__, **fields}))
         return error.message

@@ -35,7 +35,7 @@ def register(app: App, deps: Deps) -> None:
         timer.start()
         try:
             message, question = reply_for(
-                deps, text, channel=body.get("channel_id"), user=body.get("user_id")
+                deps, text, channel=body.get("channel_id"), user=body.get("user_id"), team=body.get("team_id")
             )
         finally:
             done.set()

@@ -1,15 +1,18 @@
-"""What the surfaces share: asking a question through the cache and the error boundary."""
+"""What the surfaces share: asking a question through the cache, the audit line, and the error
+boundary."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from bot import formatting
-from bot.access import NotAvailable, may_manage, scope_for
+from bot.access import NotAvailable, QueryNotAllowed, may_manage, scope_for
 from bot.digest_runner import subscription_from
-from bot.errors import UserError
+from bot.errors import AwsError, UserError
 from bot.grammar import Question, help_text, parse
 from bot.messages import describe
+from bot.models import Answer
 
 if TYPE_CHECKING:
     from bot.app import Deps
@@ -20,32 +23,106 @@ def reply_for(
 ) -> tuple[dict[str, Any], Question | None]:
     """The message that answers `text` (as typed after /compliance), or explains why not."""
     question: Question | None = None
+    started = time.monotonic()
+    answer: Answer[Any] | None = None
+    outcome = "answered"
     try:
         question = parse(text, is_rule=lambda word: _is_rule(deps, word))
-        return message_for(deps, question, page, channel, user), question
+        message, answer = respond_to(deps, question, page, channel, user)
+        return message, question
     except Exception as error:  # the error boundary: every failure becomes a polite reply
+        outcome = _outcome(error)
         return formatting.text_message(
             describe(error, question=text, channel=channel, user=user, **context)
         ), question
+    finally:
+        _audit(
+            deps,
+            text,
+            question,
+            channel,
+            user,
+            answer,
+            outcome,
+            started,
+            context.get("team"),
+            context.get("surface", "command"),
+        )
 
 
 def message_for(
     deps: Deps, question: Question, page: int = 0, channel: str | None = None, user: str | None = None
 ) -> dict[str, Any]:
-    """The reply to a parsed question, as the channel (or, in a DM, the user) may see it."""
+    """The reply to a parsed question (buttons), audited like a typed one."""
+    started = time.monotonic()
+    answer: Answer[Any] | None = None
+    outcome = "answered"
+    try:
+        message, answer = respond_to(deps, question, page, channel, user)
+        return message
+    except Exception as error:
+        outcome = _outcome(error)
+        raise
+    finally:
+        _audit(deps, question.key(), question, channel, user, answer, outcome, started, None, "button")
+
+
+def respond_to(
+    deps: Deps, question: Question, page: int, channel: str | None, user: str | None
+) -> tuple[dict[str, Any], Answer[Any] | None]:
+    """The reply, as the channel (or, in a DM, the user) may see it, and the answer behind it."""
     if question.kind == "help":
-        return formatting.text_message(help_text(question.params.get("topic")), "compliance-bot")
+        return formatting.text_message(help_text(question.params.get("topic")), "compliance-bot"), None
     if question.kind == "refresh":
         if not may_manage(deps.access, user):
             raise UserError("Only the bot's admins can refresh cached answers.")
         dropped = deps.answerer.refresh(question.params.get("question", ""), question.aggregator)
         return formatting.text_message(
             f"Forgot {dropped} cached answer(s); the next question asks AWS again."
-        )
+        ), None
     if question.kind == "digest":
-        return digest_reply(deps, question, channel, user)
+        return digest_reply(deps, question, channel, user), None
     answer = deps.answerer.answer(question, scope_for(deps.access, channel, user))
-    return formatting.message(answer, deps.clock(), question, page)
+    return formatting.message(answer, deps.clock(), question, page), answer
+
+
+def _outcome(error: Exception) -> str:
+    if isinstance(error, NotAvailable | QueryNotAllowed):
+        return "denied"
+    if isinstance(error, UserError):
+        return "refused"
+    if isinstance(error, AwsError):
+        return "aws_error"
+    return "error"
+
+
+def _audit(
+    deps: Deps,
+    text: str,
+    question: Question | None,
+    channel: str | None,
+    user: str | None,
+    answer: Answer[Any] | None,
+    outcome: str,
+    started: float,
+    team: Any,
+    surface: str,
+) -> None:
+    deps.audit.record(
+        event="question",
+        surface=surface,
+        team=team,
+        channel=channel,
+        user=user,
+        text=text,
+        kind=question.kind if question else None,
+        aggregator=(question.aggregator if question and question.aggregator else deps.settings.aggregator),
+        scope=scope_for(deps.access, channel, user).name,
+        cache_hit=answer.cached if answer else None,
+        aws_calls=(0 if answer.cached else answer.aws_calls) if answer else None,
+        duration_ms=round((time.monotonic() - started) * 1000, 1),
+        outcome=outcome,
+    )
 
 
 def digest_reply(

@@ -32,6 +32,8 @@ def register(app: App, deps: Deps) -> None:
             question_text(str(event.get("text") or "")),
             channel=event.get("channel"),
             user=event.get("user"),
+            team=body.get("team_id"),
+            surface="mention",
         )
         deps.slack.chat_postMessage(
             channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"], **message

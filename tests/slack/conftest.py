@@ -147,6 +147,7 @@ def bot_server() -> Iterator[Bot]:
     monkeypatch.setenv("AWS_ENDPOINT_URL", simulator.endpoint)
     slack = SlackStandIn().start()
     access = {
+        "audit_stream": True,
         "admins": [ADMIN],
         "default_scope": "all",
         "channels": {

@@ -1,0 +1,64 @@
+"""The audit trail: one structured JSON line per question (who asked what, where, what it cost,
+how it ended), on stdout and, when configured, in a bounded Redis stream. Secrets never appear:
+tokens and keys in the question text are redacted."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+from bot.lease import REDIS_ERRORS
+
+STREAM_MAXLEN = 100_000
+_SECRETS = (
+    re.compile(r"xox[a-z]-[A-Za-z0-9-]+"),  # Slack tokens
+    re.compile(r"xapp-[A-Za-z0-9-]+"),  # Slack app-level tokens
+    re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"),  # AWS access key ids
+    re.compile(r"(?i)\b(aws_secret_access_key|secret|password|token)\s*[=:]\s*\S+"),
+)
+
+
+def redact(text: str) -> str:
+    for pattern in _SECRETS:
+        text = pattern.sub(lambda m: (m.group(1) + "=" if m.groups() else "") + "[redacted]", text)
+    return text
+
+
+class Audit:
+    def __init__(
+        self,
+        client: redis.Redis | None,
+        stream: str | None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.client = client
+        self.stream = stream
+        self.clock = clock
+        self._lock = threading.Lock()
+
+    def record(self, **fields: Any) -> dict[str, Any]:
+        line = {"time": self.clock().isoformat(), **{k: v for k, v in fields.items() if v is not None}}
+        if "text" in line:
+            line["text"] = redact(str(line["text"]))
+        text = json.dumps(line, default=str, sort_keys=True)
+        with self._lock:  # one whole line at a time, whatever the threads
+            print(text, file=sys.stdout, flush=True)
+        if self.client is not None and self.stream:
+            try:
+                self.client.xadd(
+                    self.stream,
+                    {"line": json.dumps(line, default=str)},
+                    maxlen=STREAM_MAXLEN,
+                    approximate=True,
+                )
+            except REDIS_ERRORS as error:
+                logging.getLogger(__name__).warning("audit stream unavailable: %s", error)
+        return line

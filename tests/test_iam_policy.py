@@ -1,0 +1,67 @@
+"""docs/iam-policy.json grants exactly the AWS operations the bot's code calls, scoped to the
+aggregator where AWS allows it."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import botocore.session
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = json.loads((ROOT / "docs/iam-policy.json").read_text())
+CONFIG_OPERATIONS = set(botocore.session.get_session().get_service_model("config").operation_names)
+UNSCOPED = {"DescribeConfigurationAggregators", "DescribeOrganizationConfigRules"}
+
+
+def operations_called() -> set[str]:
+    """Every AWS Config operation named in a call in bot/ and handlers/ (the query layer calls AWS
+    only through `_call(tally, "Operation", ...)` and `_pages(tally, "Operation", ...)`)."""
+    found = set()
+    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                for argument in node.args:
+                    if isinstance(argument, ast.Constant) and argument.value in CONFIG_OPERATIONS:
+                        found.add(argument.value)
+    return found
+
+
+def granted() -> dict[str, str]:
+    actions = {}
+    for statement in POLICY["Statement"]:
+        assert statement["Effect"] == "Allow"
+        for action in statement["Action"]:
+            service, _, name = action.partition(":")
+            assert service == "config"
+            actions[name] = statement["Resource"]
+    return actions
+
+
+def test_the_policy_grants_exactly_what_the_code_calls() -> None:
+    called = operations_called()
+    assert called, "the scan found the query layer's calls"
+    assert set(granted()) == called
+
+
+def test_aggregate_reads_are_scoped_to_the_aggregator() -> None:
+    for action, resource in granted().items():
+        if action in UNSCOPED:
+            assert resource == "*"  # these name no aggregator (AWS takes no resource for them)
+        else:
+            assert ":config-aggregator/" in resource
+
+
+def test_the_code_has_no_other_way_to_aws() -> None:
+    """No module but bot/aws.py creates AWS clients, and only a `config` client."""
+    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
+        text = path.read_text()
+        if path.name != "aws.py":
+            assert ".client(" not in text and "boto3.client" not in text, path
+    assert '"config"' in (ROOT / "bot/aws.py").read_text()
+
+
+def test_terraform_uses_the_same_policy() -> None:
+    terraform = (ROOT / "deploy/terraform/main.tf").read_text()
+    assert "docs/iam-policy.json" in terraform and "sts:AssumeRole" in terraform
