@@ -26,7 +26,7 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 
-from bot import errors
+from bot import errors, metrics
 from bot.console import console_url
 from bot.models import (
     AccountDrilldown,
@@ -105,6 +105,7 @@ class Tally:
     def add(self, operation: str) -> None:
         with self._lock:
             self.by_operation[operation] += 1
+        metrics.AWS_CALLS.labels(operation).inc()
 
     @property
     def total(self) -> int:
@@ -137,7 +138,9 @@ class AggregatorService:
             response: dict[str, Any] = getattr(self.client, _snake(operation))(**params)
             return response
         except ClientError as error:
-            raise self._translate(error, operation, params) from error
+            translated = self._translate(error, operation, params)
+            metrics.AWS_ERRORS.labels(type(translated).__name__).inc()
+            raise translated from error
         except (BotoConnectionError, BotoCoreError) as error:
             raise errors.AwsUnavailable(operation, type(error).__name__) from error
 

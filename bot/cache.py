@@ -28,6 +28,7 @@ from typing import Any
 
 import redis
 
+from bot import metrics
 from bot.lease import REDIS_ERRORS, Lease
 from bot.models import Answer
 
@@ -122,6 +123,7 @@ class Cache:
     def _count(self, name: str) -> None:
         with self._lock:
             self.counters[name] += 1
+        metrics.CACHE_EVENTS.labels(name).inc()
 
     def _available(self) -> bool:
         return time.monotonic() >= self._down_until

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot import chart, digest
+from bot import chart, digest, metrics
 from bot.access import scope_for
 from bot.errors import AwsError, UserError
 from bot.lease import REDIS_ERRORS, Lease
@@ -249,6 +249,7 @@ class DigestScheduler:
             except Exception:  # one channel's failure must not stop the others, nor the loop
                 log.exception("digest %s failed; the next tick tries again", due.run_id)
                 outcomes[due.run_id] = "failed"
+            metrics.DIGEST_RUNS.labels(outcomes[due.run_id]).inc()
         return outcomes
 
     def start(self) -> None:

@@ -13,6 +13,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
+from bot import metrics
 from bot.app import Deps
 from bot.settings import Settings
 
@@ -47,6 +48,13 @@ def wsgi_app(app: App, deps: Deps) -> Callable[..., Iterable[bytes]]:
                 "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
             )
             return [body]
+        if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") == "GET":
+            metrics_body = metrics.render()
+            start_response(
+                "200 OK",
+                [("Content-Type", "text/plain; version=0.0.4"), ("Content-Length", str(len(metrics_body)))],
+            )
+            return [metrics_body]
         if (
             environ.get("PATH_INFO") == EVENTS_PATH
             and environ.get("REQUEST_METHOD") == "POST"

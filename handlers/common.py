@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from bot import formatting
+from bot import formatting, metrics
 from bot.access import NotAvailable, QueryNotAllowed, may_manage, scope_for
 from bot.digest_runner import subscription_from
 from bot.errors import AwsError, UserError
@@ -108,6 +108,9 @@ def _audit(
     team: Any,
     surface: str,
 ) -> None:
+    kind = question.kind if question else "unparsed"
+    metrics.QUESTIONS.labels(kind, surface, outcome).inc()
+    metrics.QUESTION_SECONDS.labels(kind).observe(time.monotonic() - started)
     deps.audit.record(
         event="question",
         surface=surface,

@@ -240,3 +240,13 @@ def test_digest_subscriptions_and_digest_now_from_slack(bot: Bot) -> None:
     assert "FAILED" in text_of(bot.responses(drill_url)[-1])
     _, url = bot.command("digest unsubscribe", channel_id="C0DIGEST", user_id=ADMIN)
     assert "Unsubscribed" in text_of(bot.responses(url)[-1])
+
+
+def test_metrics(bot: Bot) -> None:
+    _, url = bot.command("health")
+    bot.responses(url)
+    text = requests.get(f"{bot.url}/metrics", timeout=5).text
+    assert 'compliance_questions_total{kind="health",outcome="answered",surface="command"}' in text
+    assert "compliance_question_seconds_bucket" in text
+    assert 'compliance_aws_calls_total{operation="DescribeConfigurationAggregatorSourcesStatus"}' in text
+    assert "compliance_cache_events_total" in text
