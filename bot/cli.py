@@ -77,7 +77,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=None, help="default: PORT or 3000")
+    demo = commands.add_parser(
+        "demo",
+        help="the bot on embedded defaults with a local playground that stands in for Slack",
+        description="Run the simulator, the bot and a playground page on loopback: "
+        "no AWS, Slack or Redis needed.",
+    )
+    demo.add_argument("--port", type=int, default=8080, help="the playground's port")
+    demo.add_argument("--accounts", type=_positive, default=12)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument(
+        "--once", metavar="TEXT", help="answer one question (as typed after /compliance) and exit"
+    )
     return parser
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    try:
+        from simulator import demo
+    except ImportError as error:  # moto is in the `demo` extra
+        print(f"The demo needs the demo extra: pip install 'compliance-bot[demo]' ({error})", file=sys.stderr)
+        return 2
+    if args.once is not None:
+        code, text = demo.once(args.once)
+        print(text)
+        return code
+    demo.serve(args.port, args.accounts, args.seed)
+    return 0
 
 
 def _run_serve(args: argparse.Namespace) -> int:
@@ -192,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_ask(args)
     if args.command == "serve":
         return _run_serve(args)
+    if args.command == "demo":
+        return _run_demo(args)
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones
 
 

@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     config_file: Path | None = Field(
         None,
         alias="COMPLIANCE_CONFIG",
-        description="YAML file with rule aliases (and, later, channel settings and digests).",
+        description="YAML file: rule aliases, channel scopes and admins, digests, audit stream.",
     )
     aws_concurrency: int = Field(
         8,
@@ -110,3 +110,21 @@ class Settings(BaseSettings):
         ge=1,
         description="Per-source detail calls one question may make before answering partially.",
     )
+
+
+def reference() -> str:
+    """The configuration reference as a Markdown table, generated from this model (README.md
+    carries it between markers; a test fails when they disagree). Regenerate with
+    `python -m bot.settings`."""
+    lines = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    for name, info in Settings.model_fields.items():
+        default = info.get_default(call_default_factory=True)
+        if isinstance(default, SecretStr):
+            default = default.get_secret_value() or None
+        shown = "" if default in (None, "", {}) else f"`{default}`"
+        lines.append(f"| `{info.alias or name}` | {shown} | {info.description or ''} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(reference())

@@ -4,11 +4,14 @@ HTTP through waitress, wired as in production. Used by the end-to-end tests' ben
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from moto.core.base_backend import BackendDict
 from waitress.server import create_server
 
@@ -48,6 +51,8 @@ def start(
     port: int = 0,
     threads: int = 16,
     cache_prefix: str | None = None,
+    slack_port: int = 0,
+    config: dict[str, Any] | Callable[[SeededOrg], dict[str, Any]] | None = None,
     **settings: Any,
 ) -> Harness:
     """Start everything on loopback; AWS_ENDPOINT_URL points this process's AWS clients at the
@@ -62,21 +67,31 @@ def start(
     simulator = sim_server.start(port=0, spec=spec or OrgSpec())
     assert simulator.org is not None
     os.environ["AWS_ENDPOINT_URL"] = simulator.endpoint
-    slack = SlackStandIn().start()
-    config = Settings(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.api_url,
-        COMPLIANCE_AGGREGATOR=simulator.org.aggregator_name,
-        COMPLIANCE_AGGREGATOR_REGION="us-east-1",
-        COMPLIANCE_ROLE_ARN=simulator.org.role_arn,
-        REDIS_URL=redis_url,
+    slack = SlackStandIn(port=slack_port).start()
+    config_file = None
+    if config is not None:
+        text = yaml.safe_dump(config(simulator.org) if callable(config) else config)
+        with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
+            handle.write(text)
+        config_file = handle.name
+    values: dict[str, Any] = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "COMPLIANCE_AGGREGATOR": simulator.org.aggregator_name,
+        "COMPLIANCE_AGGREGATOR_REGION": "us-east-1",
+        "COMPLIANCE_ROLE_ARN": simulator.org.role_arn,
+        "REDIS_URL": redis_url,
+        "COMPLIANCE_CONFIG": config_file,
         **settings,
-    )
+    }
+    bot_settings = Settings(**values)
     cache = Cache(
-        connect(redis_url), policy_from(config, prefix=cache_prefix or f"cb-{uuid.uuid4().hex[:8]}")
+        connect(redis_url), policy_from(bot_settings, prefix=cache_prefix or f"cb-{uuid.uuid4().hex[:8]}")
     )
-    app, deps = create_app(config, build_deps(config, cache=cache))
+    app, deps = create_app(bot_settings, build_deps(bot_settings, cache=cache))
     http: Any = create_server(wsgi_app(app, deps), host="127.0.0.1", port=port, threads=threads)
     threading.Thread(target=http.run, daemon=True).start()
-    return Harness(f"http://127.0.0.1:{http.effective_port}", slack, simulator.org, deps, simulator, http)
+    url = f"http://127.0.0.1:{http.effective_port}"
+    slack.attach_bot(f"{url}/slack/events", SIGNING_SECRET)
+    return Harness(url, slack, simulator.org, deps, simulator, http)

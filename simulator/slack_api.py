@@ -8,15 +8,21 @@ receives what the bot posts to response_url, and can answer 429 (with Retry-Afte
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import itertools
 import json
 import threading
 import time
+import urllib.error
+import urllib.request
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 
 @dataclass
@@ -25,6 +31,7 @@ class Call:
     params: dict[str, Any]
     path: str
     at: float = field(default_factory=time.time)
+    answer: dict[str, Any] | None = None  # what the stand-in answered (e.g. a message's ts)
 
 
 @dataclass
@@ -42,6 +49,9 @@ class SlackStandIn:
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> posted messages
         self._failures: list[_Failure] = []
         self._delays: dict[str, float] = {}
+        self._bot: tuple[str, str] | None = (
+            None  # the bot's events URL and signing secret, for the playground
+        )
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -53,6 +63,9 @@ class SlackStandIn:
 
             def do_POST(self) -> None:
                 stand_in._handle(self)
+
+            def do_GET(self) -> None:
+                stand_in._get(self)
 
         self.server = ThreadingHTTPServer((host, port), Handler)
         self.server.daemon_threads = True
@@ -131,6 +144,9 @@ class SlackStandIn:
             self._reply(request, 200, "OK", "text/plain")
             return
         params = self._params(request, body)
+        if path.startswith("/ui/"):
+            self._ui(request, path, params)
+            return
         if path.startswith("/response/"):
             self._record(Call("response", params, path))
             self._reply(request, 200, "ok", "text/plain")
@@ -143,13 +159,166 @@ class SlackStandIn:
             error = "ratelimited" if failure.status == 429 else "internal_error"
             self._reply(request, failure.status, json.dumps({"ok": False, "error": error}), headers=headers)
             return
-        self._record(Call(method, params, path))
-        answer = json.dumps(self._answer(method, params))
+        answered = self._answer(method, params)
+        self._record(Call(method, params, path, answer=answered))
+        answer = json.dumps(answered)
         with self._lock:
             pause = self._delays.get(method, 0.0)
         if pause:
             time.sleep(pause)
         self._reply(request, 200, answer)
+
+    # --- the playground: a page that stands in for Slack's client ----------------------------
+
+    def attach_bot(self, events_url: str, signing_secret: str) -> None:
+        """Where the playground sends the signed requests that Slack would send."""
+        self._bot = (events_url, signing_secret)
+
+    def _get(self, request: BaseHTTPRequestHandler) -> None:
+        parsed = urlparse(request.path)
+        if parsed.path == "/":
+            page = resources.files("simulator").joinpath("playground.html").read_text()
+            self._reply(request, 200, page, "text/html; charset=utf-8")
+        elif parsed.path == "/feed":
+            after = int(parse_qs(parsed.query).get("after", ["0"])[0])
+            with self._lock:
+                feed = [
+                    {"i": i, "method": c.method, "path": c.path, "params": c.params, "answer": c.answer}
+                    for i, c in enumerate(self.calls)
+                    if i >= after
+                ]
+            self._reply(request, 200, json.dumps(feed, default=str))
+        elif parsed.path.startswith("/files/"):
+            with self._lock:
+                blob = self.uploads.get(parsed.path.rsplit("/", 1)[1])
+            if blob is None:
+                self._reply(request, 404, "no such file", "text/plain")
+                return
+            kind = "image/png" if blob.startswith(b"\x89PNG") else "text/csv; charset=utf-8"
+            request.send_response(200)
+            request.send_header("Content-Type", kind)
+            request.send_header("Content-Length", str(len(blob)))
+            request.end_headers()
+            request.wfile.write(blob)
+        else:
+            self._reply(request, 404, "not found", "text/plain")
+
+    def _ui(self, request: BaseHTTPRequestHandler, path: str, data: dict[str, Any]) -> None:
+        if self._bot is None:
+            self._reply(request, 503, json.dumps({"error": "no bot attached"}))
+            return
+        channel, user = str(data.get("channel") or "C0SECURITY"), str(data.get("user") or "U0ALICE")
+        if path == "/ui/command":
+            name = uuid.uuid4().hex[:10]
+            self._record(
+                Call(
+                    "ui.sent",
+                    {"text": f"/compliance {data.get('text', '')}", "channel": channel, "user": user},
+                    path,
+                )
+            )
+            body = urlencode(
+                {
+                    "token": "playground",
+                    "team_id": "T0PLAYGROUND",
+                    "channel_id": channel,
+                    "user_id": user,
+                    "command": "/compliance",
+                    "text": data.get("text", ""),
+                    "response_url": f"{self.url}/response/{name}",
+                    "trigger_id": name,
+                }
+            ).encode()
+            status = self.send_signed(body, "application/x-www-form-urlencoded")
+        elif path == "/ui/mention":
+            ts = f"{time.time():.6f}"
+            self._record(
+                Call(
+                    "ui.sent",
+                    {"text": f"@compliance-bot {data.get('text', '')}", "channel": channel, "user": user},
+                    path,
+                )
+            )
+            status = self.send_event(
+                {
+                    "type": "app_mention",
+                    "user": user,
+                    "text": f"<@U0BOT> {data.get('text', '')}",
+                    "ts": ts,
+                    "channel": channel,
+                    "event_ts": ts,
+                }
+            )
+        elif path == "/ui/home":
+            status = self.send_event(
+                {
+                    "type": "app_home_opened",
+                    "user": user,
+                    "channel": "D0HOME",
+                    "tab": "home",
+                    "event_ts": f"{time.time():.6f}",
+                }
+            )
+        elif path == "/ui/action":
+            ts = str(data.get("message_ts") or "1.000001")
+            payload = {
+                "type": "block_actions",
+                "team": {"id": "T0PLAYGROUND"},
+                "user": {"id": user},
+                "api_app_id": "A0PLAYGROUND",
+                "token": "playground",
+                "trigger_id": uuid.uuid4().hex,
+                "container": {"type": "message", "message_ts": ts, "channel_id": channel},
+                "channel": {"id": channel},
+                "message": {"ts": ts, "text": ""},
+                "response_url": data.get("response_url") or f"{self.url}/response/{uuid.uuid4().hex[:10]}",
+                "actions": [data.get("action") or {}],
+            }
+            status = self.send_signed(
+                urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
+            )
+        else:
+            self._reply(request, 404, json.dumps({"error": "unknown"}))
+            return
+        self._reply(request, 200, json.dumps({"bot_status": status}))
+
+    def send_event(self, event: dict[str, Any]) -> int:
+        body = json.dumps(
+            {
+                "token": "playground",
+                "team_id": "T0PLAYGROUND",
+                "api_app_id": "A0PLAYGROUND",
+                "type": "event_callback",
+                "event_id": f"Ev{uuid.uuid4().hex[:12]}",
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        ).encode()
+        return self.send_signed(body, "application/json")
+
+    def send_signed(self, body: bytes, content_type: str) -> int:
+        """POST to the bot as Slack does: signed with the app's signing secret."""
+        assert self._bot is not None
+        url, secret = self._bot
+        timestamp = str(int(time.time()))
+        signature = (
+            "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+        )
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": signature,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
 
     def _params(self, request: BaseHTTPRequestHandler, body: bytes) -> dict[str, Any]:
         content_type = request.headers.get("Content-Type", "")

@@ -26,3 +26,19 @@ def test_conformance_pack_data_ships_with_its_provenance() -> None:
     assert "awslabs/aws-config-rules" in notes and "CC0" in notes
     identifiers = {r["SourceIdentifier"] for p in data["packs"].values() for r in p["rules"]}
     assert len(identifiers - {"AWS_CONFIG_PROCESS_CHECK"}) == 233
+
+
+def test_the_readme_configuration_reference_is_generated_from_the_settings() -> None:
+    from bot.settings import reference
+
+    readme = (ROOT / "README.md").read_text()
+    generated = readme.split("<!-- settings:start -->\n", 1)[1].split("\n<!-- settings:end -->", 1)[0]
+    assert generated == reference(), "regenerate it: python -m bot.settings"
+
+
+def test_the_readme_commands_are_the_demo_and_the_ci_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    blocks = [b.split("```", 1)[0] for b in readme.split("```sh\n")[1:3]]
+    assert "compliance-bot demo" in blocks[0]
+    test_command = blocks[1].strip().split(" && ")[-1]
+    assert test_command in (ROOT / ".ci/run").read_text()

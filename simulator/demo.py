@@ -1,0 +1,120 @@
+"""`compliance-bot demo`: the whole bot on embedded defaults, with no AWS, no Slack and no Redis.
+
+The simulator serves a seeded organization, the bot serves HTTP against it with the in-process
+cache, and a local playground page stands in for Slack: it sends signed requests to the bot and
+renders what the bot posts back.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+from simulator import harness
+from simulator.orggen import OrgSpec, SeededOrg
+
+TRY = (
+    "/compliance help",
+    "/compliance s3-encryption",
+    "/compliance rules",
+    "/compliance summary by region",
+    "/compliance health",
+    "/compliance query SELECT resourceType, COUNT(*) GROUP BY resourceType",
+    "/compliance digest now",
+    "@compliance-bot is <a volume id> compliant?",
+)
+
+
+def demo_config(org: SeededOrg) -> dict[str, Any]:
+    """Channels that show scopes at work: one sees everything, one only two accounts."""
+    return {
+        "admins": ["U0ADMIN"],
+        "default_scope": "all",
+        "channels": {
+            "C0SECURITY": {"accounts": "all", "query": True},
+            "C0PAYMENTS": {"accounts": org.accounts[1:3]},
+        },
+    }
+
+
+def start(port: int = 8080, accounts: int = 12, seed: int = 7) -> harness.Harness:
+    return harness.start(
+        OrgSpec(seed=seed, accounts=accounts),
+        slack_port=port,
+        config=demo_config,
+        COMPLIANCE_DIGEST_INTERVAL=3600,
+    )
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """A Block Kit message as plain text, for a terminal."""
+    lines: list[str] = []
+    for block in message.get("blocks") or []:
+        if isinstance(block.get("text"), dict):
+            lines.append(block["text"]["text"].replace("```", ""))
+        for field in block.get("fields") or []:
+            lines.append(field["text"].replace("*", "").replace("\n", ": ", 1))
+        if block.get("type") == "context":
+            lines.append(" ".join(e.get("text", "") for e in block.get("elements", [])))
+        if block.get("type") == "actions":
+            lines.append("[" + "] [".join(e["text"]["text"] for e in block["elements"]) + "]")
+    return "\n".join(lines) or str(message.get("text", ""))
+
+
+def once(text: str, timeout: float = 60.0) -> tuple[int, str]:
+    """Ask one question as `/compliance <text>` and return (exit code, the answer as text)."""
+    running = start(port=0)
+    try:
+        before = len(running.slack.calls)
+        status = running.slack.send_signed(_command(running, text), "application/x-www-form-urlencoded")
+        if status != 200:
+            return 1, f"the bot answered HTTP {status}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            answers = [
+                c
+                for c in running.slack.calls[before:]
+                if c.method == "response" and "Working on it" not in json.dumps(c.params)
+            ]
+            if answers:
+                return 0, text_of(answers[-1].params)
+            time.sleep(0.05)
+        return 1, "no answer within the timeout"
+    finally:
+        running.stop()
+
+
+def _command(running: harness.Harness, text: str) -> bytes:
+    from urllib.parse import urlencode
+
+    return urlencode(
+        {
+            "token": "demo",
+            "team_id": "T0DEMO",
+            "channel_id": "C0SECURITY",
+            "user_id": "U0ADMIN",
+            "command": "/compliance",
+            "text": text,
+            "response_url": running.slack.response_url("once"),
+            "trigger_id": "once",
+        }
+    ).encode()
+
+
+def serve(port: int, accounts: int, seed: int) -> None:
+    running = start(port, accounts, seed)
+    org = running.org
+    volume = next(r.resource_id for r in org.resources if r.resource_type == "AWS::EC2::Volume")
+    print(f"compliance-bot playground: {running.slack.url}/", flush=True)
+    print(f"  bot (Slack HTTP mode):   {running.url}/slack/events  (/healthz, /metrics)")
+    print(f"  simulated organization:  {len(org.accounts)} accounts, aggregator {org.aggregator_name}")
+    print("Try:")
+    for example in TRY:
+        print("  " + example.replace("<a volume id>", volume))
+    print("Ctrl-C stops it.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        running.stop()

@@ -1,0 +1,130 @@
+"""The playground end to end in headless Chromium (Debian's chromium and chromedriver): type a
+command, see the answer with the seeded resources, page through it, export it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from simulator import demo, harness
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(autouse=True)
+def aws_environment() -> None:
+    """The demo sets the environment it needs (AWS_ENDPOINT_URL among it)."""
+
+
+@pytest.fixture(scope="module")
+def playground() -> Iterator[harness.Harness]:
+    saved = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    running = demo.start(port=0)
+    yield running
+    running.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium and chromium-driver (.ci/run does)")
+        pytest.skip("Debian's chromium and chromium-driver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1100,1400",
+    ):
+        options.add_argument(flag)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+def wait_for(check: Any, timeout: float = 20.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise TimeoutError("the page did not show it in time")
+
+
+def test_type_a_command_page_through_and_export(playground: harness.Harness, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    org = playground.org
+    expected = sorted(
+        e.resource_id
+        for e in org.evaluations
+        if e.logical_rule == "s3-bucket-server-side-encryption-enabled"
+        and e.compliance_type == "NON_COMPLIANT"
+    )
+    assert len(expected) > 10  # the answer needs two pages
+    browser.get(playground.slack.url + "/")
+    browser.find_element(By.ID, "text").send_keys("/compliance s3-encryption\n")
+    view = browser.find_element(By.ID, "channel-view")
+    wait_for(lambda: "Resources 1–10" in view.text)
+    first_page = view.text
+    assert "s3-bucket-server-side-encryption-enabled" in first_page
+    assert f"Non-compliant resources\n{len(expected)}" in first_page
+    shown = [r for r in expected if r in first_page]
+    assert len(shown) == 10
+    pages = [first_page]
+    while browser.find_elements(By.XPATH, "//button[@data-action-id='compliance_page_next']"):
+        start = 10 * len(pages) + 1
+        browser.find_element(By.XPATH, "//button[@data-action-id='compliance_page_next']").click()
+        wait_for(lambda start=start: f"Resources {start}–" in view.text)
+        pages.append(view.text)
+    assert len(pages) == -(-len(expected) // 10)
+    assert all(any(r in page for page in pages) for r in expected)
+    browser.find_element(By.XPATH, "//button[@data-action-id='compliance_export']").click()
+    link = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".file a"))
+    csv_text = requests.get(link[0].get_attribute("href"), timeout=5).text
+    assert sorted(row["resource_id"] for row in csv.DictReader(io.StringIO(csv_text))) == expected
+
+
+def test_app_home_and_digest_now(playground: harness.Harness, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(playground.slack.url + "/")
+    browser.find_element(By.ID, "text").send_keys("/compliance digest now\n")
+    view = browser.find_element(By.ID, "channel-view")
+    wait_for(lambda: "Compliance digest" in view.text and "Posted the digest" in view.text)
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".file img"))
+    browser.find_element(By.ID, "tab-home").click()
+    home = browser.find_element(By.ID, "home")
+    wait_for(lambda: "Compliance posture" in home.text and "worst rules" in home.text)
+
+
+def test_demo_once_prints_one_answer() -> None:
+    code, text = demo.once("health")
+    assert code == 0
+    assert "FAILED" in text and "aggregator OrgAggregator" in text
