@@ -250,3 +250,19 @@ def test_metrics(bot: Bot) -> None:
     assert "compliance_question_seconds_bucket" in text
     assert 'compliance_aws_calls_total{operation="DescribeConfigurationAggregatorSourcesStatus"}' in text
     assert "compliance_cache_events_total" in text
+
+
+def test_working_on_it_only_when_the_answer_is_slow(bot: Bot) -> None:
+    from simulator.faults import FAULTS
+
+    _, url = bot.command("packs region us-east-1")  # not cached yet, but quick: no notice
+    replies = bot.responses(url)
+    assert not any("Working on it" in text_of(r) for r in replies)
+    FAULTS.latency_seconds = 1.5  # every AWS call now takes 1.5 s: the answer takes over a second
+    try:
+        _, url = bot.command("packs region eu-west-1")
+        replies = bot.responses(url, count=2)
+    finally:
+        FAULTS.latency_seconds = 0.0
+    assert "Working on it" in text_of(replies[0])
+    assert replies[1]["replace_original"] is True and "Conformance packs" in text_of(replies[1])
