@@ -103,9 +103,15 @@ def measure(accounts: int, regions: int, resources: int) -> None:
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     snapshot = runner.snapshots.latest(info["aggregator"])
     assert snapshot is not None
-    # What the answer strictly needs: the pages of the NON_COMPLIANT query, one COUNT, one summary,
-    # the pages of FAILED/OUTDATED sources. (The organization's rules are fetched once per 10 min.)
-    bound = math.ceil(info["non_compliant"] / 100) + 1 + 1 + max(1, math.ceil(info["problems"] / 100))
+    # What the answer strictly needs: the pages of the NON_COMPLIANT query, of the per-account
+    # COMPLIANT counts (100 accounts a page), of the per-account rule summary (1000 a page), and of
+    # the FAILED/OUTDATED sources. (The organization's rules are fetched once per 10 min.)
+    bound = (
+        math.ceil(info["non_compliant"] / 100)
+        + math.ceil(accounts / 100)
+        + math.ceil(accounts / 1000)
+        + max(1, math.ceil(info["problems"] / 100))
+    )
     answer = deps.answerer.service.snapshot(info["aggregator"])  # the same plan again, to count its calls
     growth = (rss_after - rss_before) / 1024
     print(
