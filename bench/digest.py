@@ -96,7 +96,7 @@ def measure(accounts: int, regions: int, resources: int) -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
     started = time.perf_counter()
-    message, png = runner._content(info["aggregator"], datetime.now(UTC).date().isoformat(), None)
+    message, png = runner._content(info["aggregator"], datetime.now(UTC).date().isoformat(), None, "C0BENCH")
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

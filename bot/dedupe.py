@@ -1,6 +1,9 @@
 """Slack retries events (X-Slack-Retry-Num) and Bolt does not dedupe them: the first replica to
-claim an event_id in Redis answers it; the others, and retries, do not. When Redis is down a
-process-local memory still stops a retry reaching the same replica twice."""
+claim an event_id in Redis answers it; the others, and retries, do not.
+
+An event is claimed while it is being acknowledged. If Redis cannot be reached then, the request
+is answered 500 instead, so Slack retries it later: an event is never answered without its claim
+(which could double it) and never dropped (which would lose it)."""
 
 from __future__ import annotations
 
@@ -20,17 +23,37 @@ class Dedupe:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def first_time(self, event_id: str) -> bool:
+    def _seen_here(self, key: str) -> bool:
         with self._lock:
-            if event_id in self._seen:
-                return False
-            self._seen[event_id] = None
+            if key in self._seen:
+                return True
+            self._seen[key] = None
             while len(self._seen) > LOCAL_MEMORY:
                 self._seen.popitem(last=False)
+            return False
+
+    def _claim_in_redis(self, key: str) -> bool:
+        return bool(
+            self.cache.redis.set(f"{self.cache.policy.prefix}:event:{key}", "1", nx=True, ex=TTL_SECONDS)
+        )
+
+    def claim(self, event_id: str) -> bool:
+        """True for the first claim of the event across replicas; raises if Redis is unreachable
+        (the caller then fails the request so that Slack retries it)."""
+        if self._seen_here(event_id):
+            return False
         try:
-            claimed = self.cache.redis.set(
-                f"{self.cache.policy.prefix}:event:{event_id}", "1", nx=True, ex=TTL_SECONDS
-            )
+            return self._claim_in_redis(event_id)
         except REDIS_ERRORS:
-            return True  # Redis down: the local memory above is all we have
-        return bool(claimed)
+            with self._lock:
+                self._seen.pop(event_id, None)  # not claimed: a retry here must try again
+            raise
+
+    def first_time(self, key: str) -> bool:
+        """Best effort, for replay refusal: when Redis is down, the local memory is all we have."""
+        if self._seen_here(key):
+            return False
+        try:
+            return self._claim_in_redis(key)
+        except REDIS_ERRORS:
+            return True

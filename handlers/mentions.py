@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
+from bot.lease import REDIS_ERRORS
 from bot.mentions import question_text
 from handlers.common import reply_for
 
@@ -17,16 +19,37 @@ log = logging.getLogger(__name__)
 EVENT = "app_mention"
 
 
-def _acknowledge(ack: Ack) -> None:
-    ack()
+def _event_id(body: dict[str, Any]) -> str:
+    event = body.get("event") or {}
+    return str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
 
 
 def register(app: App, deps: Deps) -> None:
+    mine: set[str] = set()  # events this process claimed and must answer
+    lock = threading.Lock()
+
+    def claim(ack: Ack, body: dict[str, Any]) -> None:
+        """Claim the event while acknowledging it; if Redis is unreachable, fail the request so
+        Slack retries it later, rather than risk a double or a lost answer."""
+        event_id = _event_id(body)
+        try:
+            claimed = deps.dedupe.claim(event_id)
+        except REDIS_ERRORS as error:
+            log.warning("cannot claim event %s (%s): Slack will retry it", event_id, error)
+            raise
+        if claimed:
+            with lock:
+                mine.add(event_id)
+        else:
+            log.info("event %s already claimed (a retry or another replica's)", event_id)
+        ack()
+
     def answer(body: dict[str, Any], event: dict[str, Any]) -> None:
-        event_id = str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
-        if not deps.dedupe.first_time(event_id):
-            log.info("event %s already answered (a retry or another replica's)", event_id)
-            return
+        event_id = _event_id(body)
+        with lock:
+            if event_id not in mine:
+                return
+            mine.discard(event_id)
         message, _ = reply_for(
             deps,
             question_text(str(event.get("text") or "")),
@@ -39,4 +62,4 @@ def register(app: App, deps: Deps) -> None:
             channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"], **message
         )
 
-    app.event(EVENT)(ack=_acknowledge, lazy=[answer])
+    app.event(EVENT)(ack=claim, lazy=[answer])

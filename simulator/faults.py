@@ -26,6 +26,7 @@ class Fault:
     status: int = 400
     rate: float = 1.0
     operations: frozenset[str] = frozenset()  # snake_case names; empty means every operation
+    delay: float = 0.0  # seconds to hang first: longer than the client's read timeout is a timeout
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Faults:
             with self._lock:
                 hit = self._random.random() < fault.rate
             if hit:
+                if fault.delay:
+                    time.sleep(fault.delay)
                 raise InjectedError(fault.code, fault.message, fault.status)
 
 
@@ -57,3 +60,9 @@ FAULTS = Faults()
 THROTTLING = Fault("ThrottlingException", "Rate exceeded", 400)
 ACCESS_DENIED = Fault("AccessDeniedException", "User is not authorized to perform this operation", 400)
 INTERNAL = Fault("InternalFailure", "Internal failure", 500)
+UNAVAILABLE = Fault("ServiceUnavailable", "Service unavailable", 503)
+
+
+def hang(seconds: float, rate: float = 1.0) -> Fault:
+    """A call that hangs for `seconds` (past the client's timeout) and then fails."""
+    return Fault("RequestTimeout", "The simulator hung on purpose", 504, rate=rate, delay=seconds)

@@ -217,3 +217,34 @@ def test_sim_command_prints_how_to_connect_and_serves() -> None:
         process.wait(timeout=20)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def test_a_hung_call_times_out_into_a_typed_error(seeded: server.RunningSimulator) -> None:
+    from botocore.config import Config
+
+    from bot.aggregator import AggregatorService
+    from bot.errors import AwsUnavailable
+    from bot.settings import Settings
+    from simulator.faults import FAULTS, hang
+
+    assert seeded.org is not None
+    sts = boto3.client("sts", region_name="us-east-1", endpoint_url=seeded.endpoint, config=NO_RETRIES)
+    creds = sts.assume_role(RoleArn=seeded.org.role_arn, RoleSessionName="timeouts")["Credentials"]
+    client = boto3.client(
+        "config",
+        region_name="us-east-1",
+        endpoint_url=seeded.endpoint,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        config=Config(
+            read_timeout=0.5, connect_timeout=1, retries={"total_max_attempts": 1, "mode": "standard"}
+        ),
+    )
+    FAULTS.errors = [hang(2.0)]
+    try:
+        with pytest.raises(AwsUnavailable) as raised:
+            AggregatorService(client, Settings(COMPLIANCE_AGGREGATOR=seeded.org.aggregator_name)).health()
+    finally:
+        FAULTS.clear()
+    assert "ReadTimeoutError" in raised.value.message
