@@ -22,27 +22,12 @@ from typing import Any
 
 def _serve(accounts: int, regions: int, resources: int, ready: Any, stop: Any) -> None:
     from simulator import server
-    from simulator.orggen import DEFAULT_REGIONS, OrgSpec
+    from simulator.orggen import WIDE_REGIONS, OrgSpec
 
-    names = (
-        *DEFAULT_REGIONS,
-        "eu-central-1",
-        "ap-northeast-1",
-        "sa-east-1",
-        "ca-central-1",
-        "eu-north-1",
-        "ap-south-1",
-        "us-east-2",
-        "eu-west-2",
-        "eu-west-3",
-        "ap-northeast-2",
-        "ap-southeast-1",
-        "us-west-1",
-        "me-south-1",
-    )
     started = time.time()
     running = server.start(
-        port=0, spec=OrgSpec(accounts=accounts, regions=names[:regions], resources_per_region=resources)
+        port=0,
+        spec=OrgSpec(accounts=accounts, regions=WIDE_REGIONS[:regions], resources_per_region=resources),
     )
     org = running.org
     assert org is not None

@@ -31,27 +31,9 @@ from bot.aws import config_client
 from bot.settings import Settings
 from simulator import install
 from simulator.faults import FAULTS
-from simulator.orggen import OrgSpec, SeededOrg, generate
+from simulator.orggen import WIDE_REGIONS, OrgSpec, SeededOrg, generate
 
-REGIONS = (
-    "us-east-1",
-    "us-west-2",
-    "eu-west-1",
-    "ap-southeast-2",
-    "eu-central-1",
-    "ap-northeast-1",
-    "sa-east-1",
-    "ca-central-1",
-    "eu-north-1",
-    "ap-south-1",
-    "us-east-2",
-    "eu-west-2",
-    "eu-west-3",
-    "ap-northeast-2",
-    "ap-southeast-1",
-    "us-west-1",
-    "me-south-1",
-)
+REGIONS = WIDE_REGIONS
 CONCURRENCY = 8
 
 

@@ -19,24 +19,9 @@ from moto import mock_aws
 from moto.core.base_backend import BackendDict
 
 from simulator import install
-from simulator.orggen import DEFAULT_REGIONS, OrgSpec, generate
+from simulator.orggen import WIDE_REGIONS, OrgSpec, generate
 
-REGIONS = (
-    *DEFAULT_REGIONS,
-    "eu-central-1",
-    "ap-northeast-1",
-    "sa-east-1",
-    "ca-central-1",
-    "eu-north-1",
-    "ap-south-1",
-    "us-east-2",
-    "eu-west-2",
-    "eu-west-3",
-    "ap-northeast-2",
-    "ap-southeast-1",
-    "us-west-1",
-    "me-south-1",
-)
+REGIONS = WIDE_REGIONS
 
 
 def timed(call: Callable[[], Any]) -> float:

@@ -29,6 +29,23 @@ from simulator import operations
 from simulator.state import LOCK, ConformancePack, Evaluation, Resource, SourceStatus, backend, sim
 
 DEFAULT_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
+# Seventeen regions, for organizations as wide as the benchmarks ask (the first four as above).
+WIDE_REGIONS = (
+    *DEFAULT_REGIONS,
+    "eu-central-1",
+    "ap-northeast-1",
+    "sa-east-1",
+    "ca-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "us-east-2",
+    "eu-west-2",
+    "eu-west-3",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "us-west-1",
+    "me-south-1",
+)
 READ_ROLE = "ComplianceBotReadOnly"
 AGGREGATOR_ROLE = "AWSConfigAggregatorRole"
 

@@ -25,6 +25,30 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
 
+def post_signed(url: str, secret: str, body: bytes, content_type: str, later: int = 0) -> int:
+    """POST `body` to `url` signed as Slack signs requests; `later` seconds on the timestamp give a
+    retry a signature of its own, as Slack's retries have. Returns the HTTP status."""
+    timestamp = str(int(time.time()) + later)
+    signature = (
+        "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+    )
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": signature,
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
 @dataclass
 class Call:
     method: str  # Web API method, "response" for response_url posts, "upload" for file bytes
@@ -299,26 +323,7 @@ class SlackStandIn:
     def send_signed(self, body: bytes, content_type: str) -> int:
         """POST to the bot as Slack does: signed with the app's signing secret."""
         assert self._bot is not None
-        url, secret = self._bot
-        timestamp = str(int(time.time()))
-        signature = (
-            "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
-        )
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": timestamp,
-                "X-Slack-Signature": signature,
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return int(response.status)
-        except urllib.error.HTTPError as error:
-            return int(error.code)
+        return post_signed(*self._bot, body, content_type)
 
     def _params(self, request: BaseHTTPRequestHandler, body: bytes) -> dict[str, Any]:
         content_type = request.headers.get("Content-Type", "")

@@ -33,7 +33,7 @@ from moto.core.base_backend import BackendDict
 from simulator import server as sim_server
 from simulator.faults import FAULTS, THROTTLING, Fault
 from simulator.orggen import OrgSpec
-from simulator.slack_api import SlackStandIn
+from simulator.slack_api import SlackStandIn, post_signed
 
 pytestmark = [pytest.mark.soak, pytest.mark.server]
 QUESTIONS = int(os.environ.get("SOAK_QUESTIONS", "120"))
@@ -212,32 +212,8 @@ def test_soak(world: dict[str, Any]) -> None:
     rss_start: dict[int, float] = {}
 
     def send(bot: str, body: bytes, content_type: str, later: int = 0) -> int:
-        """POST as Slack does; a retry is signed later, so it carries a signature of its own."""
-        url, secret = f"{bot}/slack/events", SECRET
-        timestamp = str(int(time.time()) + later)
-        import hashlib
-        import hmac
-        import urllib.error
-        import urllib.request
-
-        signature = (
-            "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
-        )
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": timestamp,
-                "X-Slack-Signature": signature,
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return int(response.status)
-        except urllib.error.HTTPError as error:  # 500: the bot could not claim an event; Slack retries
-            return int(error.code)
+        """POST as Slack does (500 means the bot could not claim an event: Slack retries it)."""
+        return post_signed(f"{bot}/slack/events", SECRET, body, content_type, later)
 
     def one(index: int) -> None:
         bot = urls[index % 3]
