@@ -177,6 +177,29 @@ class AggregatorService:
             if not token:
                 return
 
+    def _select(self, tally: Tally, aggregator: str, expression: str) -> Iterator[dict[str, Any]]:
+        """Every row of an advanced query, parsed (AWS returns each row as a JSON string)."""
+        for text in self._pages(
+            tally,
+            "SelectAggregateResourceConfig",
+            "Results",
+            ConfigurationAggregatorName=aggregator,
+            Expression=expression,
+        ):
+            yield json.loads(text)
+
+    def _non_compliant_elements(
+        self, tally: Tally, aggregator: str, expression: str
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
+        """(row, its configuration, one NON_COMPLIANT element of configRuleList) for every element of
+        an AWS::Config::ResourceCompliance query: conditions on the array match element by element,
+        so each element is re-checked here."""
+        for row in self._select(tally, aggregator, expression):
+            target = row.get("configuration", {})
+            for element in target.get("configRuleList", []):
+                if element.get("complianceType") == "NON_COMPLIANT":
+                    yield row, target, element
+
     def _answer(self, question: str, aggregator: str, tally: Tally, data: T) -> Answer[T]:
         return Answer[Any](
             question=question,
@@ -353,36 +376,21 @@ class AggregatorService:
             "SELECT accountId, awsRegion, configurationItemCaptureTime, configuration.targetResourceId, "
             "configuration.targetResourceType, configuration.configRuleList WHERE " + " AND ".join(conditions)
         )
-        found: list[NonCompliantResource] = []
-        for text in self._pages(
-            tally,
-            "SelectAggregateResourceConfig",
-            "Results",
-            ConfigurationAggregatorName=aggregator,
-            Expression=expression,
-        ):
-            row = json.loads(text)
-            target = row.get("configuration", {})
-            # Conditions on configRuleList match element by element: re-filter here.
-            for element in target.get("configRuleList", []):
-                if element.get("complianceType") == "NON_COMPLIANT" and matcher.matches(
-                    element.get("configRuleName", "")
-                ):
-                    found.append(
-                        NonCompliantResource(
-                            account_id=row["accountId"],
-                            region=row["awsRegion"],
-                            resource_type=target["targetResourceType"],
-                            resource_id=target["targetResourceId"],
-                            rule_name=element["configRuleName"],
-                            evaluated_at=_parse_time(row.get("configurationItemCaptureTime")),
-                            console_url=console_url(
-                                target["targetResourceType"],
-                                target["targetResourceId"],
-                                row["awsRegion"],
-                            ),
-                        )
-                    )
+        found = [
+            NonCompliantResource(
+                account_id=row["accountId"],
+                region=row["awsRegion"],
+                resource_type=target["targetResourceType"],
+                resource_id=target["targetResourceId"],
+                rule_name=element["configRuleName"],
+                evaluated_at=_parse_time(row.get("configurationItemCaptureTime")),
+                console_url=console_url(
+                    target["targetResourceType"], target["targetResourceId"], row["awsRegion"]
+                ),
+            )
+            for row, target, element in self._non_compliant_elements(tally, aggregator, expression)
+            if matcher.matches(element.get("configRuleName", ""))
+        ]
         pairs: dict[tuple[str, str, str], int] = Counter((r.rule_name, r.account_id, r.region) for r in found)
         ordered = sorted(pairs)
         fetched = ordered[: self.settings.detail_call_cap]
@@ -544,16 +552,7 @@ class AggregatorService:
             "configurationItemCaptureTime, configuration, tags "
             f"WHERE resourceId = {literal} OR resourceName = {literal} OR arn = {literal}"
         )
-        matches = [
-            json.loads(t)
-            for t in self._pages(
-                tally,
-                "SelectAggregateResourceConfig",
-                "Results",
-                ConfigurationAggregatorName=name,
-                Expression=expression,
-            )
-        ]
+        matches = list(self._select(tally, name, expression))
         matches = [m for m in matches if m.get("resourceType") not in PSEUDO_TYPES]
         if not matches:
             raise errors.ResourceNotFound(identifier)
@@ -574,14 +573,8 @@ class AggregatorService:
             f"AND accountId = {quote(chosen['accountId'])} AND awsRegion = {quote(chosen['awsRegion'])}"
         )
         compliance = []
-        for text in self._pages(
-            tally,
-            "SelectAggregateResourceConfig",
-            "Results",
-            ConfigurationAggregatorName=name,
-            Expression=compliance_expression,
-        ):
-            for element in json.loads(text).get("configuration", {}).get("configRuleList", []):
+        for row in self._select(tally, name, compliance_expression):
+            for element in row.get("configuration", {}).get("configRuleList", []):
                 compliance.append(
                     ResourceRuleCompliance(
                         rule_name=element["configRuleName"],
@@ -867,37 +860,21 @@ class AggregatorService:
             "configuration.configRuleList WHERE resourceType = 'AWS::Config::ResourceCompliance' "
             "AND configuration.complianceType = 'NON_COMPLIANT'"
         )
-        for text in self._pages(
-            tally,
-            "SelectAggregateResourceConfig",
-            "Results",
-            ConfigurationAggregatorName=name,
-            Expression=expression,
-        ):
-            row = json.loads(text)
-            target = row.get("configuration", {})
+        for row, target, element in self._non_compliant_elements(tally, name, expression):
             key = (
                 row["accountId"],
                 row["awsRegion"],
                 target["targetResourceType"],
                 target["targetResourceId"],
             )
-            for element in target.get("configRuleList", []):
-                if element.get("complianceType") == "NON_COMPLIANT":
-                    findings.add(
-                        (key[0], key[1], catalog.logical_name(element["configRuleName"]), key[2], key[3])
-                    )
-                    resources.add(key)
+            findings.add((key[0], key[1], catalog.logical_name(element["configRuleName"]), key[2], key[3]))
+            resources.add(key)
         compliant: dict[str, int] = {}
-        for text in self._pages(
-            tally,
-            "SelectAggregateResourceConfig",
-            "Results",
-            ConfigurationAggregatorName=name,
-            Expression="SELECT accountId, COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance' "
-            "AND configuration.complianceType = 'COMPLIANT' GROUP BY accountId",
-        ):
-            row = json.loads(text)
+        expression = (
+            "SELECT accountId, COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance' "
+            "AND configuration.complianceType = 'COMPLIANT' GROUP BY accountId"
+        )
+        for row in self._select(tally, name, expression):
             compliant[str(row.get("accountId"))] = int(row["COUNT(*)"])
         rules = {
             r.group: (r.compliant_rules, r.non_compliant_rules)

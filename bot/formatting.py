@@ -145,10 +145,6 @@ def _resource_lines(resources: list[NonCompliantResource], page: int) -> tuple[s
     return header + "\n" + "\n".join(lines), pages
 
 
-def _count(count: Count) -> str:
-    return str(count)
-
-
 def _rule(answer: Answer[RuleCompliance], question: Question | None, page: int) -> list[Block]:
     data = answer.data
     blocks: list[Block] = [_header(f"{data.rule}")]
@@ -157,7 +153,7 @@ def _rule(answer: Answer[RuleCompliance], question: Question | None, page: int) 
     blocks.append(
         _fields(
             [
-                ("Non-compliant resources", _count(data.non_compliant_resources)),
+                ("Non-compliant resources", str(data.non_compliant_resources)),
                 ("Accounts", str(len(data.accounts))),
                 ("Regions", str(len(data.regions))),
             ]

@@ -177,6 +177,7 @@ def bot_server() -> Iterator[Bot]:
     thread = threading.Thread(target=http.run, daemon=True)
     thread.start()
     yield Bot(f"http://127.0.0.1:{http.effective_port}", slack, simulator.org, cache, settings)
+    time.sleep(1.5)  # let answers still in flight reach the stand-in before it stops
     http.close()
     slack.stop()
     simulator.stop()
