@@ -198,7 +198,7 @@ def _run_sim(args: argparse.Namespace) -> int:
         resources_per_region=args.resources,
         non_compliance=args.non_compliance,
     )
-    running = server.start(args.host, args.port, spec, empty=args.empty)
+    running = server.start(args.host, args.port, spec, empty=args.empty, freeze=True)
     print(server.describe(running), flush=True)
     try:
         server.wait_forever()

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from moto.config.models import RESOURCE_MAP, ConfigRule
+from moto.config.models import RESOURCE_MAP, ConfigBackend, ConfigRule
 
-from simulator.state import Evaluation, Resource, existing_backend, sim
+from simulator.state import Evaluation, Resource, derived, existing_backend, sim
 
 GLOBAL_REGION = "global"
 GLOBAL_HOME = "us-east-1"
@@ -33,18 +33,21 @@ class RuleState:
     arn: str
     rule_id: str
     evaluations: dict[tuple[str, str], Evaluation]
+    # (rule compliance, non-compliant resource count); see `rule_compliance`.
+    compliance: tuple[str, int]
 
-    @property
-    def compliance(self) -> tuple[str, int]:
-        """(rule compliance, non-compliant resource count) by AWS's rule: any NON_COMPLIANT
-        resource makes the rule NON_COMPLIANT; all COMPLIANT, COMPLIANT; none, INSUFFICIENT_DATA.
-        NOT_APPLICABLE evaluations do not count either way."""
-        non_compliant = sum(1 for e in self.evaluations.values() if e.compliance_type == "NON_COMPLIANT")
-        if non_compliant:
-            return "NON_COMPLIANT", non_compliant
-        if any(e.compliance_type == "COMPLIANT" for e in self.evaluations.values()):
-            return "COMPLIANT", 0
-        return "INSUFFICIENT_DATA", 0
+
+def rule_compliance(evaluations: Iterable[Evaluation]) -> tuple[str, int]:
+    """(rule compliance, non-compliant resource count) by AWS's rule: any NON_COMPLIANT resource
+    makes the rule NON_COMPLIANT; all COMPLIANT, COMPLIANT; none, INSUFFICIENT_DATA.
+    NOT_APPLICABLE evaluations do not count either way."""
+    non_compliant = compliant = 0
+    for evaluation in evaluations:
+        non_compliant += evaluation.compliance_type == "NON_COMPLIANT"
+        compliant += evaluation.compliance_type == "COMPLIANT"
+    if non_compliant:
+        return "NON_COMPLIANT", non_compliant
+    return ("COMPLIANT" if compliant else "INSUFFICIENT_DATA"), 0
 
 
 def capped(count: int, cap: int = CONTRIBUTOR_CAP) -> dict[str, Any]:
@@ -52,18 +55,21 @@ def capped(count: int, cap: int = CONTRIBUTOR_CAP) -> dict[str, Any]:
 
 
 def rules_in(account_id: str, region: str, name: str | None = None) -> list[RuleState]:
-    """The rules that exist in the source (or the one named); evaluations of deleted rules are
-    not visible."""
+    """The rules that exist in the source (or the one named), sorted by name; evaluations of
+    deleted rules are not visible."""
     found = existing_backend(account_id, region)
     if found is None:
         return []
+    rules = derived(found, "rules", lambda: _rule_states(found, account_id, region))
+    return rules if name is None else [r for r in rules if r.name == name]
+
+
+def _rule_states(found: ConfigBackend, account_id: str, region: str) -> list[RuleState]:
     evaluations = sim(found).evaluations
-    names = [name] if name is not None else sorted(found.config_rules)
     result = []
-    for rule_name in names:
-        if rule_name not in found.config_rules:
-            continue
+    for rule_name in sorted(found.config_rules):
         rule: ConfigRule = found.config_rules[rule_name]
+        latest = evaluations.get(rule_name, {})
         result.append(
             RuleState(
                 account_id,
@@ -71,7 +77,8 @@ def rules_in(account_id: str, region: str, name: str | None = None) -> list[Rule
                 rule_name,
                 rule.config_rule_arn,
                 rule.config_rule_id,
-                evaluations.get(rule_name, {}),
+                latest,
+                rule_compliance(latest.values()),
             )
         )
     return result
@@ -96,7 +103,7 @@ def _native_resources(account_id: str, region: str) -> list[Resource]:
     for resource_type, query in RESOURCE_MAP.items():
         if not dict.__contains__(query.backends, account_id):
             continue  # the account never touched that service: nothing to discover
-        per_account = query.backends[account_id]
+        per_account = dict.__getitem__(query.backends, account_id)  # see state.backend
         if resource_type == "AWS::S3::Bucket":
             # moto keeps buckets in one partition-wide backend, each with its own region.
             listed, _ = query.list_config_service_resources(

@@ -57,6 +57,7 @@ from simulator.state import (
     Resource,
     SimState,
     backend,
+    derived,
     existing_backend,
     sim,
 )
@@ -509,6 +510,13 @@ def describe_configuration_aggregator_sources_status(account: str, region: str, 
 
 def compliance_documents(source: Source) -> list[dict[str, Any]]:
     """AWS::Config::ResourceCompliance and ::ConformancePackCompliance items of one source."""
+    found = existing_backend(source.account_id, source.region)
+    if found is None:
+        return []
+    return derived(found, "compliance_documents", lambda: _compliance_documents(source))
+
+
+def _compliance_documents(source: Source) -> list[dict[str, Any]]:
     by_resource: dict[tuple[str, str], list[tuple[RuleState, Evaluation]]] = {}
     rules = rules_in(source.account_id, source.region)
     for rule in rules:
@@ -579,6 +587,13 @@ def compliance_documents(source: Source) -> list[dict[str, Any]]:
     return documents
 
 
+def prepare_views(account: str, region: str, name: str) -> None:
+    """Derive every readable source's cached views (rules, compliance documents, packs) now."""
+    for source in readable_sources(get_aggregator(account, region, name)):
+        compliance_documents(source)
+        _packs(source)
+
+
 def query_documents(aggregator: Aggregator) -> Iterable[dict[str, Any]]:
     for source in readable_sources(aggregator):
         for resource in resources_in(source.account_id, source.region):
@@ -628,6 +643,10 @@ def _packs(source: Source) -> list[Response]:
     found = existing_backend(source.account_id, source.region)
     if found is None:
         return []
+    return derived(found, "packs", lambda: _pack_rows(found, source))
+
+
+def _pack_rows(found: ConfigBackend, source: Source) -> list[Response]:
     states = {r.name: r.compliance[0] for r in rules_in(source.account_id, source.region)}
     rows = []
     for pack in sorted(sim(found).packs.values(), key=lambda p: p.name):
@@ -906,7 +925,9 @@ def put_evaluations(account: str, region: str, params: Params) -> Response:
 def record_evaluations(config: ConfigBackend, rule_name: str, evaluations: Iterable[Evaluation]) -> None:
     """Keep the newest evaluation per resource, by OrderingTimestamp, as AWS does."""
     with LOCK:
-        stored = sim(config).evaluations.setdefault(rule_name, {})
+        state = sim(config)
+        state.changed()
+        stored = state.evaluations.setdefault(rule_name, {})
         for evaluation in evaluations:
             key = (evaluation.resource_type, evaluation.resource_id)
             previous = stored.get(key)

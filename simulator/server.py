@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from moto.server import ThreadedMotoServer
 
 from simulator.install import install
-from simulator.orggen import OrgSpec, SeededOrg, generate
+from simulator.orggen import OrgSpec, SeededOrg, freeze_heap, generate
 
 
 @dataclass
@@ -23,12 +23,17 @@ class RunningSimulator:
 
 
 def start(
-    host: str = "127.0.0.1", port: int = 5000, spec: OrgSpec | None = None, empty: bool = False
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    spec: OrgSpec | None = None,
+    empty: bool = False,
+    freeze: bool = False,
 ) -> RunningSimulator:
     """Start the server in this process's background; seed it unless `empty`.
 
     The server and the seeding share this process's moto backends, so the seeded state is what
-    clients read.
+    clients read. `freeze` (for a process that serves one organization until it exits) keeps the
+    seeded heap out of the cyclic garbage collector's scans; see `orggen.freeze_heap`.
     """
     install()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise here
@@ -36,6 +41,8 @@ def start(
     server.start()
     _, bound_port = server.get_host_and_port()  # port 0 picks a free one
     org = None if empty else generate(spec or OrgSpec())
+    if org is not None and freeze:
+        freeze_heap()
     return RunningSimulator(server, f"http://{host}:{bound_port}", org)
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from moto.config.models import ConfigBackend, config_backends
 
@@ -18,6 +19,7 @@ from moto.config.models import ConfigBackend, config_backends
 # aggregate reads iterate dicts that PutEvaluations and the seeders mutate.
 LOCK = threading.RLock()
 
+T = TypeVar("T")
 COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA")
 
 
@@ -154,6 +156,13 @@ class SimState:
     source_status: dict[tuple[str, str, str], SourceStatus] = field(default_factory=dict)
     # Page snapshots: token id -> (fingerprint, rows). Bounded; see paging.py.
     pages: dict[str, tuple[str, list[Any]]] = field(default_factory=dict)
+    # Bumped by every simulator write to this backend, so views derived from it can be cached.
+    version: int = 0
+    # View name -> (the state it was derived from, the view); see `derived`.
+    views: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def changed(self) -> None:
+        self.version += 1
 
 
 def sim(backend: ConfigBackend) -> SimState:
@@ -167,7 +176,27 @@ def sim(backend: ConfigBackend) -> SimState:
 
 def backend(account_id: str, region: str) -> ConfigBackend:
     """The backend of an account and region, created as moto would on a first call there."""
-    return config_backends[account_id][region]
+    # moto's BackendDict.__getitem__ copies every account id on each lookup (O(accounts)), which
+    # made seeding 10,000 accounts quadratic; an existing backend is read from the dicts directly.
+    found = existing_backend(account_id, region)
+    return found if found is not None else config_backends[account_id][region]
+
+
+def derived(found: ConfigBackend, view: str, build: Callable[[], T]) -> T:
+    """A view of the backend's rules and the simulator's state, rebuilt only when either changed.
+
+    The rules are moto's (PutConfigRule and DeleteConfigRule do not pass through the simulator),
+    so the rule objects themselves are part of the key (compared by identity, and kept alive by
+    it, so an id is never reused); everything else bumps `SimState.version`.
+    """
+    state = sim(found)
+    key = (state.version, tuple(found.config_rules.items()))
+    cached = state.views.get(view)
+    if cached is not None and cached[0] == key:
+        return cast(T, cached[1])
+    value = build()
+    state.views[view] = (key, value)
+    return value
 
 
 def existing_backend(account_id: str, region: str) -> ConfigBackend | None:

@@ -692,6 +692,40 @@ def test_a_deleted_rule_takes_its_evaluations_with_it(world: dict[str, Any]) -> 
     assert {r["AccountId"] for r in rows} == {MEMBER_B}
 
 
+def _views() -> tuple[list[Any], list[Any], list[Any]]:
+    """By rule, the rule summary and the compliance documents, as the aggregator sees them now."""
+    by_rule = agg().describe_aggregate_compliance_by_config_rules(ConfigurationAggregatorName=AGG)[
+        "AggregateComplianceByConfigRules"
+    ]
+    summary = [
+        {**row["ComplianceSummary"], "ComplianceSummaryTimestamp": None}  # the time of the call
+        for row in agg().get_aggregate_config_rule_compliance_summary(ConfigurationAggregatorName=AGG)[
+            "AggregateComplianceCounts"
+        ]
+    ]
+    documents = agg().select_aggregate_resource_config(
+        ConfigurationAggregatorName=AGG,
+        Expression="SELECT resourceId, configuration WHERE resourceType = 'AWS::Config::ResourceCompliance'",
+    )["Results"]
+    return by_rule, summary, sorted(documents)
+
+
+def test_cached_views_follow_every_later_write(world: dict[str, Any]) -> None:
+    """Views derived per source are cached; evaluations, new rules and deleted rules made after a
+    read (through the simulator or moto alone) show in the next read."""
+    before = _views()
+    assert _views() == before  # read twice: the same
+    evaluate(client("config", MEMBER_B), "s3-encryption", {"bucket-b1": "NON_COMPLIANT"})
+    after_evaluation = _views()
+    assert after_evaluation != before
+    assert '"complianceType":"NON_COMPLIANT"' in next(d for d in after_evaluation[2] if "bucket-b1" in d)
+    put_rule(client("config", MEMBER_B), "brand-new")
+    with_rule = _views()
+    assert (MEMBER_B, "brand-new") in {(r["AccountId"], r["ConfigRuleName"]) for r in with_rule[0]}
+    client("config", MEMBER_B).delete_config_rule(ConfigRuleName="brand-new")
+    assert _views() == after_evaluation
+
+
 # --- errors common to every aggregate read ----------------------------------------------------
 
 AGGREGATE_READS: list[tuple[str, dict[str, Any]]] = [
