@@ -1,6 +1,7 @@
 """The answer cache's figures, on the simulator and the real Redis at REDIS_URL.
 
-    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/cache.py [--accounts 1000] [--repeats 200]
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python -m bench.cache [--accounts 1000] [--repeats 200]
+                                                                        [--json FILE]
 
 Prints: cold vs cache-hit answer latency (p50/p99) per question; AWS executions for 100 identical
 concurrent questions from 3 processes; Redis bytes per cached answer (MEMORY USAGE) for an
@@ -17,10 +18,13 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import redis
 from moto import mock_aws
 
+from bench.common import Figure, figure, in_process_simulator, percentile, write_results
 from bot.aggregator import AggregatorService
 from bot.answers import Answerer, policy_from
 from bot.aws import config_client
@@ -29,21 +33,19 @@ from bot.grammar import parse
 from bot.models import Answer, SourceHealth
 from bot.settings import Settings
 from simulator import install
-from simulator.orggen import OrgSpec, generate
+from simulator.orggen import OrgSpec, freeze_heap, generate
 
 QUESTIONS = ("s3-encryption", "summary by account", "rules", "health", "resources by type", "packs")
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def latency_and_memory(url: str, accounts: int, repeats: int) -> None:
+def latency_and_memory(url: str, accounts: int, repeats: int) -> list[dict[str, Any]]:
+    """Per question: cold latency, cache-hit latency and the bytes Redis holds for the answer."""
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     plain = redis.Redis.from_url(url)
+    rows = []
     with mock_aws():
         org = generate(OrgSpec(accounts=accounts, resources_per_region=3))
+        freeze_heap()
         settings = Settings(
             aggregator=org.aggregator_name,
             aggregator_region="us-east-1",
@@ -69,15 +71,24 @@ def latency_and_memory(url: str, accounts: int, repeats: int) -> None:
                 answer = answerer.answer(question)
                 hits.append((time.perf_counter() - start) * 1000)
                 assert answer.cached
-            stored = plain.memory_usage(answerer.key_of(question)) or 0
-            raw = len(cold.model_dump_json())
+            row = {
+                "question": text,
+                "accounts": accounts,
+                "cold_ms": round(cold_ms, 1),
+                "hit_p50_ms": round(statistics.median(hits), 2),
+                "hit_p99_ms": round(percentile(hits, 0.99), 2),
+                "redis_bytes": plain.memory_usage(answerer.key_of(question)) or 0,
+                "json_bytes": len(cold.model_dump_json()),
+            }
+            rows.append(row)
             print(
-                f"{text:<20} {cold_ms:>9.1f} {statistics.median(hits):>11.2f} "
-                f"{percentile(hits, 0.99):>11.2f} {stored:>9} {raw:>11}"
+                f"{text:<20} {row['cold_ms']:>9.1f} {row['hit_p50_ms']:>11.2f} {row['hit_p99_ms']:>11.2f} "
+                f"{row['redis_bytes']:>9} {row['json_bytes']:>11}"
             )
         cache.close()
     for found in plain.scan_iter(match=f"{prefix}:*"):
         plain.delete(found)
+    return rows
 
 
 def _process(url: str, prefix: str, threads: int, start_at: float, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
@@ -110,7 +121,8 @@ def _process(url: str, prefix: str, threads: int, start_at: float, out: multipro
     out.put(cache.stats())
 
 
-def single_flight(url: str) -> None:
+def single_flight(url: str) -> dict[str, int]:
+    """100 identical questions at once from 3 processes: how many times AWS was asked."""
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
@@ -131,20 +143,57 @@ def single_flight(url: str) -> None:
     )
     for found in plain.scan_iter(match=f"{prefix}:*"):
         plain.delete(found)
+    return {"questions": 100, "processes": 3, "executions": executions, "waited": waits}
 
 
-def main() -> None:
+def figures(flight: dict[str, int], rows: list[dict[str, Any]]) -> list[Figure]:
+    scale = f"{rows[0]['accounts']} x 4" if rows else ""
+    result = [
+        figure(
+            "cache",
+            "AWS executions, 100 identical concurrent questions from 3 processes",
+            "",
+            str(flight["executions"]),
+            "1",
+            flight["executions"] == 1,
+        )
+    ]
+    for row in rows:
+        result.append(
+            figure(
+                "cache",
+                f"{row['question']}: cold vs cache hit",
+                scale,
+                f"cold {row['cold_ms']:.0f} ms; hit p50 {row['hit_p50_ms']:.1f} ms, "
+                f"p99 {row['hit_p99_ms']:.1f} ms",
+            )
+        )
+    sizes = [row["redis_bytes"] for row in rows]
+    if sizes:
+        largest = max(rows, key=lambda row: row["redis_bytes"])
+        result.append(
+            figure(
+                "cache",
+                "Redis bytes per cached answer",
+                scale,
+                f"{min(sizes) / 1000:.1f}-{max(sizes) / 1000:.1f} KB (largest: {largest['question']})",
+            )
+        )
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=200)
-    args = parser.parse_args()
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
     url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(name, "testing")
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    in_process_simulator()
     install()
-    single_flight(url)
-    latency_and_memory(url, args.accounts, args.repeats)
+    flight = single_flight(url)
+    rows = latency_and_memory(url, args.accounts, args.repeats)
+    write_results(args.json, figures(flight, rows), [{"single_flight": flight}, *rows])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Digest build time, peak memory and AWS calls against the lower bound, on the simulator.
 
-    .venv/bin/python bench/digest.py [--sizes 1000x17,10000x17] [--resources 2]
+    .venv/bin/python -m bench.digest [--sizes 1000x17,10000x17] [--resources 1] [--json FILE]
 
 The simulator (seeded organization) runs in a process of its own; this process builds the
 digest the way the bot does (snapshot from AWS, delta, Block Kit message, trend PNG) and reports
@@ -17,7 +17,13 @@ import resource
 import time
 import tracemalloc
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+from bench.common import SIMULATOR_CREDENTIALS, Figure, figure, write_results
+
+GOAL_MIB = 200
+GOAL_RATIO = 1.2
 
 
 def _serve(accounts: int, regions: int, resources: int, ready: Any, stop: Any) -> None:
@@ -28,6 +34,7 @@ def _serve(accounts: int, regions: int, resources: int, ready: Any, stop: Any) -
     running = server.start(
         port=0,
         spec=OrgSpec(accounts=accounts, regions=WIDE_REGIONS[:regions], resources_per_region=resources),
+        freeze=True,
     )
     org = running.org
     assert org is not None
@@ -50,7 +57,7 @@ def _serve(accounts: int, regions: int, resources: int, ready: Any, stop: Any) -
     running.stop()
 
 
-def measure(accounts: int, regions: int, resources: int) -> None:
+def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
     ready, stop = context.Queue(), context.Event()
     child = context.Process(target=_serve, args=(accounts, regions, resources, ready, stop))
@@ -59,8 +66,7 @@ def measure(accounts: int, regions: int, resources: int) -> None:
     os.environ.update(
         {
             "AWS_ENDPOINT_URL": info["endpoint"],
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
+            **SIMULATOR_CREDENTIALS,
             "AWS_DEFAULT_REGION": "us-east-1",
         }
     )
@@ -98,27 +104,65 @@ def measure(accounts: int, regions: int, resources: int) -> None:
         + max(1, math.ceil(info["problems"] / 100))
     )
     answer = deps.answerer.service.snapshot(info["aggregator"])  # the same plan again, to count its calls
-    growth = (rss_after - rss_before) / 1024
-    print(
-        f"{accounts:>6} accounts x {regions:>2} regions: seeded in {info['seed_seconds']:.0f} s; "
-        f"digest built in {seconds:.1f} s; peak Python memory {peak / 2**20:.1f} MiB "
-        f"(RSS +{growth:.0f} MiB); "
-        f"{len(message['blocks'])} blocks, PNG {len(png)} bytes; AWS calls {answer.aws_calls} "
-        f"vs lower bound {bound} ({answer.aws_calls / bound:.2f}); "
-        f"{info['non_compliant']} non-compliant resources"
-    )
     stop.set()
     child.join(timeout=120)
+    return {
+        "accounts": accounts,
+        "regions": regions,
+        "resources_per_region": resources,
+        "seed_s": round(info["seed_seconds"], 1),
+        "build_s": round(seconds, 1),
+        "peak_python_mib": round(peak / 2**20, 1),
+        "rss_growth_mib": round((rss_after - rss_before) / 1024),
+        "blocks": len(message["blocks"]),
+        "png_bytes": len(png),
+        "aws_calls": answer.aws_calls,
+        "lower_bound": bound,
+        "non_compliant": info["non_compliant"],
+    }
 
 
-def main() -> None:
+def figures(rows: list[dict[str, Any]]) -> list[Figure]:
+    result = []
+    for row in rows:
+        ratio = row["aws_calls"] / row["lower_bound"]
+        result.append(
+            figure(
+                "digest",
+                f"digest build ({row['non_compliant']:,} non-compliant resources)",
+                f"{row['accounts']} x {row['regions']}",
+                f"{row['build_s']:.1f} s, peak Python memory {row['peak_python_mib']:.0f} MiB "
+                f"(RSS +{row['rss_growth_mib']} MiB), AWS calls {row['aws_calls']} / bound "
+                f"{row['lower_bound']} = {ratio:.2f}",
+                f"< {GOAL_MIB} MB peak; calls <= {GOAL_RATIO}x bound",
+                row["peak_python_mib"] < GOAL_MIB
+                and row["rss_growth_mib"] < GOAL_MIB
+                and ratio <= GOAL_RATIO,
+            )
+        )
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000x17")
-    parser.add_argument("--resources", type=int, default=2)
-    args = parser.parse_args()
+    parser.add_argument("--resources", type=int, default=1)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    rows = []
     for size in args.sizes.split(","):
         accounts, regions = (int(x) for x in size.split("x"))
-        measure(accounts, regions, args.resources)
+        row = measure(accounts, regions, args.resources)
+        rows.append(row)
+        print(
+            f"{accounts:>6} accounts x {regions:>2} regions: seeded in {row['seed_s']:.0f} s; "
+            f"digest built in {row['build_s']:.1f} s; peak Python memory {row['peak_python_mib']:.1f} MiB "
+            f"(RSS +{row['rss_growth_mib']} MiB); {row['blocks']} blocks, PNG {row['png_bytes']} bytes; "
+            f"AWS calls {row['aws_calls']} vs lower bound {row['lower_bound']}; "
+            f"{row['non_compliant']} non-compliant resources",
+            flush=True,
+        )
+    write_results(args.json, figures(rows), rows)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """AWS calls per question against the lower bound, and wall time with simulated latency.
 
-    .venv/bin/python bench/query_plans.py [--sizes 10x4,100x4,1000x4,10x17,100x17,1000x17]
-                                          [--latency-ms 50] [--json bench/results/query_plans.json]
+    .venv/bin/python -m bench.query_plans [--sizes 10x4,100x4,1000x4,10x17,100x17,1000x17]
+                                          [--latency-ms 50] [--resources 1] [--json FILE]
 
 For each simulated organization (accounts x regions) and each question, prints the AWS calls the
 query layer made, the lower bound (the pages the answer strictly needs, computed from the seed),
@@ -9,15 +9,14 @@ their ratio; the wall time with the simulator answering every call after --laten
 without latency (the simulator's own compute), and the latency-bound critical path with 8
 concurrent calls (sequential calls, plus the fan-out in waves of 8). `latency/path` is the latency
 the question added over the critical path: how well the plan overlaps its calls (goal <= 1.2).
-In-process moto; real boto3 clients.
+In-process moto; real boto3 clients. --resources is the seeded resources per account and region
+(1 keeps 10,000 accounts x 17 regions within this machine's memory).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -26,12 +25,13 @@ from typing import Any
 from moto import mock_aws
 from moto.core.base_backend import BackendDict
 
+from bench.common import Figure, figure, in_process_simulator, write_results
 from bot.aggregator import AggregatorService, Tally
 from bot.aws import config_client
 from bot.settings import Settings
 from simulator import install
 from simulator.faults import FAULTS
-from simulator.orggen import WIDE_REGIONS, OrgSpec, SeededOrg, generate
+from simulator.orggen import WIDE_REGIONS, OrgSpec, SeededOrg, freeze_heap, generate
 
 REGIONS = WIDE_REGIONS
 CONCURRENCY = 8
@@ -51,11 +51,8 @@ def lower_bounds(org: SeededOrg) -> dict[str, tuple[int, int]]:
     non_compliant_rules = sum("NON_COMPLIANT" in kinds for kinds in rule_states.values())
     bounds: dict[str, tuple[int, int]] = {}
     logical = "s3-bucket-server-side-encryption-enabled"
-    pairs = {
-        k: n
-        for k, n in per_pair.items()
-        if any(e.logical_rule == logical for e in non_compliant if (e.rule_name, e.account_id, e.region) == k)
-    }
+    of_rule = {(e.rule_name, e.account_id, e.region) for e in non_compliant if e.logical_rule == logical}
+    pairs = {k: n for k, n in per_pair.items() if k in of_rule}
     details = sum(pages(n, 100) for n in pairs.values())
     bounds["s3-encryption"] = (pages(len(pairs), 1000) + details, details)
     account = org.accounts[1]
@@ -94,10 +91,11 @@ def ask(service: AggregatorService, question: str, org: SeededOrg) -> Any:
     raise ValueError(question)
 
 
-def run(accounts: int, regions: int, latency_ms: float) -> list[dict[str, Any]]:
+def run(accounts: int, regions: int, latency_ms: float, resources: int = 1) -> list[dict[str, Any]]:
     rows = []
     with mock_aws():
-        org = generate(OrgSpec(accounts=accounts, regions=REGIONS[:regions], resources_per_region=3))
+        org = generate(OrgSpec(accounts=accounts, regions=REGIONS[:regions], resources_per_region=resources))
+        freeze_heap()
         settings = Settings(
             aggregator=org.aggregator_name,
             aggregator_region="us-east-1",
@@ -141,15 +139,45 @@ def run(accounts: int, regions: int, latency_ms: float) -> list[dict[str, Any]]:
     return rows
 
 
-def main() -> None:
+GOAL_RATIO = 1.2
+
+
+def figures(rows: list[dict[str, Any]], latency_ms: float) -> list[Figure]:
+    """Per organization size: the worst calls / lower bound, and the slowest question's wall time."""
+    result = []
+    for scale in dict.fromkeys(f"{r['accounts']} x {r['regions']}" for r in rows):
+        mine = [r for r in rows if f"{r['accounts']} x {r['regions']}" == scale]
+        ratios = [r["ratio"] for r in mine]
+        slowest = max(mine, key=lambda r: r["wall_ms"])
+        result.append(
+            figure(
+                "query_plans",
+                "AWS calls / lower bound, every question",
+                scale,
+                f"{min(ratios):.2f}-{max(ratios):.2f} ({len(mine)} questions)",
+                f"<= {GOAL_RATIO}",
+                max(ratios) <= GOAL_RATIO,
+            )
+        )
+        result.append(
+            figure(
+                "query_plans",
+                f"slowest question, {latency_ms:g} ms per AWS call",
+                scale,
+                f"{slowest['wall_ms'] / 1000:.1f} s ({slowest['question']}, {slowest['calls']} calls)",
+            )
+        )
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10x4,100x4,1000x4,10x17,100x17,1000x17")
     parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--resources", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None)
-    args = parser.parse_args()
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(name, "testing")
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    args = parser.parse_args(argv)
+    in_process_simulator()
     install()
     print(
         f"{'org':>9} {'question':<20} {'plan':<15} {'calls':>6} {'bound':>6} {'ratio':>6} "
@@ -158,7 +186,7 @@ def main() -> None:
     results = []
     for size in args.sizes.split(","):
         accounts, regions = (int(x) for x in size.split("x"))
-        for row in run(accounts, regions, args.latency_ms):
+        for row in run(accounts, regions, args.latency_ms, args.resources):
             results.append(row)
             print(
                 f"{size:>9} {row['question']:<20} {row['plan']:<15} {row['calls']:>6} "
@@ -166,9 +194,7 @@ def main() -> None:
                 f"{row['critical_path_ms']:>8} {row['latency_over_path'] or '-':>12}",
                 flush=True,
             )
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2))
+    write_results(args.json, figures(results, args.latency_ms), results)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """How the simulator scales: seeding time and per-call latency of the aggregate reads.
 
-    .venv/bin/python bench/simulator_scale.py [--accounts 12,100,1000] [--regions 4] [--resources 3]
+    .venv/bin/python -m bench.simulator_scale [--accounts 12,100,1000] [--regions 4] [--resources 3]
 
 Prints one row per organization size. In-process (moto's mock), real boto3 clients; each read is
 the first page of the operation at its maximum page size, which computes the whole answer.

@@ -1,7 +1,7 @@
 """Slack-facing latency: ack latency with many slash commands in flight, and request-to-answer
 latency for a cached answer.
 
-    .venv/bin/python bench/slack_latency.py [--in-flight 200] [--cached 100]
+    .venv/bin/python -m bench.slack_latency [--in-flight 200] [--cached 100] [--json FILE]
 
 The bot serves HTTP (waitress) against the simulator, the real Redis (REDIS_URL, default
 127.0.0.1:6379) and a local Slack stand-in, in a process of its own; this process sends the
@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
@@ -25,13 +26,9 @@ from urllib.parse import urlencode
 import requests
 from slack_sdk.signature import SignatureVerifier
 
+from bench.common import Figure, figure, percentile, write_results
 from simulator import harness
 from simulator.orggen import OrgSpec
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def post_command(url: str, text: str, response_url: str, session: requests.Session) -> float:
@@ -96,11 +93,13 @@ class _Remote:
     slack: SlackReader
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--in-flight", type=int, default=200)
-    parser.add_argument("--cached", type=int, default=100)
-    args = parser.parse_args()
+def _has_call_to(path: str) -> Callable[[list[Any]], bool]:
+    return lambda calls: any(c.path == path for c in calls)
+
+
+def measure(in_flight: int, cached: int) -> dict[str, dict[str, float]]:
+    """Ack latency for a burst of `in_flight` commands, then one at a time while they are being
+    answered; then request-to-answer latency of `cached` cached answers, one after the other."""
     context = multiprocessing.get_context("spawn")
     ready = context.Queue()
     stop = context.Event()
@@ -115,10 +114,10 @@ def main() -> None:
         warm = bot.slack.response_url("warm")
         post_command(bot.url, "rules", warm, session)
         bot.slack.wait_for(lambda cs: any(c.path == "/response/warm" for c in cs), 30)
-        # 1. A burst: 200 commands arriving at the same instant.
+        # 1. A burst: `in_flight` commands arriving at the same instant.
         acks: list[float] = []
         lock = threading.Lock()
-        barrier = threading.Barrier(args.in_flight)
+        barrier = threading.Barrier(in_flight)
 
         def one(i: int) -> None:
             local = requests.Session()
@@ -127,40 +126,83 @@ def main() -> None:
             with lock:
                 acks.append(elapsed)
 
-        threads = [threading.Thread(target=one, args=(i,)) for i in range(args.in_flight)]
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(in_flight)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        print(
-            f"ack latency, a burst of {args.in_flight} slash commands at once: "
-            f"p50 {statistics.median(acks):.1f} ms, p99 {percentile(acks, 0.99):.1f} ms"
-        )
         # 2. Acks while those answers are still being worked on (in flight).
         steady = [
             post_command(bot.url, f"account {10**11 + i:012d}", bot.slack.response_url(f"s{i}"), session)
             for i in range(100)
         ]
-        print(
-            f"ack latency, one at a time with {args.in_flight} answers in flight: "
-            f"p50 {statistics.median(steady):.1f} ms, p99 {percentile(steady, 0.99):.1f} ms"
-        )
-        bot.slack.wait_for(lambda cs: sum(c.method == "response" for c in cs) >= args.in_flight + 101, 300)
+        bot.slack.wait_for(lambda cs: sum(c.method == "response" for c in cs) >= in_flight + 101, 300)
         answers = []
-        for i in range(args.cached):
+        for i in range(cached):
             name = f"c{i}"
             start = time.time()
             post_command(bot.url, "rules", bot.slack.response_url(name), session)
-            calls = bot.slack.wait_for(lambda cs, n=name: any(c.path == f"/response/{n}" for c in cs), 30)
-            arrived = next(c.at for c in calls if c.path == f"/response/{name}")
+            path = f"/response/{name}"
+            calls = bot.slack.wait_for(_has_call_to(path), 30)
+            arrived = next(c.at for c in calls if c.path == path)
             answers.append((arrived - start) * 1000)
-        print(
-            f"request to answer, cached answer ({args.cached} sequential): "
-            f"p50 {statistics.median(answers):.1f} ms, p99 {percentile(answers, 0.99):.1f} ms"
-        )
     finally:
         stop.set()
         server.join(timeout=30)
+
+    def summary(values: list[float]) -> dict[str, float]:
+        return {
+            "n": len(values),
+            "p50_ms": round(statistics.median(values), 1),
+            "p99_ms": round(percentile(values, 0.99), 1),
+        }
+
+    return {"burst": summary(acks), "in_flight": summary(steady), "cached_answer": summary(answers)}
+
+
+def figures(result: dict[str, dict[str, float]], in_flight: int) -> list[Figure]:
+    def value(name: str) -> str:
+        return f"p50 {result[name]['p50_ms']:.1f} ms, p99 {result[name]['p99_ms']:.1f} ms"
+
+    return [
+        figure(
+            "slack_latency",
+            f"ack latency, one at a time with {in_flight} answers in flight",
+            "",
+            value("in_flight"),
+            "p99 < 100 ms",
+            result["in_flight"]["p99_ms"] < 100,
+        ),
+        figure(
+            "slack_latency",
+            f"ack latency, a burst of {in_flight} commands at the same instant",
+            "",
+            value("burst"),
+            "p99 < 3 s (Slack's timeout)",
+            result["burst"]["p99_ms"] < 3000,
+        ),
+        figure(
+            "slack_latency",
+            "request to answer, cached answer",
+            "",
+            value("cached_answer"),
+            "p50 < 25 ms",
+            result["cached_answer"]["p50_ms"] < 25,
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--in-flight", type=int, default=200)
+    parser.add_argument("--cached", type=int, default=100)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    result = measure(args.in_flight, args.cached)
+    found = figures(result, args.in_flight)
+    for line in found:
+        print(f"{line['figure']}: {line['value']}")
+    write_results(args.json, found, [result])
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import Any
 from moto.config.responses import ConfigResponse
 from moto.core.responses import ActionResult
 
-from simulator import operations
+from simulator import accounts, operations
 from simulator.faults import FAULTS
 from simulator.state import LOCK
 
@@ -61,6 +61,7 @@ def _handler(operation: Operation) -> Callable[[ConfigResponse], ActionResult]:
 
 def install() -> list[str]:
     """Register every operation; returns the names now served by the simulator."""
+    accounts.install()
     served = []
     for operation in (*REPLACED, *ADDED):
         name = operation.__name__
