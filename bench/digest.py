@@ -3,22 +3,28 @@
     .venv/bin/python -m bench.digest [--sizes 1000x17,10000x17] [--resources 1] [--json FILE]
 
 The simulator (seeded organization) runs in a process of its own; this process builds the
-digest the way the bot does (snapshot from AWS, delta, Block Kit message, trend PNG) and reports
-its wall time, its peak Python memory (tracemalloc) and its process peak RSS growth.
+digest the way the bot does (snapshot from AWS, delta against yesterday's snapshot, Block Kit
+message, 30-day trend PNG; the snapshots in the real Redis at REDIS_URL) and reports its wall
+time, its peak Python memory (tracemalloc) and its process peak RSS growth. Thirty earlier days
+of snapshots are stored first, so the figure is the steady state, not a first day.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import multiprocessing
 import os
 import resource
 import time
 import tracemalloc
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import redis
 
 from bench.common import SIMULATOR_CREDENTIALS, Figure, figure, write_results
 
@@ -27,8 +33,9 @@ GOAL_RATIO = 1.2
 
 
 def _serve(accounts: int, regions: int, resources: int, ready: Any, stop: Any) -> None:
-    from simulator import server
+    from simulator import operations, server
     from simulator.orggen import WIDE_REGIONS, OrgSpec
+    from simulator.sources import get_aggregator, readable_sources
 
     started = time.time()
     running = server.start(
@@ -38,17 +45,24 @@ def _serve(accounts: int, regions: int, resources: int, ready: Any, stop: Any) -
     )
     org = running.org
     assert org is not None
-    non_compliant = {
-        (e.account_id, e.region, e.resource_type, e.resource_id)
-        for e in org.evaluations
-        if e.compliance_type == "NON_COMPLIANT"
-    }
+    # The lower bound's inputs, from the simulator's own documents: the rows the NON_COMPLIANT
+    # query returns, and the accounts the COMPLIANT count groups by.
+    aggregator = get_aggregator(org.management_account, org.spec.aggregator_region, org.aggregator_name)
+    non_compliant, compliant_accounts = 0, set()
+    for source in readable_sources(aggregator):
+        for document in operations.compliance_documents(source):
+            if document["resourceType"] == "AWS::Config::ResourceCompliance":
+                kind = document["configuration"]["complianceType"]
+                non_compliant += kind == "NON_COMPLIANT"
+                if kind == "COMPLIANT":
+                    compliant_accounts.add(source.account_id)
     ready.put(
         {
             "endpoint": running.endpoint,
             "role": org.role_arn,
             "aggregator": org.aggregator_name,
-            "non_compliant": len(non_compliant),
+            "non_compliant": non_compliant,
+            "compliant_accounts": len(compliant_accounts),
             "problems": len(org.statuses),
             "seed_seconds": time.time() - started,
         }
@@ -70,6 +84,7 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
             "AWS_DEFAULT_REGION": "us-east-1",
         }
     )
+    from bot.aggregator import Tally
     from bot.answers import policy_from
     from bot.app import build_deps
     from bot.cache import Cache, connect
@@ -82,28 +97,41 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
         COMPLIANCE_AGGREGATOR_REGION="us-east-1",
         SLACK_API_URL="http://127.0.0.1:9/api/",
     )
-    deps = build_deps(settings, cache=Cache(connect(None), policy_from(settings)))
+    prefix = f"bench-{uuid.uuid4().hex[:8]}"
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    deps = build_deps(settings, cache=Cache(connect(redis_url), policy_from(settings, prefix=prefix)))
     runner = DigestRunner(deps, retry_delays=())
+    name = info["aggregator"]
+    # The steady state: yesterday's snapshot (the delta) and 29 earlier days (the trend) exist,
+    # as they do after a month in production. The first snapshot also counts the plan's calls.
+    deps.answerer.service.org_rules(Tally())  # fetched once per 10 minutes, not per digest
+    first = deps.answerer.service.snapshot(name)
+    aws_calls = first.aws_calls
+    for days_ago in range(30, 0, -1):
+        earlier = first.data.taken_at - timedelta(days=days_ago)
+        runner.snapshots.save(first.data.model_copy(update={"taken_at": earlier}))
+    del first
+    gc.collect()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
     started = time.perf_counter()
-    message, png = runner._content(info["aggregator"], datetime.now(UTC).date().isoformat(), None, "C0BENCH")
+    message, png = runner._content(name, datetime.now(UTC).date().isoformat(), None, "C0BENCH")
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    snapshot = runner.snapshots.latest(info["aggregator"])
-    assert snapshot is not None
     # What the answer strictly needs: the pages of the NON_COMPLIANT query, of the per-account
-    # COMPLIANT counts (100 accounts a page), of the per-account rule summary (1000 a page), and of
+    # COMPLIANT counts (100 groups a page), of the per-account rule summary (1000 a page), and of
     # the FAILED/OUTDATED sources. (The organization's rules are fetched once per 10 min.)
     bound = (
         math.ceil(info["non_compliant"] / 100)
-        + math.ceil(accounts / 100)
+        + math.ceil(info["compliant_accounts"] / 100)
         + math.ceil(accounts / 1000)
         + max(1, math.ceil(info["problems"] / 100))
     )
-    answer = deps.answerer.service.snapshot(info["aggregator"])  # the same plan again, to count its calls
+    plain = redis.Redis.from_url(redis_url)
+    for found in plain.scan_iter(match=f"{prefix}:*"):
+        plain.delete(found)
     stop.set()
     child.join(timeout=120)
     return {
@@ -116,7 +144,7 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
         "rss_growth_mib": round((rss_after - rss_before) / 1024),
         "blocks": len(message["blocks"]),
         "png_bytes": len(png),
-        "aws_calls": answer.aws_calls,
+        "aws_calls": aws_calls,
         "lower_bound": bound,
         "non_compliant": info["non_compliant"],
     }

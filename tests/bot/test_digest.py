@@ -371,3 +371,40 @@ def test_snapshots_keep_a_bounded_history(org: SeededOrg, slack: SlackStandIn, p
     days = runner.snapshots.days("Org")
     assert len(days) == 91 and days[-1] == (NINE_PARIS + timedelta(days=99)).date().isoformat()
     assert len(runner.snapshots.history("Org", (NINE_PARIS + timedelta(days=99)).date())) == 30
+
+
+def test_the_trend_reads_day_summaries_with_the_snapshots_own_figures(
+    org: SeededOrg, slack: SlackStandIn, prefix: str
+) -> None:
+    """Thirty days of trend read thirty small summaries, not thirty snapshots of every finding;
+    their figures are the snapshots' own, scoped or not, and a day saved before summaries
+    existed is still read (from its snapshot)."""
+    deps = make_deps(org, slack, prefix, Clock(NINE_PARIS))
+    store = DigestRunner(deps).snapshots
+    today = deps.answerer.service.snapshot().data
+    days = [today.model_copy(update={"taken_at": NINE_PARIS - timedelta(days=n)}) for n in range(3)]
+    for snapshot in days:
+        store.save(snapshot)
+    scope = frozenset(org.accounts[:2])
+    expected = {
+        accounts: [
+            (
+                s.day,
+                s.limited_to(accounts).non_compliant_resources,
+                s.limited_to(accounts).compliant_resources,
+            )
+            for s in reversed(days)
+        ]
+        for accounts in (None, scope)
+    }
+    assert expected[None] != expected[scope] and expected[None][0][1] > 0
+    for accounts, points in expected.items():
+        assert store.history(today.aggregator, today.day, accounts=accounts) == points
+    # Without the full snapshots, the summaries alone still draw the trend.
+    blobs = deps.cache.redis.hgetall(f"{prefix}:snap:{today.aggregator}")
+    deps.cache.redis.hset(f"{prefix}:snap:{today.aggregator}", mapping={day: b"gone" for day in blobs})
+    assert store.history(today.aggregator, today.day, accounts=scope) == expected[scope]
+    # A day written before summaries existed: read from its snapshot.
+    deps.cache.redis.hset(f"{prefix}:snap:{today.aggregator}", mapping=blobs)
+    deps.cache.redis.hdel(f"{prefix}:snapsum:{today.aggregator}", days[1].day.isoformat())
+    assert store.history(today.aggregator, today.day, accounts=scope) == expected[scope]
