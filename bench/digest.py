@@ -130,6 +130,8 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
         + max(1, math.ceil(info["problems"] / 100))
     )
     plain = redis.Redis.from_url(redis_url)
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    stored = {kind: int(plain.hstrlen(f"{prefix}:{kind}:{name}", yesterday)) for kind in ("snap", "snapsum")}
     for found in plain.scan_iter(match=f"{prefix}:*"):
         plain.delete(found)
     stop.set()
@@ -145,6 +147,8 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
         "blocks": len(message["blocks"]),
         "png_bytes": len(png),
         "aws_calls": aws_calls,
+        "snapshot_bytes": stored["snap"],
+        "summary_bytes": stored["snapsum"],
         "lower_bound": bound,
         "non_compliant": info["non_compliant"],
     }
@@ -161,7 +165,8 @@ def figures(rows: list[dict[str, Any]]) -> list[Figure]:
                 f"{row['accounts']} x {row['regions']}",
                 f"{row['build_s']:.1f} s, peak Python memory {row['peak_python_mib']:.0f} MiB "
                 f"(RSS +{row['rss_growth_mib']} MiB), AWS calls {row['aws_calls']} / bound "
-                f"{row['lower_bound']} = {ratio:.2f}",
+                f"{row['lower_bound']} = {ratio:.2f}; a day in Redis: snapshot "
+                f"{row['snapshot_bytes'] / 1e3:,.0f} KB, summary {row['summary_bytes'] / 1e3:,.0f} KB",
                 f"< {GOAL_MIB} MB peak; calls <= {GOAL_RATIO}x bound",
                 row["peak_python_mib"] < GOAL_MIB
                 and row["rss_growth_mib"] < GOAL_MIB
