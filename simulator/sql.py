@@ -447,6 +447,28 @@ _OPS: dict[str, Callable[[int], bool]] = {
 }
 
 
+def pinned(condition: Condition | None, field: str) -> frozenset[str] | None:
+    """The string values `field` must equal for any document to match the condition, or None
+    when the condition does not pin it: what lets a reader skip documents it knows cannot match.
+    Only `=`, `IN` and wildcard-free `LIKE` pin; AND narrows, OR pins only if both sides do."""
+    if condition is None:
+        return None
+    if isinstance(condition, BoolOp):
+        left, right = pinned(condition.left, field), pinned(condition.right, field)
+        if condition.op == "AND":
+            return left if right is None else right if left is None else left & right
+        return None if left is None or right is None else left | right
+    if isinstance(condition, Not | Between) or condition.path.text != field:
+        return None
+    if isinstance(condition, Compare):
+        value = condition.value
+        return frozenset([value]) if condition.op == "=" and isinstance(value, str) else None
+    if isinstance(condition, InList):
+        texts = [v for v in condition.values if isinstance(v, str)]
+        return frozenset(texts) if len(texts) == len(condition.values) else None
+    return None if condition.wildcard else frozenset([condition.prefix])
+
+
 def matches(condition: Condition, document: dict[str, Any]) -> bool:
     if isinstance(condition, BoolOp):
         if condition.op == "AND":

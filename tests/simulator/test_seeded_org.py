@@ -340,3 +340,37 @@ def test_organization_config_rules_page(org: SeededOrg, config: Any) -> None:
         for r in everything(config, "describe_organization_config_rules", "OrganizationConfigRules", 4)
     ]
     assert names == sorted(ORG_RULES)
+
+
+def test_queries_that_pin_accounts_regions_or_types_read_only_what_can_match(
+    org: SeededOrg, config: Any
+) -> None:
+    """The simulator skips sources and document kinds a query's WHERE excludes; the rows are the
+    ones every document would give, global resources (recorded in us-east-1) included."""
+    from simulator import operations, sql
+    from simulator.sources import get_aggregator
+
+    aggregator = get_aggregator(org.management_account, org.spec.aggregator_region, org.aggregator_name)
+    every = list(operations.query_documents(aggregator))
+    member, management = org.accounts[1], org.management_account
+    wheres = [
+        "awsRegion = 'global'",
+        f"accountId = '{member}' AND resourceType = 'AWS::Config::ResourceCompliance'",
+        "resourceType IN ('AWS::S3::Bucket', 'AWS::Config::ConformancePackCompliance')",
+        f"accountId = '{member}' OR awsRegion = 'eu-west-1'",
+        f"awsRegion IN ('eu-west-1', 'global') AND accountId = '{management}'",
+        "resourceType = 'AWS::IAM::Role' AND awsRegion = 'global'",
+    ]
+    for where in wheres:
+        expression = f"SELECT accountId, awsRegion, resourceType, resourceId WHERE {where}"
+        expected = [json.dumps(r, separators=(",", ":")) for r in sql.run(sql.parse(expression), every)]
+        found = everything(
+            config,
+            "select_aggregate_resource_config",
+            "Results",
+            100,
+            ConfigurationAggregatorName=org.aggregator_name,
+            Expression=expression,
+        )
+        assert found == expected, where
+        assert found, where  # each one selects something in this organization

@@ -235,6 +235,42 @@ def test_where_agrees_with_an_independent_oracle(
     assert found == [d["id"] for d in docs if oracle(d)]
 
 
+@settings(max_examples=300, deadline=None)
+@given(documents, predicates(), st.sampled_from(FIELDS))
+def test_a_pinned_field_holds_for_every_matching_document(
+    docs: list[dict[str, Any]], predicate: tuple[str, Any], field: str
+) -> None:
+    """What lets the simulator skip sources and document kinds: if the condition pins a field to
+    some values, no document without one of them matches."""
+    text, oracle = predicate
+    allowed = sql.pinned(sql.parse(f"SELECT id WHERE {text}").where, field)
+    if allowed is not None:
+        for doc in docs:
+            if oracle(doc):
+                assert any(v in allowed for v in _values(doc, field))
+
+
+@pytest.mark.parametrize(
+    ("where", "field", "expected"),
+    [
+        ("a = 'x'", "a", {"x"}),
+        ("a = 'x' AND b = 'y'", "a", {"x"}),
+        ("a IN ('x', 'y') AND a = 'y'", "a", {"y"}),
+        ("a = 'x' OR a IN ('y', 'z')", "a", {"x", "y", "z"}),
+        ("a LIKE 'x'", "a", {"x"}),
+        ("a = 'x' OR b = 'y'", "a", None),
+        ("NOT a = 'x'", "a", None),
+        ("a LIKE 'xyz%'", "a", None),
+        ("a = 3", "a", None),
+        ("a != 'x'", "a", None),
+        ("b = 'x'", "a", None),
+    ],
+)
+def test_pinned(where: str, field: str, expected: set[str] | None) -> None:
+    found = sql.pinned(sql.parse(f"SELECT id WHERE {where}").where, field)
+    assert found == (frozenset(expected) if expected is not None else None)
+
+
 @settings(max_examples=200, deadline=None)
 @given(documents, st.sampled_from(FIELDS))
 def test_count_by_group_sums_to_the_rows(docs: list[dict[str, Any]], field: str) -> None:
