@@ -7,7 +7,7 @@ Each benchmark runs in a process of its own (fresh memory, its own simulator and
 reports its figures as JSON; this collects them, prints one table with the machine it ran on,
 writes everything to --json, and with --readme rewrites the table in README.md. --quick runs
 smaller organizations and fewer repetitions (under two minutes on 2 cores); the full run includes
-10,000 accounts x 17 regions (about 25 minutes and 11 GB of memory for the simulator). --render
+10,000 accounts x 17 regions (about 22 minutes and 11 GB of memory for the simulator). --render
 shows an earlier run's JSON instead of running.
 """
 
