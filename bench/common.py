@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypedDict
 
-SIMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+from simulator.server import CREDENTIALS
 
 
 class Figure(TypedDict):
@@ -38,7 +38,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def in_process_simulator() -> None:
     """Environment for benchmarks that run moto in-process: fake credentials, no endpoint."""
-    for name, value in SIMULATOR_CREDENTIALS.items():
+    for name, value in CREDENTIALS.items():
         os.environ.setdefault(name, value)
     os.environ.pop("AWS_ENDPOINT_URL", None)
 

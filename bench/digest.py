@@ -26,7 +26,7 @@ from typing import Any
 
 import redis
 
-from bench.common import SIMULATOR_CREDENTIALS, Figure, figure, write_results
+from bench.common import Figure, figure, write_results
 
 GOAL_MIB = 200
 GOAL_RATIO = 1.2
@@ -58,8 +58,7 @@ def _serve(accounts: int, regions: int, resources: int, ready: Any, stop: Any) -
                     compliant_accounts.add(source.account_id)
     ready.put(
         {
-            "endpoint": running.endpoint,
-            "role": org.role_arn,
+            "environment": running.client_environment(),
             "aggregator": org.aggregator_name,
             "non_compliant": non_compliant,
             "compliant_accounts": len(compliant_accounts),
@@ -77,13 +76,7 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
     child = context.Process(target=_serve, args=(accounts, regions, resources, ready, stop))
     child.start()
     info = ready.get(timeout=7200)
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": info["endpoint"],
-            **SIMULATOR_CREDENTIALS,
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }
-    )
+    os.environ.update(info["environment"])  # the bot's settings read the aggregator and role from it
     from bot.aggregator import Tally
     from bot.answers import policy_from
     from bot.app import build_deps
@@ -91,12 +84,7 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
     from bot.digest_runner import DigestRunner
     from bot.settings import Settings
 
-    settings = Settings(
-        COMPLIANCE_ROLE_ARN=info["role"],
-        COMPLIANCE_AGGREGATOR=info["aggregator"],
-        COMPLIANCE_AGGREGATOR_REGION="us-east-1",
-        SLACK_API_URL="http://127.0.0.1:9/api/",
-    )
+    settings = Settings(SLACK_API_URL="http://127.0.0.1:9/api/")
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     deps = build_deps(settings, cache=Cache(connect(redis_url), policy_from(settings, prefix=prefix)))

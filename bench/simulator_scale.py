@@ -9,7 +9,6 @@ the first page of the operation at its maximum page size, which computes the who
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +17,7 @@ import boto3
 from moto import mock_aws
 from moto.core.base_backend import BackendDict
 
+from bench.common import in_process_simulator
 from simulator import install
 from simulator.orggen import WIDE_REGIONS, OrgSpec, generate
 
@@ -36,8 +36,7 @@ def main() -> None:
     parser.add_argument("--regions", type=int, default=4)
     parser.add_argument("--resources", type=int, default=3)
     args = parser.parse_args()
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(name, "testing")
+    in_process_simulator()
     install()
     print(
         f"{'accounts':>8} {'regions':>7} {'evals':>8} {'seed s':>7} {'by-rule ms':>10} "

@@ -116,8 +116,10 @@ class SnapshotStore:
         cutoff = (snapshot.day - timedelta(days=self.retention_days)).isoformat()
         old = [d for d in self.days(snapshot.aggregator) if d < cutoff]
         if old:
-            self.client.hdel(self._key(snapshot.aggregator), *old)
-            self.client.hdel(self._summary_key(snapshot.aggregator), *old)
+            pipe = self.client.pipeline()
+            pipe.hdel(self._key(snapshot.aggregator), *old)
+            pipe.hdel(self._summary_key(snapshot.aggregator), *old)
+            pipe.execute()
 
     def days(self, aggregator: str) -> list[str]:
         keys: list[bytes] = self.client.hkeys(self._key(aggregator))  # type: ignore[assignment]

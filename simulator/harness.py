@@ -57,11 +57,7 @@ def start(
 ) -> Harness:
     """Start everything on loopback; AWS_ENDPOINT_URL points this process's AWS clients at the
     simulator (so run it in a process of its own, or restore the variable after)."""
-    for name, value in (
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-    ):
+    for name, value in {**sim_server.CREDENTIALS, "AWS_DEFAULT_REGION": "us-east-1"}.items():
         os.environ.setdefault(name, value)
     BackendDict.reset()
     simulator = sim_server.start(port=0, spec=spec or OrgSpec())

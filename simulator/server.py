@@ -11,6 +11,9 @@ from moto.server import ThreadedMotoServer
 from simulator.install import install
 from simulator.orggen import OrgSpec, SeededOrg, freeze_heap, generate
 
+# moto accepts any credentials; these are the ones every client of the simulator uses.
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
 
 @dataclass
 class RunningSimulator:
@@ -20,6 +23,19 @@ class RunningSimulator:
 
     def stop(self) -> None:
         self.server.stop()
+
+    def client_environment(self) -> dict[str, str]:
+        """The environment a bot in another process needs to read this simulator: the endpoint,
+        credentials and, seeded, the aggregator and the role to assume."""
+        region = self.org.spec.aggregator_region if self.org else "us-east-1"
+        environment = {"AWS_ENDPOINT_URL": self.endpoint, **CREDENTIALS, "AWS_DEFAULT_REGION": region}
+        if self.org is not None:
+            environment |= {
+                "COMPLIANCE_ROLE_ARN": self.org.role_arn,
+                "COMPLIANCE_AGGREGATOR": self.org.aggregator_name,
+                "COMPLIANCE_AGGREGATOR_REGION": region,
+            }
+        return environment
 
 
 def start(

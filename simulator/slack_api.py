@@ -25,6 +25,32 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
 
+def block_actions_body(
+    action: dict[str, Any],
+    channel: str,
+    user: str,
+    message_ts: str,
+    response_url: str,
+    team: str = "T0PLAYGROUND",
+    app: str = "A0PLAYGROUND",
+) -> bytes:
+    """The form body Slack posts when someone clicks a button on a message."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": team},
+        "user": {"id": user},
+        "api_app_id": app,
+        "token": "stand-in",
+        "trigger_id": uuid.uuid4().hex,
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+        "channel": {"id": channel},
+        "message": {"ts": message_ts, "text": ""},
+        "response_url": response_url,
+        "actions": [action],
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
 def post_signed(url: str, secret: str, body: bytes, content_type: str, later: int = 0) -> int:
     """POST `body` to `url` signed as Slack signs requests; `later` seconds on the timestamp give a
     retry a signature of its own, as Slack's retries have. Returns the HTTP status."""
@@ -284,23 +310,14 @@ class SlackStandIn:
                 }
             )
         elif path == "/ui/action":
-            ts = str(data.get("message_ts") or "1.000001")
-            payload = {
-                "type": "block_actions",
-                "team": {"id": "T0PLAYGROUND"},
-                "user": {"id": user},
-                "api_app_id": "A0PLAYGROUND",
-                "token": "playground",
-                "trigger_id": uuid.uuid4().hex,
-                "container": {"type": "message", "message_ts": ts, "channel_id": channel},
-                "channel": {"id": channel},
-                "message": {"ts": ts, "text": ""},
-                "response_url": data.get("response_url") or f"{self.url}/response/{uuid.uuid4().hex[:10]}",
-                "actions": [data.get("action") or {}],
-            }
-            status = self.send_signed(
-                urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
+            body = block_actions_body(
+                data.get("action") or {},
+                channel,
+                user,
+                str(data.get("message_ts") or "1.000001"),
+                data.get("response_url") or f"{self.url}/response/{uuid.uuid4().hex[:10]}",
             )
+            status = self.send_signed(body, "application/x-www-form-urlencoded")
         else:
             self._reply(request, 404, json.dumps({"error": "unknown"}))
             return

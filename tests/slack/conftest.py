@@ -27,7 +27,7 @@ from bot.cache import Cache, connect
 from bot.settings import Settings
 from simulator import server as sim_server
 from simulator.orggen import OrgSpec, SeededOrg
-from simulator.slack_api import SlackStandIn
+from simulator.slack_api import SlackStandIn, block_actions_body
 
 SECRET = "test-signing-secret"
 ADMIN = "U0ADMIN"
@@ -104,22 +104,16 @@ class Bot:
         response_url: str | None = None,
         user: str = "U0ALICE",
     ) -> requests.Response:
-        payload = {
-            "type": "block_actions",
-            "team": {"id": "T0EXAMPLE"},
-            "user": {"id": user},
-            "api_app_id": "A0APP",
-            "token": "x",
-            "trigger_id": "1.2.3",
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
-            "channel": {"id": channel},
-            "message": {"ts": message_ts, "text": ""},
-            "response_url": response_url or self.slack.response_url(),
-            "actions": [action],
-        }
-        return self.post(
-            urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
+        body = block_actions_body(
+            action,
+            channel,
+            user,
+            message_ts,
+            response_url or self.slack.response_url(),
+            team="T0EXAMPLE",
+            app="A0APP",
         )
+        return self.post(body, "application/x-www-form-urlencoded")
 
     def responses(self, response_url: str, count: int = 1, timeout: float = 20.0) -> list[dict[str, Any]]:
         path = response_url.removeprefix(self.slack.url)
@@ -132,11 +126,7 @@ class Bot:
 @pytest.fixture(scope="module")
 def bot_server() -> Iterator[Bot]:
     monkeypatch = pytest.MonkeyPatch()
-    for name, value in (
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-    ):
+    for name, value in {**sim_server.CREDENTIALS, "AWS_DEFAULT_REGION": "us-east-1"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     BackendDict.reset()

@@ -171,12 +171,7 @@ def world() -> Iterator[dict[str, Any]]:
             )
         )
     env = {
-        "AWS_ENDPOINT_URL": simulator.endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "COMPLIANCE_ROLE_ARN": simulator.org.role_arn,
-        "COMPLIANCE_AGGREGATOR": simulator.org.aggregator_name,
+        **simulator.client_environment(),
         "SLACK_API_URL": slack.api_url,
         "SLACK_BOT_TOKEN": "xoxb-soak",
         "SLACK_SIGNING_SECRET": SECRET,
