@@ -7,17 +7,20 @@ bot's typed errors in one place (`_call`). Nothing here knows Slack exists.
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
+import re
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from functools import partial
-from typing import Any, Literal, TypeVar
+from functools import cache, partial
+from typing import Any, Literal, TypeVar, cast
 
+import boto3
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -26,8 +29,9 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 
-from bot import errors, metrics
+from bot import counting, errors, metrics
 from bot.console import console_url
+from bot.coverage import coverage_of
 from bot.models import (
     AccountDrilldown,
     AggregatorInfo,
@@ -35,6 +39,7 @@ from bot.models import (
     Answer,
     ComplianceSummary,
     Count,
+    Coverage,
     DoctorReport,
     Finding,
     GroupCount,
@@ -46,9 +51,7 @@ from bot.models import (
     ResourceReport,
     ResourceRuleCompliance,
     RuleCompliance,
-    RuleOverviewRow,
     RulesOverview,
-    SourceCount,
     SourceHealth,
     SourceProblem,
     SummaryRow,
@@ -87,8 +90,24 @@ DENIED = {
     "UnauthorizedOperation",
     "OrganizationAccessDeniedException",
 }
+GLOBAL_REGION = "global"  # the awsRegion of global resources' configuration items (IAM)
 PSEUDO_TYPES = ("AWS::Config::ResourceCompliance", "AWS::Config::ConformancePackCompliance")
 ORG_RULES_TTL = 600.0
+STATUS_TTL = 60.0
+ACCOUNT_ID = re.compile(r"\d{12}")
+RULES_BY_NAME = "DescribeAggregateComplianceByConfigRules"
+RULE_ROWS = "AggregateComplianceByConfigRules"
+
+
+@cache
+def config_regions() -> frozenset[str]:
+    """Every region where AWS Config runs, as botocore knows them: what AllAwsRegions reads."""
+    session = boto3.session.Session()
+    return frozenset(
+        region
+        for partition in session.get_available_partitions()
+        for region in session.get_available_regions("config", partition)
+    )
 
 
 def _snake(operation: str) -> str:
@@ -128,6 +147,7 @@ class AggregatorService:
         self.clock = clock
         self._org_rules: dict[str, tuple[float, list[OrgRule]]] = {}
         self._org_rules_lock = threading.Lock()
+        self._memo: dict[tuple[str, ...], tuple[float, Any]] = {}
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -166,16 +186,43 @@ class AggregatorService:
             return errors.AwsUnavailable(operation, f"{code or 'HTTP'} {status}")
         return errors.AwsError(f"AWS Config answered {code}: {message}", operation, code)
 
-    def _pages(self, tally: Tally, operation: str, key: str, **params: Any) -> Iterator[Any]:
-        """Every item of a paginated operation, page by page at the maximum page size."""
-        token: str | None = None
+    def _responses(
+        self, tally: Tally, operation: str, start: str | None = None, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every page of an operation at its maximum page size. The one pager: it follows
+        NextToken past empty pages, which five aggregate operations return mid-list."""
+        token = start
+        limit = {"Limit": self.page_sizes[operation]} if operation in self.page_sizes else {}
         while True:
             extra = {"NextToken": token} if token else {}
-            response = self._call(tally, operation, Limit=self.page_sizes[operation], **params, **extra)
-            yield from response.get(key, [])
+            response = self._call(tally, operation, **limit, **params, **extra)
+            yield response
             token = response.get("NextToken")
             if not token:
                 return
+
+    def _pages(self, tally: Tally, operation: str, key: str, **params: Any) -> Iterator[Any]:
+        """Every item of a paginated operation."""
+        for response in self._responses(tally, operation, **params):
+            yield from response.get(key, [])
+
+    def _leading(
+        self, tally: Tally, operation: str, key: str, enough: int, **params: Any
+    ) -> tuple[list[Any], str | None]:
+        """The first `enough` items (or all, if fewer), and the token of the rest if there is more."""
+        items: list[Any] = []
+        for response in self._responses(tally, operation, **params):
+            items += response.get(key, [])
+            token = response.get("NextToken")
+            if token and len(items) >= enough:
+                return items, token
+        return items, None
+
+    def _any(
+        self, tally: Tally, operation: str, key: str, test: Callable[[Any], bool], **params: Any
+    ) -> bool:
+        """Whether any item passes `test`, reading no further than the first that does."""
+        return any(test(item) for item in self._pages(tally, operation, key, **params))
 
     def _select(self, tally: Tally, aggregator: str, expression: str) -> Iterator[dict[str, Any]]:
         """Every row of an advanced query, parsed (AWS returns each row as a JSON string)."""
@@ -200,11 +247,14 @@ class AggregatorService:
                 if element.get("complianceType") == "NON_COMPLIANT":
                     yield row, target, element
 
-    def _answer(self, question: str, aggregator: str, tally: Tally, data: T) -> Answer[T]:
+    def _answer(
+        self, question: str, aggregator: str, tally: Tally, data: T, coverage: Coverage | None = None
+    ) -> Answer[T]:
         return Answer[Any](
             question=question,
             aggregator=aggregator,
             data=data,
+            coverage=coverage or Coverage(),
             as_of=self.clock(),
             aws_calls=tally.total,
             calls_by_operation=dict(tally.by_operation),
@@ -247,6 +297,83 @@ class AggregatorService:
     def _catalog(self, tally: Tally) -> RuleCatalog:
         return self.catalog.with_org_rules(self.org_rules(tally))
 
+    # --- what the aggregator can see ----------------------------------------------------------
+
+    def _remembered(self, key: tuple[str, ...], ttl: float, compute: Callable[[], T]) -> T:
+        """A value shared by this process's questions for `ttl` seconds (sources' status, the
+        aggregator's regions, which accounts record compliance items): cheap to keep, and every
+        answer needs them."""
+        with self._org_rules_lock:
+            cached = self._memo.get(key)
+            if cached and time.monotonic() - cached[0] < ttl:
+                return cast(T, cached[1])
+        value = compute()
+        with self._org_rules_lock:
+            self._memo[key] = (time.monotonic(), value)
+        return value
+
+    def _problems(self, tally: Tally, name: str) -> list[SourceProblem]:
+        """The sources that FAILED or are OUTDATED (one page for almost any organization)."""
+        return self._remembered(("status", name), STATUS_TTL, lambda: self._health(tally, name).problems)
+
+    def _coverage(
+        self,
+        tally: Tally,
+        name: str,
+        accounts: Collection[str] | None = None,
+        regions: Collection[str] | None = None,
+        without_compliance_items: Iterable[str] = (),
+        capped: bool = False,
+        truncated: bool = False,
+    ) -> Coverage:
+        return coverage_of(
+            self._problems(tally, name), accounts, regions, without_compliance_items, capped, truncated
+        )
+
+    def _regions(self, tally: Tally, name: str) -> frozenset[str]:
+        """The regions the aggregator reads."""
+
+        def read() -> frozenset[str]:
+            found = self._call(tally, "DescribeConfigurationAggregators", ConfigurationAggregatorNames=[name])
+            info = _aggregator_info(found["ConfigurationAggregators"][0])
+            return config_regions() if info.all_regions else frozenset(info.regions)
+
+        return self._remembered(("regions", name), ORG_RULES_TTL, read)
+
+    def _check_scope(self, tally: Tally, name: str, account: str | None, region: str | None) -> None:
+        """Refuse an account id that is not one, or a region the aggregator does not read, before
+        anything else: an answer about them would be an all-clear about nothing."""
+        if account is not None and not ACCOUNT_ID.fullmatch(account):
+            raise errors.AccountNotFound(account)
+        if region is not None:
+            regions = self._regions(tally, name)
+            if region not in regions:
+                raise errors.RegionNotCovered(region, difflib.get_close_matches(region, sorted(regions), n=3))
+
+    def _without_compliance_items(self, tally: Tally, name: str) -> list[str]:
+        """Accounts inferred not to record compliance items: their rules have results, but
+        advanced queries see no AWS::Config::ResourceCompliance item of theirs. No aggregate API
+        shows member recorders, so this is an inference."""
+
+        def census() -> list[str]:
+            evaluated = {
+                r.group
+                for r in self._summary_groups(tally, name, "ACCOUNT_ID", {})
+                if r.compliant_rules.value or r.non_compliant_rules.value
+            }
+            recording = {
+                str(row.get("accountId"))
+                for row in self._select(
+                    tally,
+                    name,
+                    "SELECT accountId, COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance' "
+                    "GROUP BY accountId",
+                )
+            }
+            return sorted(evaluated - recording)
+
+        return self._remembered(("census", name), ORG_RULES_TTL, census)
+
     # --- rule compliance ----------------------------------------------------------------------
 
     def rule_compliance(
@@ -256,42 +383,100 @@ class AggregatorService:
         region: str | None = None,
         aggregator: str | None = None,
     ) -> Answer[RuleCompliance]:
-        """Every NON_COMPLIANT resource of one logical rule, across accounts and regions.
+        """Every resource that breaks one logical rule, across accounts and regions, once each.
 
-        Plan: the first page of DescribeAggregateComplianceByConfigRules (NON_COMPLIANT, scoped
-        by account/region) finds the sources; if it is the only page, fetch each matching
-        source's details (fan-out). If there are more pages, the organization is large: one
-        advanced query over AWS::Config::ResourceCompliance finds the resources instead, and
-        details are fetched only for annotations.
+        Plan: the NON_COMPLIANT rows of DescribeAggregateComplianceByConfigRules (scoped by
+        account/region) find the sources; if they fit in one page's worth, fetch each matching
+        source's details (fan-out). Otherwise the organization is large: one advanced query over
+        AWS::Config::ResourceCompliance finds the resources, the compliance APIs cover the accounts
+        that do not record compliance items, and details are fetched only for annotations.
         """
         tally = Tally()
         name = self._name(aggregator)
+        self._check_scope(tally, name, account, region)
         catalog = self._catalog(tally)
         filters: dict[str, str] = {"ComplianceType": "NON_COMPLIANT"}
         if account:
             filters["AccountId"] = account
         if region:
             filters["AwsRegion"] = region
-        first = self._call(
+        rows, rest = self._leading(
             tally,
-            "DescribeAggregateComplianceByConfigRules",
+            RULES_BY_NAME,
+            RULE_ROWS,
+            self.page_sizes[RULES_BY_NAME],
             ConfigurationAggregatorName=name,
             Filters=filters,
-            Limit=self.page_sizes["DescribeAggregateComplianceByConfigRules"],
         )
-        observed = {r["ConfigRuleName"] for r in first.get("AggregateComplianceByConfigRules", [])}
-        logical = self._resolve(tally, catalog, name, rule, observed)
+        logical = self._resolve(tally, catalog, name, rule, {r["ConfigRuleName"] for r in rows})
         matcher = catalog.matcher(logical)
-        if first.get("NextToken"):
-            data = self._rule_by_query(tally, name, matcher, account, region)
+        condition = matcher.query_condition("configuration.configRuleList.configRuleName", quote)
+        if rest and condition is not None:
+            data = self._rule_by_query(tally, name, matcher, condition, account, region)
         else:
-            rows = [
-                r
-                for r in first.get("AggregateComplianceByConfigRules", [])
-                if matcher.matches(r["ConfigRuleName"])
-            ]
-            data = self._rule_by_fan_out(tally, name, matcher, rows)
-        return self._answer(f"rule {logical}", name, tally, data)
+            if rest:
+                rows += self._pages(
+                    tally,
+                    RULES_BY_NAME,
+                    RULE_ROWS,
+                    start=rest,
+                    ConfigurationAggregatorName=name,
+                    Filters=filters,
+                )
+            data = self._rule_by_fan_out(
+                tally, name, matcher, [r for r in rows if matcher.matches(r["ConfigRuleName"])]
+            )
+        if not data.sources:
+            self._not_an_all_clear_of_nothing(tally, name, matcher, account, region)
+        coverage = self._coverage(
+            tally,
+            name,
+            {account} if account else None,
+            {region} if region else None,
+            capped=data.non_compliant_resources.capped,
+            truncated=not data.complete,
+        )
+        return self._answer(f"rule {logical}", name, tally, data, coverage)
+
+    def _not_an_all_clear_of_nothing(
+        self, tally: Tally, name: str, matcher: Matcher, account: str | None, region: str | None
+    ) -> None:
+        """Before answering "nothing breaks the rule": the account is a source, and some source in
+        scope has evaluated the rule at all; else say which of them is not so."""
+        if account and not self._is_source(tally, name, account):
+            raise errors.AccountNotFound(account)
+        scope = {k: v for k, v in (("AccountId", account), ("AwsRegion", region)) if v}
+        known = sorted(n for n in matcher.exact if n.startswith("OrgConfigRule-"))
+        for exact in known:  # an organization rule's member name is exact: one cheap probe
+            if self._any(
+                tally,
+                RULES_BY_NAME,
+                RULE_ROWS,
+                lambda row: True,
+                ConfigurationAggregatorName=name,
+                Filters={**scope, "ConfigRuleName": exact},
+            ):
+                return
+        seen: set[str] = set()
+
+        def evaluated(row: dict[str, Any]) -> bool:
+            seen.add(row["ConfigRuleName"])
+            return matcher.matches(row["ConfigRuleName"])
+
+        if self._any(
+            tally,
+            RULES_BY_NAME,
+            RULE_ROWS,
+            evaluated,
+            ConfigurationAggregatorName=name,
+            **({"Filters": scope} if scope else {}),
+        ):
+            return
+        where = "".join(f" in {v}" for v in (account, region) if v)
+        logical_names = sorted({matcher.logical_name(n) for n in seen})
+        raise errors.RuleNotDeployed(
+            matcher.logical, where, difflib.get_close_matches(matcher.logical, logical_names, n=3, cutoff=0.5)
+        )
 
     def _resolve(
         self, tally: Tally, catalog: RuleCatalog, aggregator: str, text: str, observed: set[str]
@@ -300,22 +485,22 @@ class AggregatorService:
             return catalog.resolve(text, observed)
         except errors.RuleNotFound:
             # A custom rule the catalog cannot know: does the aggregator have it?
-            probe = self._call(
+            if self._any(
                 tally,
-                "DescribeAggregateComplianceByConfigRules",
+                RULES_BY_NAME,
+                RULE_ROWS,
+                lambda row: True,
                 ConfigurationAggregatorName=aggregator,
                 Filters={"ConfigRuleName": text.strip()},
-                Limit=1,
-            )
-            if probe.get("AggregateComplianceByConfigRules"):
+            ):
                 return text.strip()
             raise
 
     def _details(
-        self, tally: Tally, aggregator: str, rule_name: str, account: str, region: str
+        self, tally: Tally, aggregator: str, logical: str, rule_name: str, account: str, region: str
     ) -> list[NonCompliantResource]:
         return [
-            _resource_from_detail(item)
+            _resource_from_detail(item, logical)
             for item in self._pages(
                 tally,
                 "GetAggregateComplianceDetailsByConfigRule",
@@ -328,26 +513,62 @@ class AggregatorService:
             )
         ]
 
+    def _read_details(
+        self,
+        tally: Tally,
+        aggregator: str,
+        logical_name: Callable[[str], str],
+        rows: Sequence[dict[str, Any]],
+    ) -> tuple[list[NonCompliantResource], set[tuple[str, str, str]]]:
+        """The details of up to detail_call_cap rows (in order), fanned out; and which rows
+        (physical rule, account, region) were read."""
+        fetched = list(rows[: self.settings.detail_call_cap])
+        jobs = [
+            partial(
+                self._details,
+                tally,
+                aggregator,
+                logical_name(r["ConfigRuleName"]),
+                r["ConfigRuleName"],
+                r["AccountId"],
+                r["AwsRegion"],
+            )
+            for r in fetched
+        ]
+        found = [resource for batch in self._fan_out(tally, jobs) for resource in batch]
+        return found, {(r["ConfigRuleName"], r["AccountId"], r["AwsRegion"]) for r in fetched}
+
+    def _logical_counts(
+        self,
+        tally: Tally,
+        aggregator: str,
+        logical_name: Callable[[str], str],
+        rows: Sequence[dict[str, Any]],
+        read_all: bool,
+    ) -> tuple[list[NonCompliantResource], dict[counting.Group, Count], bool]:
+        """Rows of DescribeAggregateComplianceByConfigRules counted once per logical rule: the
+        details of every row (`read_all`), or only of the groups whose count needs them (several
+        physical rules, or a capped count). Returns the merged resources, each group's count, and
+        whether every detail wanted was read."""
+        groups = _grouped(rows, logical_name)
+        wanted = [r for g in groups.values() if read_all or counting.needs_details(g) for r in g]
+        found, read = self._read_details(tally, aggregator, logical_name, wanted)
+        resources = counting.merge(found)
+        return resources, counting.group_counts(groups, resources, read), len(read) == len(wanted)
+
     def _rule_by_fan_out(
         self, tally: Tally, aggregator: str, matcher: Matcher, rows: list[dict[str, Any]]
     ) -> RuleCompliance:
-        rows = sorted(rows, key=lambda r: (r["AccountId"], r["AwsRegion"], r["ConfigRuleName"]))
-        fetched, skipped = (
-            rows[: self.settings.detail_call_cap],
-            rows[self.settings.detail_call_cap :],
+        resources, counts, complete = self._logical_counts(
+            tally, aggregator, matcher.logical_name, rows, True
         )
-        jobs = [
-            partial(self._details, tally, aggregator, r["ConfigRuleName"], r["AccountId"], r["AwsRegion"])
-            for r in fetched
-        ]
-        resources = [resource for batch in self._fan_out(tally, jobs) for resource in batch]
         return RuleCompliance(
             rule=matcher.logical,
             member_rule_names=sorted({r["ConfigRuleName"] for r in rows}),
             plan="fan-out",
             resources=resources,
-            sources=_source_counts(rows),
-            complete=not skipped,
+            sources=counting.source_counts(counts, matcher.logical),
+            complete=complete,
         )
 
     def _rule_by_query(
@@ -355,18 +576,14 @@ class AggregatorService:
         tally: Tally,
         aggregator: str,
         matcher: Matcher,
+        condition: str,
         account: str | None,
         region: str | None,
     ) -> RuleCompliance:
-        names = [f"configuration.configRuleList.configRuleName = {quote(n)}" for n in sorted(matcher.exact)]
-        names += [
-            f"configuration.configRuleList.configRuleName LIKE {quote(p + '%')}"
-            for p in sorted(matcher.prefixes)
-        ]
         conditions = [
             "resourceType = 'AWS::Config::ResourceCompliance'",
             "configuration.configRuleList.complianceType = 'NON_COMPLIANT'",
-            "(" + " OR ".join(names) + ")",
+            condition,
         ]
         if account:
             conditions.append(f"accountId = {quote(account)}")
@@ -382,7 +599,8 @@ class AggregatorService:
                 region=row["awsRegion"],
                 resource_type=target["targetResourceType"],
                 resource_id=target["targetResourceId"],
-                rule_name=element["configRuleName"],
+                rule=matcher.logical,
+                rule_names=[element["configRuleName"]],
                 evaluated_at=_parse_time(row.get("configurationItemCaptureTime")),
                 console_url=console_url(
                     target["targetResourceType"], target["targetResourceId"], row["awsRegion"]
@@ -391,33 +609,48 @@ class AggregatorService:
             for row, target, element in self._non_compliant_elements(tally, aggregator, expression)
             if matcher.matches(element.get("configRuleName", ""))
         ]
-        pairs: dict[tuple[str, str, str], int] = Counter((r.rule_name, r.account_id, r.region) for r in found)
-        ordered = sorted(pairs)
-        fetched = ordered[: self.settings.detail_call_cap]
-        jobs = [partial(self._details, tally, aggregator, *pair) for pair in fetched]
-        annotated = {
-            (r.rule_name, r.account_id, r.region, r.resource_type, r.resource_id): r
-            for batch in self._fan_out(tally, jobs)
-            for r in batch
-        }
-        resources = [
-            annotated.get((r.rule_name, r.account_id, r.region, r.resource_type, r.resource_id), r)
-            for r in sorted(
-                found,
-                key=lambda r: (r.account_id, r.region, r.rule_name, r.resource_type, r.resource_id),
+        # Accounts that do not record compliance items are invisible to the query: their rows
+        # come from the compliance APIs instead.
+        blind = [a for a in self._without_compliance_items(tally, aggregator) if account in (None, a)]
+        blind_rows = [
+            row
+            for a in blind
+            for row in self._pages(
+                tally,
+                RULES_BY_NAME,
+                RULE_ROWS,
+                ConfigurationAggregatorName=aggregator,
+                Filters={
+                    "ComplianceType": "NON_COMPLIANT",
+                    "AccountId": a,
+                    **({"AwsRegion": region} if region else {}),
+                },
             )
+            if matcher.matches(row["ConfigRuleName"])
         ]
-        sources = [
-            SourceCount(account_id=a, region=g, non_compliant=Count(value=n))
-            for (a, g), n in sorted(Counter((r.account_id, r.region) for r in found).items())
+        seen_rows = sorted({(name, r.account_id, r.region) for r in found for name in r.rule_names})
+        wanted = [
+            *blind_rows,
+            *({"ConfigRuleName": n, "AccountId": a, "AwsRegion": g} for n, a, g in seen_rows),
         ]
+        annotated, read = self._read_details(tally, aggregator, matcher.logical_name, wanted)
+        resources = counting.merge([*found, *annotated])
+        groups = _grouped(blind_rows, matcher.logical_name)
+        counts = counting.group_counts(groups, resources, read)
+        for r in resources:  # the query saw every resource of the other accounts: exact
+            if r.account_id not in blind:
+                key = (r.rule, r.account_id, r.region)
+                counts[key] = Count(value=counts.get(key, Count(value=0)).value + 1)
+        blind_read = all((r["ConfigRuleName"], r["AccountId"], r["AwsRegion"]) in read for r in blind_rows)
         return RuleCompliance(
             rule=matcher.logical,
-            member_rule_names=sorted({p[0] for p in pairs}),
+            member_rule_names=sorted(
+                {n for r in resources for n in r.rule_names} | {r["ConfigRuleName"] for r in blind_rows}
+            ),
             plan="advanced-query",
             resources=resources,
-            sources=sources,
-            complete=len(fetched) == len(ordered),
+            sources=counting.source_counts(counts, matcher.logical),
+            complete=len(read) == len(wanted) and blind_read,
         )
 
     # --- summaries ----------------------------------------------------------------------------
@@ -435,7 +668,7 @@ class AggregatorService:
         name = self._name(aggregator)
         key = "ACCOUNT_ID" if group_by == "account" else "AWS_REGION"
         if accounts is not None and group_by == "region":
-            totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            totals: dict[str, list[Count]] = defaultdict(lambda: [Count(value=0), Count(value=0)])
             for account in sorted(accounts):
                 for g in self._summary_groups(tally, name, key, {"AccountId": account}):
                     totals[g.group][0] += g.compliant_rules
@@ -447,17 +680,18 @@ class AggregatorService:
             rows = self._summary_groups(tally, name, key, {})
             if accounts is not None:
                 rows = [r for r in rows if r.group in accounts]
-        rows.sort(key=lambda r: (-r.non_compliant_rules, r.group))
-        return self._answer(
-            f"summary by {group_by}", name, tally, ComplianceSummary(group_by=group_by, rows=rows)
-        )
+        rows.sort(key=lambda r: (-r.non_compliant_rules.value, r.group))
+        data = ComplianceSummary(group_by=group_by, rows=rows)
+        capped = data.compliant_rules.capped or data.non_compliant_rules.capped
+        coverage = self._coverage(tally, name, accounts, capped=capped)
+        return self._answer(f"summary by {group_by}", name, tally, data, coverage)
 
     def _summary_groups(self, tally: Tally, name: str, key: str, filters: dict[str, str]) -> list[SummaryRow]:
         return [
             SummaryRow(
                 group=g["GroupName"],
-                compliant_rules=g["ComplianceSummary"]["CompliantResourceCount"]["CappedCount"],
-                non_compliant_rules=g["ComplianceSummary"]["NonCompliantResourceCount"]["CappedCount"],
+                compliant_rules=_count(g["ComplianceSummary"]["CompliantResourceCount"]),
+                non_compliant_rules=_count(g["ComplianceSummary"]["NonCompliantResourceCount"]),
             )
             for g in self._pages(
                 tally,
@@ -473,8 +707,8 @@ class AggregatorService:
         return list(
             self._pages(
                 tally,
-                "DescribeAggregateComplianceByConfigRules",
-                "AggregateComplianceByConfigRules",
+                RULES_BY_NAME,
+                RULE_ROWS,
                 ConfigurationAggregatorName=aggregator,
                 Filters={"ComplianceType": "NON_COMPLIANT", **filters},
             )
@@ -483,52 +717,59 @@ class AggregatorService:
     def rules_overview(
         self, aggregator: str | None = None, accounts: frozenset[str] | None = None
     ) -> Answer[RulesOverview]:
+        """Each logical rule with its distinct non-compliant resources: the details of a source
+        are read only where several physical rules (or a capped count) make AWS's count ambiguous."""
         tally = Tally()
         name = self._name(aggregator)
-        catalog = self._catalog(tally)
+        logical_name = self._catalog(tally).matcher("").logical_name
         rows = self._non_compliant_rows(tally, name)
         if accounts is not None:
             rows = [r for r in rows if r["AccountId"] in accounts]
-        return self._answer("rules", name, tally, RulesOverview(rows=_overview(catalog, rows)))
+        _, counts, complete = self._logical_counts(tally, name, logical_name, rows, read_all=False)
+        groups = _grouped(rows, logical_name)
+        overview = counting.overview(groups, counts)
+        coverage = self._coverage(
+            tally,
+            name,
+            accounts,
+            truncated=not complete,
+        )
+        return self._answer("rules", name, tally, RulesOverview(rows=overview), coverage)
 
     def account(self, account_id: str, aggregator: str | None = None) -> Answer[AccountDrilldown]:
         tally = Tally()
         name = self._name(aggregator)
-        if not account_id.isdigit() or len(account_id) != 12:
-            raise errors.AccountNotFound(account_id)
-        catalog = self._catalog(tally)
+        self._check_scope(tally, name, account_id, None)
+        logical_name = self._catalog(tally).matcher("").logical_name
         rows = self._non_compliant_rows(tally, name, AccountId=account_id)
         if not rows and not self._is_source(tally, name, account_id):
             raise errors.AccountNotFound(account_id)
-        rows.sort(key=lambda r: (r["AwsRegion"], r["ConfigRuleName"]))
-        fetched = rows[: self.settings.detail_call_cap]
-        jobs = [
-            partial(self._details, tally, name, r["ConfigRuleName"], account_id, r["AwsRegion"])
-            for r in fetched
-        ]
-        resources = [res for batch in self._fan_out(tally, jobs) for res in batch]
+        resources, counts, complete = self._logical_counts(tally, name, logical_name, rows, read_all=True)
+        overview = counting.overview(_grouped(rows, logical_name), counts)
+        coverage = self._coverage(
+            tally,
+            name,
+            {account_id},
+            truncated=not complete,
+        )
         return self._answer(
             f"account {account_id}",
             name,
             tally,
-            AccountDrilldown(
-                account_id=account_id,
-                rules=_overview(catalog, rows),
-                resources=resources,
-                complete=len(fetched) == len(rows),
-            ),
+            AccountDrilldown(account_id=account_id, rules=overview, resources=resources, complete=complete),
+            coverage,
         )
 
     def _is_source(self, tally: Tally, aggregator: str, account_id: str) -> bool:
         """Whether the account reports to the aggregator at all (one rule or resource will do)."""
-        probe = self._call(
+        if self._any(
             tally,
-            "DescribeAggregateComplianceByConfigRules",
+            RULES_BY_NAME,
+            RULE_ROWS,
+            lambda row: True,
             ConfigurationAggregatorName=aggregator,
             Filters={"AccountId": account_id},
-            Limit=1,
-        )
-        if probe.get("AggregateComplianceByConfigRules"):
+        ):
             return True
         counts = self._call(
             tally,
@@ -536,7 +777,10 @@ class AggregatorService:
             ConfigurationAggregatorName=aggregator,
             Filters={"AccountId": account_id},
         )
-        return bool(counts.get("TotalDiscoveredResources"))
+        if counts.get("TotalDiscoveredResources"):
+            return True
+        # A source that FAILED before it ever reported is still one: say so, not "unknown".
+        return any(p.source_id == account_id for p in self._problems(tally, aggregator))
 
     # --- resources ----------------------------------------------------------------------------
 
@@ -566,11 +810,17 @@ class AggregatorService:
             )
         )
         chosen = matches[0]
+        # Rules evaluate a global resource (IAM) in a real region, so its compliance items are
+        # regional: pin the region only for a regional resource.
+        where_region = (
+            "" if chosen["awsRegion"] == GLOBAL_REGION else f" AND awsRegion = {quote(chosen['awsRegion'])}"
+        )
         compliance_expression = (
-            "SELECT configuration.configRuleList WHERE resourceType = 'AWS::Config::ResourceCompliance' "
+            "SELECT awsRegion, configuration.configRuleList WHERE resourceType = "
+            "'AWS::Config::ResourceCompliance' "
             f"AND configuration.targetResourceId = {quote(chosen['resourceId'])} "
             f"AND configuration.targetResourceType = {quote(chosen['resourceType'])} "
-            f"AND accountId = {quote(chosen['accountId'])} AND awsRegion = {quote(chosen['awsRegion'])}"
+            f"AND accountId = {quote(chosen['accountId'])}{where_region}"
         )
         compliance = []
         for row in self._select(tally, name, compliance_expression):
@@ -580,9 +830,22 @@ class AggregatorService:
                         rule_name=element["configRuleName"],
                         rule=catalog.logical_name(element["configRuleName"]),
                         compliance_type=element["complianceType"],
+                        region=row.get("awsRegion"),
                     )
                 )
-        compliance.sort(key=lambda c: (c.compliance_type != "NON_COMPLIANT", c.rule))
+        compliance.sort(key=lambda c: (c.compliance_type != "NON_COMPLIANT", c.rule, c.rule_name))
+        blind = (
+            [chosen["accountId"]]
+            if not compliance and chosen["accountId"] in self._without_compliance_items(tally, name)
+            else []
+        )
+        coverage = self._coverage(
+            tally,
+            name,
+            {chosen["accountId"]},
+            None if chosen["awsRegion"] == GLOBAL_REGION else {chosen["awsRegion"]},
+            without_compliance_items=blind,
+        )
         tags = {t["key"]: t["value"] for t in chosen.get("tags", []) if "key" in t}
         report = ResourceReport(
             account_id=chosen["accountId"],
@@ -598,7 +861,7 @@ class AggregatorService:
             console_url=console_url(chosen["resourceType"], chosen["resourceId"], chosen["awsRegion"]),
             other_matches=len(matches) - 1,
         )
-        return self._answer(f"resource {identifier}", name, tally, report)
+        return self._answer(f"resource {identifier}", name, tally, report, coverage)
 
     def resource_counts(
         self,
@@ -631,38 +894,41 @@ class AggregatorService:
         rows = sorted(
             (GroupCount(group=g, count=n) for g, n in counts.items()), key=lambda r: (-r.count, r.group)
         )
+        scope = {account} if account else accounts
         return self._answer(
-            f"resources by {group_by}", name, tally, ResourceCounts(group_by=group_by, total=total, rows=rows)
+            f"resources by {group_by}",
+            name,
+            tally,
+            ResourceCounts(group_by=group_by, total=total, rows=rows),
+            self._coverage(tally, name, scope, {region} if region else None),
         )
 
     def _counts(self, tally: Tally, name: str, key: str, filters: dict[str, str]) -> tuple[int, Counter[str]]:
         total = 0
         counts: Counter[str] = Counter()
-        token: str | None = None
-        while True:
-            response = self._call(
-                tally,
-                "GetAggregateDiscoveredResourceCounts",
-                ConfigurationAggregatorName=name,
-                GroupByKey=key,
-                Limit=self.page_sizes["GetAggregateDiscoveredResourceCounts"],
-                **({"Filters": filters} if filters else {}),
-                **({"NextToken": token} if token else {}),
-            )
+        extra: dict[str, Any] = {"Filters": filters} if filters else {}
+        for response in self._responses(
+            tally,
+            "GetAggregateDiscoveredResourceCounts",
+            ConfigurationAggregatorName=name,
+            GroupByKey=key,
+            **extra,
+        ):
             total = int(response.get("TotalDiscoveredResources", 0))
             counts.update(
                 {g["GroupName"]: int(g["ResourceCount"]) for g in response.get("GroupedResourceCounts", [])}
             )
-            token = response.get("NextToken")
-            if not token:
-                return total, counts
+        return total, counts
 
     # --- health, packs, aggregators -----------------------------------------------------------
 
     def health(self, aggregator: str | None = None) -> Answer[SourceHealth]:
         tally = Tally()
         name = self._name(aggregator)
-        return self._answer("health", name, tally, self._health(tally, name))
+        health = self._health(tally, name)
+        with self._org_rules_lock:  # the freshest status serves the next answers' coverage too
+            self._memo[("status", name)] = (time.monotonic(), health.problems)
+        return self._answer("health", name, tally, health)
 
     def _health(self, tally: Tally, name: str) -> SourceHealth:
         now = self.clock()
@@ -699,6 +965,7 @@ class AggregatorService:
     ) -> Answer[PackCompliance]:
         tally = Tally()
         name = self._name(aggregator)
+        self._check_scope(tally, name, account, region)
         filters = {
             k: v
             for k, v in (
@@ -727,7 +994,8 @@ class AggregatorService:
             )
         ]
         rows.sort(key=lambda r: (-r.non_compliant_rules, r.pack, r.account_id, r.region))
-        return self._answer("packs", name, tally, PackCompliance(rows=rows))
+        coverage = self._coverage(tally, name, {account} if account else None, {region} if region else None)
+        return self._answer("packs", name, tally, PackCompliance(rows=rows), coverage)
 
     def query(self, expression: str, aggregator: str | None = None) -> Answer[QueryResult]:
         """An advanced query, validated before any AWS call, read up to the row cap."""
@@ -736,31 +1004,29 @@ class AggregatorService:
         name = self._name(aggregator)
         rows: list[dict[str, Any]] = []
         columns: list[str] = []
-        token: str | None = None
         truncated = False
-        while True:
-            response = self._call(
-                tally,
-                "SelectAggregateResourceConfig",
-                ConfigurationAggregatorName=name,
-                Expression=expression,
-                Limit=self.page_sizes["SelectAggregateResourceConfig"],
-                **({"NextToken": token} if token else {}),
-            )
+        for response in self._responses(
+            tally, "SelectAggregateResourceConfig", ConfigurationAggregatorName=name, Expression=expression
+        ):
             columns = columns or [f["Name"] for f in response.get("QueryInfo", {}).get("SelectFields", [])]
             rows += [json.loads(r) for r in response.get("Results", [])]
-            token = response.get("NextToken")
             if len(rows) >= self.settings.query_row_cap:
-                truncated = bool(token) or len(rows) > self.settings.query_row_cap
+                truncated = bool(response.get("NextToken")) or len(rows) > self.settings.query_row_cap
                 rows = rows[: self.settings.query_row_cap]
                 break
-            if not token:
-                break
+        # Advanced queries see only what each source records: a query about compliance items
+        # cannot see the accounts that do not record them.
+        blind = (
+            self._without_compliance_items(tally, name)
+            if "AWS::Config::ResourceCompliance" in expression
+            else []
+        )
         return self._answer(
             "query",
             name,
             tally,
             QueryResult(expression=expression, columns=columns, rows=rows, truncated=truncated),
+            self._coverage(tally, name, without_compliance_items=blind),
         )
 
     def aggregators(self) -> Answer[Aggregators]:
@@ -800,13 +1066,14 @@ class AggregatorService:
                     )
                 )
         rules = self.org_rules(tally)
-        packs = self._call(
+        packs = self._any(
             tally,
             "DescribeAggregateComplianceByConformancePacks",
+            "AggregateComplianceByConformancePacks",
+            lambda row: True,
             ConfigurationAggregatorName=name,
-            Limit=1,
         )
-        if not rules and not packs.get("AggregateComplianceByConformancePacks"):
+        if not rules and not packs:
             findings.append(
                 Finding(
                     severity="warning",
@@ -825,7 +1092,7 @@ class AggregatorService:
                     severity="ok",
                     title="Rules are deployed organization-wide",
                     detail=f"{len(rules)} organization rule(s) visible; conformance packs "
-                    f"{'seen' if packs.get('AggregateComplianceByConformancePacks') else 'not seen'}.",
+                    f"{'seen' if packs else 'not seen'}.",
                 )
             )
         if info.kind == "organization" and organization_accounts is not None:
@@ -881,10 +1148,26 @@ class AggregatorService:
         )
         for row in self._select(tally, name, expression):
             compliant[str(row.get("accountId"))] = int(row["COUNT(*)"])
-        rules = {
-            r.group: (r.compliant_rules, r.non_compliant_rules)
-            for r in self._summary_groups(tally, name, "ACCOUNT_ID", {})
-        }
+        summary = self._summary_groups(tally, name, "ACCOUNT_ID", {})
+        rules = {r.group: (r.compliant_rules.value, r.non_compliant_rules.value) for r in summary}
+        # Accounts whose rules have results but that record no compliance items are invisible to
+        # the queries above: their findings come from the compliance APIs.
+        recording = set(compliant) | {f[0] for f in findings}
+        blind = sorted(a for a, (c, n) in rules.items() if (c or n) and a not in recording)
+        blind_rows = [row for a in blind for row in self._non_compliant_rows(tally, name, AccountId=a)]
+        found, read = self._read_details(tally, name, catalog.logical_name, blind_rows)
+        for r in counting.merge(found):
+            findings.add(
+                (
+                    one(r.account_id, r.account_id),
+                    one(r.region, r.region),
+                    one(r.rule, r.rule),
+                    one(r.resource_type, r.resource_type),
+                    r.resource_id,
+                )
+            )
+            resources.add(r.key)
+        problems = self._health(tally, name).problems
         # Built from validated AWS answers; validating again would copy every finding's tuple.
         snapshot = Snapshot.model_construct(
             aggregator=name,
@@ -894,11 +1177,19 @@ class AggregatorService:
             compliant_rules=sum(c for c, _ in rules.values()),
             non_compliant_rules=sum(n for _, n in rules.values()),
             findings=sorted(findings),
-            problems=self._health(tally, name).problems,
+            problems=problems,
             compliant_by_account=compliant,
             rules_by_account=rules,
+            without_compliance_items=blind,
         )
-        return self._answer("snapshot", name, tally, snapshot)
+        coverage = coverage_of(
+            problems,
+            # Their non-compliant resources are read; their compliant ones cannot be counted.
+            without_compliance_items=blind,
+            capped=any(r.compliant_rules.capped or r.non_compliant_rules.capped for r in summary),
+            truncated=len(read) < len(blind_rows),
+        )
+        return self._answer("snapshot", name, tally, snapshot, coverage)
 
     def _source_accounts(self, tally: Tally, aggregator: str) -> list[str]:
         return sorted(
@@ -929,53 +1220,33 @@ def _parse_time(value: Any) -> datetime | None:
     return None
 
 
-def _resource_from_detail(item: dict[str, Any]) -> NonCompliantResource:
+def _resource_from_detail(item: dict[str, Any], logical: str) -> NonCompliantResource:
     qualifier = item["EvaluationResultIdentifier"]["EvaluationResultQualifier"]
     return NonCompliantResource(
         account_id=item["AccountId"],
         region=item["AwsRegion"],
         resource_type=qualifier["ResourceType"],
         resource_id=qualifier["ResourceId"],
-        rule_name=qualifier["ConfigRuleName"],
+        rule=logical,
+        rule_names=[qualifier["ConfigRuleName"]],
         annotation=item.get("Annotation"),
         evaluated_at=item.get("ResultRecordedTime"),
         console_url=console_url(qualifier["ResourceType"], qualifier["ResourceId"], item["AwsRegion"]),
     )
 
 
-def _contributors(row: dict[str, Any]) -> Count:
-    count = row.get("Compliance", {}).get("ComplianceContributorCount") or {}
-    return Count(value=int(count.get("CappedCount", 0)), capped=bool(count.get("CapExceeded", False)))
+def _count(raw: dict[str, Any]) -> Count:
+    """AWS's {CappedCount, CapExceeded}: a lower bound when the cap was exceeded."""
+    return Count(value=int(raw.get("CappedCount", 0)), capped=bool(raw.get("CapExceeded", False)))
 
 
-def _source_counts(rows: list[dict[str, Any]]) -> list[SourceCount]:
-    per_source: dict[tuple[str, str], Count] = defaultdict(lambda: Count(value=0))
-    for row in rows:
-        key = (row["AccountId"], row["AwsRegion"])
-        per_source[key] = per_source[key] + _contributors(row)
-    return [SourceCount(account_id=a, region=r, non_compliant=c) for (a, r), c in sorted(per_source.items())]
-
-
-def _overview(catalog: RuleCatalog, rows: list[dict[str, Any]]) -> list[RuleOverviewRow]:
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        grouped[catalog.logical_name(row["ConfigRuleName"])].append(row)
-    overview = []
-    for logical, members in grouped.items():
-        total = Count(value=0)
-        for member in members:
-            total = total + _contributors(member)
-        overview.append(
-            RuleOverviewRow(
-                rule=logical,
-                member_rule_names=sorted({m["ConfigRuleName"] for m in members}),
-                accounts=len({m["AccountId"] for m in members}),
-                regions=len({m["AwsRegion"] for m in members}),
-                resources=total,
-            )
-        )
-    overview.sort(key=lambda r: (-r.resources.value, -r.accounts, r.rule))
-    return overview
+def _grouped(
+    rows: Iterable[dict[str, Any]], logical_name: Callable[[str], str]
+) -> dict[counting.Group, list[dict[str, Any]]]:
+    groups: dict[counting.Group, list[dict[str, Any]]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r["AccountId"], r["AwsRegion"], r["ConfigRuleName"])):
+        groups[counting.group_of(row, logical_name)].append(row)
+    return groups
 
 
 def _aggregator_info(raw: dict[str, Any]) -> AggregatorInfo:

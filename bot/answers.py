@@ -77,7 +77,10 @@ class Answerer:
         """The answer for this scope: checked before any AWS call, then cached under the scope.
         A filtered scope reuses the cached org-wide answer, so channels share its AWS cost."""
         if question.kind not in ANSWER_MODELS:
-            raise ValueError(f"{question.kind} is not a question for AWS")
+            raise UserError(
+                f"`{question.kind}` is not a question about compliance: it manages something in a "
+                "Slack channel, so ask it there with `/compliance`."
+            )
         check(question, scope)
         compute: Callable[[], Answer[Any]]
         if scope.everything:

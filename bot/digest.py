@@ -146,6 +146,16 @@ def message(
         blocks.append(_section("\n".join(lines)))
     else:
         blocks.append(_section(":white_check_mark: Every aggregator source is reporting."))
+    blind = today.without_compliance_items
+    if blind:
+        named = ", ".join(blind[:SHOWN]) + (f" and {len(blind) - SHOWN} more" if len(blind) > SHOWN else "")
+        blocks.append(
+            _section(
+                f":warning: {len(blind)} account(s) do not record compliance items (inferred): {named}. "
+                "Their non-compliant resources are read from the compliance APIs; their compliant "
+                "resources are not counted."
+            )
+        )
     drills = []
     for label, question in (
         ("Rules", Question("rules", aggregator=aggregator)),

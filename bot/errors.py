@@ -8,6 +8,8 @@
     |   +-- AmbiguousRule         several rules match (with the candidates)
     |   +-- ResourceNotFound      no resource by that id, name or ARN
     |   +-- AccountNotFound       the account is not a source of the aggregator
+    |   +-- RegionNotCovered      the aggregator does not read that region (with close names)
+    |   +-- RuleNotDeployed       a known rule that no source in scope has evaluated
     |   +-- AggregatorNotFound    no aggregator by that name in the region
     +-- AwsError                  AWS failed in a way the asker cannot fix by rephrasing
         +-- AccessDenied          which call, which role
@@ -77,8 +79,33 @@ class ResourceNotFound(UserError):
 
 class AccountNotFound(UserError):
     def __init__(self, account_id: str) -> None:
-        super().__init__(f"Account `{account_id}` is not a source of this aggregator.")
+        if account_id.isdigit() and len(account_id) == 12:
+            message = f"Account `{account_id}` is not a source of this aggregator."
+        else:
+            message = f"`{account_id}` is not an AWS account id (12 digits)."
+        super().__init__(message)
         self.account_id = account_id
+
+
+class RegionNotCovered(UserError):
+    def __init__(self, region: str, suggestions: Sequence[str] = ()) -> None:
+        hint = f" Did you mean {', '.join(f'`{s}`' for s in suggestions)}?" if suggestions else ""
+        super().__init__(
+            f"The aggregator does not read region `{region}`, so I can't say anything about it.{hint}"
+        )
+        self.region = region
+        self.suggestions = list(suggestions)
+
+
+class RuleNotDeployed(UserError):
+    def __init__(self, rule: str, where: str = "", suggestions: Sequence[str] = ()) -> None:
+        hint = f" Rules that are: {', '.join(f'`{s}`' for s in suggestions)}." if suggestions else ""
+        super().__init__(
+            f"No source{where} has evaluated `{rule}`: it is not deployed there (or has no results "
+            f"yet), so this is not an all-clear.{hint}"
+        )
+        self.rule = rule
+        self.suggestions = list(suggestions)
 
 
 class AggregatorNotFound(UserError):

@@ -27,7 +27,8 @@ def _resources(resources: list[NonCompliantResource]) -> tuple[list[str], list[l
         "region",
         "resource_type",
         "resource_id",
-        "rule_name",
+        "rule",
+        "rule_names",
         "annotation",
         "evaluated_at",
         "console_url",
@@ -38,7 +39,8 @@ def _resources(resources: list[NonCompliantResource]) -> tuple[list[str], list[l
             r.region,
             r.resource_type,
             r.resource_id,
-            r.rule_name,
+            r.rule,
+            " ".join(r.rule_names),
             r.annotation or "",
             r.evaluated_at.isoformat() if r.evaluated_at else "",
             r.console_url,
@@ -54,7 +56,7 @@ def table(answer: Answer[Any]) -> tuple[list[str], list[list[Any]]]:
         return _resources(data.resources)
     if isinstance(data, ComplianceSummary):
         return [data.group_by, "compliant_rules", "non_compliant_rules"], [
-            [r.group, r.compliant_rules, r.non_compliant_rules] for r in data.rows
+            [r.group, str(r.compliant_rules), str(r.non_compliant_rules)] for r in data.rows
         ]
     if isinstance(data, RulesOverview):
         return ["rule", "non_compliant_resources", "capped", "accounts", "regions", "rule_names"], [

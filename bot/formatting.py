@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.coverage import caveat_line
 from bot.grammar import Question
 from bot.models import (
     AccountDrilldown,
@@ -137,6 +138,8 @@ def _resource_lines(resources: list[NonCompliantResource], page: int) -> tuple[s
     lines = []
     for r in resources[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
         line = f"• <{r.console_url}|{_esc(r.resource_id)}> `{r.resource_type}` {r.account_id} {r.region}"
+        if len(r.rule_names) > 1:
+            line += f" ({len(r.rule_names)} rules: {_esc(', '.join(r.rule_names))})"
         if r.annotation:
             line += f"\n    _{_esc(_clip(r.annotation, 200))}_"
         lines.append(line)
@@ -145,15 +148,26 @@ def _resource_lines(resources: list[NonCompliantResource], page: int) -> tuple[s
     return header + "\n" + "\n".join(lines), pages
 
 
+def _nothing_failing(answer: Answer[Any], what: str) -> str:
+    """The all-clear, only when every source in scope reported; else what it rests on."""
+    where = answer.coverage
+    if where.failed or where.outdated:
+        return (
+            f":warning: {what} in the sources that reported, but not every source did (below): "
+            "this is not an all-clear."
+        )
+    return f":white_check_mark: {what} in any account or region."
+
+
 def _rule(answer: Answer[RuleCompliance], question: Question | None, page: int) -> list[Block]:
     data = answer.data
     blocks: list[Block] = [_header(f"{data.rule}")]
     if not data.sources:
-        return [*blocks, _section(":white_check_mark: No non-compliant resources in any account or region.")]
+        return [*blocks, _section(_nothing_failing(answer, "No non-compliant resources"))]
     blocks.append(
         _fields(
             [
-                ("Non-compliant resources", str(data.non_compliant_resources)),
+                ("Non-compliant resources", data.non_compliant_resources.words),
                 ("Accounts", str(len(data.accounts))),
                 ("Regions", str(len(data.regions))),
             ]
@@ -169,8 +183,6 @@ def _rule(answer: Answer[RuleCompliance], question: Question | None, page: int) 
     blocks.append(_table(rows))
     text, pages = _resource_lines(data.resources, page)
     blocks.append(_section(text))
-    if not data.complete:
-        blocks.append(_section("_Partial: some sources' details were not read; counts are lower bounds._"))
     return blocks + _buttons(question, page, pages)
 
 
@@ -195,7 +207,7 @@ def _summary(answer: Answer[ComplianceSummary], question: Question | None, page:
 def _rules(answer: Answer[RulesOverview], question: Question | None, page: int) -> list[Block]:
     rows = answer.data.rows
     if not rows:
-        return [_header("Rules"), _section(":white_check_mark: No rule has non-compliant resources.")]
+        return [_header("Rules"), _section(_nothing_failing(answer, "No rule has non-compliant resources"))]
     table = [["rule", "resources", "accounts", "regions"]] + [
         [_clip(r.rule, 45), str(r.resources), str(r.accounts), str(r.regions)] for r in rows
     ]
@@ -211,7 +223,7 @@ def _account(answer: Answer[AccountDrilldown], question: Question | None, page: 
     if not data.rules:
         return [
             _header(f"Account {data.account_id}"),
-            _section(":white_check_mark: Nothing is failing here."),
+            _section(_nothing_failing(answer, "Nothing is failing")),
         ]
     table = [["rule", "resources", "regions"]] + [
         [_clip(r.rule, 45), str(r.resources), str(r.regions)] for r in data.rules
@@ -222,8 +234,6 @@ def _account(answer: Answer[AccountDrilldown], question: Question | None, page: 
         _table(table),
         _section(text),
     ]
-    if not data.complete:
-        blocks.append(_section("_Partial: some rules' details were not read._"))
     return blocks + _buttons(question, page, pages)
 
 
@@ -360,12 +370,15 @@ def _text_size(block: dict[str, Any]) -> int:
     return size
 
 
-def _fit(blocks: list[Block], context: str) -> list[dict[str, Any]]:
+def _fit(blocks: list[Block], context: str, caveat: str | None = None) -> list[dict[str, Any]]:
     """At most MAX_BLOCKS blocks and TEXT_BUDGET characters of text (Slack rejects messages with
-    much more, `msg_blocks_too_long`); buttons and the context line are always kept."""
+    much more, `msg_blocks_too_long`); buttons, what the answer could not see, and the context
+    line are always kept."""
     tail = [ContextBlock(elements=[MarkdownTextObject(text=_clip(context, SECTION_CHARS))]).to_dict()]
+    if caveat:
+        tail.insert(0, _caveat(caveat).to_dict())
     kept: list[dict[str, Any]] = []
-    budget = TEXT_BUDGET - _text_size(tail[0])
+    budget = TEXT_BUDGET - sum(_text_size(b) for b in tail)
     shortened = False
     for block in (b.to_dict() for b in blocks):
         size = _text_size(block)
@@ -377,7 +390,7 @@ def _fit(blocks: list[Block], context: str) -> list[dict[str, Any]]:
     if shortened:
         note = "_Shortened to fit in Slack: Export CSV has all of it._"
         kept.append(_section(note).to_dict())
-    return kept[: MAX_BLOCKS - 1] + tail
+    return kept[: MAX_BLOCKS - len(tail)] + tail
 
 
 def message(
@@ -386,7 +399,14 @@ def message(
     """The Slack message for an answer: `text` (the notification) and `blocks`."""
     formatter = FORMATTERS[type(answer.data)]
     blocks = formatter(answer, question, page)
-    return {"text": _clip(answer.question, 300), "blocks": _fit(blocks, context_line(answer, now))}
+    return {
+        "text": _clip(answer.question, 300),
+        "blocks": _fit(blocks, context_line(answer, now), caveat_line(answer.coverage)),
+    }
+
+
+def _caveat(text: str) -> SectionBlock:
+    return _section(f":warning: {_esc(text)}")
 
 
 def text_message(text: str, title: str | None = None) -> dict[str, Any]:
@@ -413,8 +433,8 @@ def home_view(
         blocks.append(_section(f":warning: {problem}"))
     if summary is not None:
         data = summary.data
-        total = data.compliant_rules + data.non_compliant_rules
-        share = f"{100 * data.compliant_rules // total}%" if total else "n/a"
+        total = (data.compliant_rules + data.non_compliant_rules).value
+        share = f"{100 * data.compliant_rules.value // total}%" if total else "n/a"
         blocks.append(
             _fields(
                 [
@@ -423,7 +443,7 @@ def home_view(
                 ]
             )
         )
-        worst = [r for r in data.rows if r.non_compliant_rules][:8]
+        worst = [r for r in data.rows if r.non_compliant_rules.value][:8]
         if worst:
             blocks.append(
                 _table(
@@ -446,6 +466,9 @@ def home_view(
             else (f":red_circle: {len(h.failed)} FAILED, {len(h.outdated)} OUTDATED")
         )
         blocks.append(_section(f"*Aggregator sources*: {state}"))
+    gaps = [caveat_line(a.coverage) for a in (rules, summary) if a is not None]
+    if gaps and gaps[0]:  # the worst rules depend on most; one line, not one per panel
+        blocks.append(_caveat(gaps[0]))
     latest = next((a for a in (summary, rules, health) if a is not None), None)
     if latest is not None:
         blocks.append(DividerBlock())

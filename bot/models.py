@@ -23,22 +23,36 @@ class Count(Model):
     def __str__(self) -> str:
         return f"{self.value}+" if self.capped else str(self.value)
 
+    @property
+    def words(self) -> str:
+        """The count in a sentence: "at least N" when it is a lower bound."""
+        return f"at least {self.value}" if self.capped else str(self.value)
+
     def __add__(self, other: Count) -> Count:
         return Count(value=self.value + other.value, capped=self.capped or other.capped)
 
 
 class NonCompliantResource(Model):
+    """One resource that breaks one logical rule, however many physical rules flag it."""
+
     account_id: str
     region: str
     resource_type: str
     resource_id: str
-    rule_name: str  # the rule's name in that account
+    rule: str  # the logical rule
+    rule_names: list[str]  # the physical rules (names in that account) that flag it
     annotation: str | None = None
     evaluated_at: datetime | None = None
     console_url: str
 
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.account_id, self.region, self.resource_type, self.resource_id)
+
 
 class SourceCount(Model):
+    """Distinct non-compliant resources of one source (account, region); a lower bound when capped."""
+
     account_id: str
     region: str
     non_compliant: Count
@@ -50,20 +64,17 @@ class RuleCompliance(Model):
     plan: Literal["fan-out", "advanced-query"]
     resources: list[NonCompliantResource]
     sources: list[SourceCount]
-    # False when some sources' details were not fetched (detail_call_cap) or counts were capped.
+    # False when some sources' details were not fetched (detail_call_cap).
     complete: bool = True
 
     @property
     def non_compliant_resources(self) -> Count:
-        """Distinct resources when every source's details were read (a resource two copies of
-        the rule flag counts once); else the sources' counts, a lower bound if AWS capped them."""
-        if self.complete:
-            distinct = {(r.account_id, r.region, r.resource_type, r.resource_id) for r in self.resources}
-            return Count(value=len(distinct))
+        """The sum of the sources' distinct counts: the number of resources when every source's
+        details were read (then it equals len(resources)), else a lower bound."""
         total = Count(value=0)
         for source in self.sources:
             total = total + source.non_compliant
-        return Count(value=max(total.value, len(self.resources)), capped=True)
+        return total
 
     @property
     def accounts(self) -> list[str]:
@@ -75,9 +86,11 @@ class RuleCompliance(Model):
 
 
 class SummaryRow(Model):
+    """Rules (as deployed in each account and region) with a compliant or non-compliant verdict."""
+
     group: str
-    compliant_rules: int
-    non_compliant_rules: int
+    compliant_rules: Count
+    non_compliant_rules: Count
 
 
 class ComplianceSummary(Model):
@@ -85,12 +98,12 @@ class ComplianceSummary(Model):
     rows: list[SummaryRow]
 
     @property
-    def compliant_rules(self) -> int:
-        return sum(r.compliant_rules for r in self.rows)
+    def compliant_rules(self) -> Count:
+        return sum((r.compliant_rules for r in self.rows), Count(value=0))
 
     @property
-    def non_compliant_rules(self) -> int:
-        return sum(r.non_compliant_rules for r in self.rows)
+    def non_compliant_rules(self) -> Count:
+        return sum((r.non_compliant_rules for r in self.rows), Count(value=0))
 
 
 class RuleOverviewRow(Model):
@@ -116,6 +129,7 @@ class ResourceRuleCompliance(Model):
     rule_name: str
     rule: str
     compliance_type: str
+    region: str | None = None  # where the rule evaluated it (a global resource's rules are regional)
 
 
 class ResourceReport(Model):
@@ -220,12 +234,31 @@ class DoctorReport(Model):
     findings: list[Finding]
 
 
+class Coverage(Model):
+    """What an answer could not see: sources that did not report, accounts whose recorder does not
+    record compliance items (inferred: they have rule evaluations but no compliance items), counts
+    AWS capped, details not read. Empty when the answer saw everything in its scope."""
+
+    failed: list[SourceProblem] = Field(default_factory=list)
+    outdated: list[SourceProblem] = Field(default_factory=list)
+    without_compliance_items: list[str] = Field(default_factory=list)
+    capped: bool = False
+    truncated: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return not (
+            self.failed or self.outdated or self.without_compliance_items or self.capped or self.truncated
+        )
+
+
 class Answer(BaseModel, Generic[T]):
-    """One answer: its data, how fresh it is, and what it cost."""
+    """One answer: its data, what it could not see, how fresh it is, and what it cost."""
 
     question: str
     aggregator: str
     data: T
+    coverage: Coverage = Field(default_factory=Coverage)
     as_of: datetime
     aws_calls: int
     calls_by_operation: dict[str, int] = Field(default_factory=dict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.coverage import caveat_line
 from bot.models import (
     AccountDrilldown,
     Aggregators,
@@ -32,6 +33,7 @@ def _resources(resources: list[NonCompliantResource]) -> list[str]:
     lines = [
         f"  {r.account_id} {r.region:<15} {r.resource_type:<28} {r.resource_id}"
         + (f"  ({r.annotation})" if r.annotation else "")
+        + (f"  [{len(r.rule_names)} rules: {', '.join(r.rule_names)}]" if len(r.rule_names) > 1 else "")
         for r in resources[:SHOWN]
     ]
     if len(resources) > SHOWN:
@@ -41,11 +43,22 @@ def _resources(resources: list[NonCompliantResource]) -> list[str]:
 
 def render(answer: Answer[Any]) -> str:
     body = _body(answer.data)
+    if _empty(answer.data) and (answer.coverage.failed or answer.coverage.outdated):
+        body.append("(only the sources that reported: not every source did, so this is not an all-clear)")
+    caveat = caveat_line(answer.coverage)
     footer = (
         f"data as of {_when(answer.as_of)}, aggregator {answer.aggregator}, "
         f"{answer.aws_calls} AWS call(s){', cached' if answer.cached else ''}"
     )
-    return "\n".join([*body, "", footer])
+    return "\n".join([*body, *(["", caveat] if caveat else []), "", footer])
+
+
+def _empty(data: Any) -> bool:
+    if isinstance(data, RuleCompliance):
+        return not data.sources
+    if isinstance(data, RulesOverview | AccountDrilldown):
+        return not data.rows if isinstance(data, RulesOverview) else not data.rules
+    return False
 
 
 def _body(data: Any) -> list[str]:
@@ -53,22 +66,20 @@ def _body(data: Any) -> list[str]:
         if not data.sources:
             return [f"{data.rule}: no non-compliant resources anywhere."]
         lines = [
-            f"{data.rule}: {data.non_compliant_resources} non-compliant resource(s) in "
+            f"{data.rule}: {data.non_compliant_resources.words} non-compliant resource(s) in "
             f"{len(data.accounts)} account(s), {len(data.regions)} region(s)  [plan: {data.plan}]",
             "By account and region:",
             *(f"  {s.account_id} {s.region:<15} {s.non_compliant}" for s in data.sources[:SHOWN]),
             "Resources:",
             *_resources(data.resources),
         ]
-        if not data.complete:
-            lines.append("(partial: some sources' details were not fetched)")
         return lines
     if isinstance(data, ComplianceSummary):
         return [
             f"Rules by {data.group_by}: {data.compliant_rules} compliant, "
             f"{data.non_compliant_rules} non-compliant",
             *(
-                f"  {r.group:<15} compliant {r.compliant_rules:>5}  non-compliant {r.non_compliant_rules:>5}"
+                f"  {r.group:<15} compliant {r.compliant_rules!s:>5}  non-compliant {r.non_compliant_rules!s:>5}"
                 for r in data.rows
             ),
         ]

@@ -13,15 +13,18 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from bot.errors import AmbiguousRule, RuleNotFound
 
+# How AWS names one check in member accounts; matched by their whole shape, so that
+# `OrgConfigRule-restricted-ssh-` never claims `OrgConfigRule-restricted-ssh-periodic-<suffix>`.
 _ORG_MEMBER = re.compile(r"^OrgConfigRule-(?P<name>.+)-(?P<suffix>[A-Za-z0-9]{8})$")
-_PACK_MEMBER = re.compile(r"^(?P<name>.+)-conformance-pack-(?P<suffix>[A-Za-z0-9]+)$")
+_PACK_MEMBER = re.compile(r"^(?P<name>.+)-conformance-pack-(?P<suffix>[A-Za-z0-9]{8,12})$")
+_SECURITY_HUB_MEMBER = re.compile(r"^securityhub-(?P<name>.+)-(?P<suffix>[A-Za-z0-9]{8})$")
 _ORG_RULE_ARN = re.compile(r":organization-config-rule/(?P<name>.+)-(?P<suffix>[A-Za-z0-9]{8})$")
 PROCESS_CHECK = "AWS_CONFIG_PROCESS_CHECK"
 
@@ -116,16 +119,46 @@ def _tokens(text: str) -> list[str]:
     return [t for t in re.split(r"[-_\s]+", text.lower()) if t]
 
 
+def like_prefix(prefix: str) -> str | None:
+    """A LIKE pattern's literal part for names starting with `prefix`: cut before the first `_`
+    (a wildcard in AWS's LIKE), so the pattern matches a superset that the caller re-filters;
+    None when fewer than the 3 characters AWS requires before `%` remain."""
+    literal = prefix.split("_", 1)[0]
+    return literal if len(literal) >= 3 else None
+
+
 @dataclass(frozen=True)
 class Matcher:
-    """Which member rule names stand for one logical rule, for queries and client-side filters."""
+    """Which member rule names stand for one logical rule, for queries and client-side filters.
+
+    `matches` is the catalog's own mapping (`logical_name`), so a name is claimed by its whole
+    shape; `exact` and `bases` only narrow the advanced query, which is re-filtered by `matches`.
+    """
 
     logical: str
     exact: frozenset[str]
-    prefixes: frozenset[str]
+    bases: frozenset[str]  # names that appear inside OrgConfigRule-, pack and Security Hub names
+    logical_name: Callable[[str], str]
 
     def matches(self, member_name: str) -> bool:
-        return member_name in self.exact or member_name.startswith(tuple(self.prefixes))
+        return member_name in self.exact or self.logical_name(member_name) == self.logical
+
+    @property
+    def prefixes(self) -> frozenset[str]:
+        """Name prefixes of the member shapes (for LIKE; a superset of what `matches` takes)."""
+        shapes = ("OrgConfigRule-{}-", "{}-conformance-pack-", "securityhub-{}-")
+        return frozenset(shape.format(base) for base in self.bases for shape in shapes)
+
+    def query_condition(self, column: str, quote: Callable[[str], str]) -> str | None:
+        """An advanced-query condition that holds for every member name of the rule (and maybe
+        others): exact names by `=`, shapes by LIKE without `_`. None if no safe LIKE exists."""
+        terms = [f"{column} = {quote(name)}" for name in sorted(self.exact)]
+        for prefix in sorted(self.prefixes):
+            literal = like_prefix(prefix)
+            if literal is None:
+                return None
+            terms.append(f"{column} LIKE {quote(literal + '%')}")
+        return "(" + " OR ".join(dict.fromkeys(terms)) + ")"
 
 
 @dataclass
@@ -144,7 +177,7 @@ class RuleCatalog:
     def with_org_rules(self, org_rules: Iterable[OrgRule]) -> RuleCatalog:
         return RuleCatalog(self.rules, self.aliases, {r.name: r for r in org_rules})
 
-    @property
+    @cached_property
     def _by_identifier(self) -> dict[str, str]:
         return {r.identifier: r.name for r in self.rules.values() if r.identifier}
 
@@ -157,7 +190,7 @@ class RuleCatalog:
             if org_rule and org_rule.identifier and org_rule.identifier in self._by_identifier:
                 return self._by_identifier[org_rule.identifier]
             return self.logical_name(inner)
-        pack = _PACK_MEMBER.match(member_name)
+        pack = _PACK_MEMBER.match(member_name) or _SECURITY_HUB_MEMBER.match(member_name)
         if pack:
             return self.logical_name(pack.group("name"))
         key = _key(member_name)
@@ -203,20 +236,31 @@ class RuleCatalog:
         raise RuleNotFound(text, difflib.get_close_matches(key, vocabulary, n=3, cutoff=0.6))
 
     def matcher(self, logical: str) -> Matcher:
-        """Exact names and name prefixes that stand for the logical rule in member accounts."""
+        """The names that stand for the logical rule in member accounts."""
         exact = {logical}
-        prefixes = {f"OrgConfigRule-{logical}-", f"{logical}-conformance-pack-"}
+        bases = {logical}
         info = self.rules.get(logical)
+        if info is not None and info.identifier:
+            exact.add(info.identifier)
         for org_rule in self.org_rules.values():
-            same = org_rule.name == logical or (
+            if self.logical_name(org_rule.name) == logical or (
                 info is not None and info.identifier is not None and org_rule.identifier == info.identifier
-            )
-            if same:
+            ):
                 if org_rule.member_name:
                     exact.add(org_rule.member_name)
-                prefixes.add(f"OrgConfigRule-{org_rule.name}-")
-                prefixes.add(f"{org_rule.name}-conformance-pack-")
-        return Matcher(logical, frozenset(exact), frozenset(prefixes))
+                bases.add(org_rule.name)
+        return Matcher(logical, frozenset(exact), frozenset(bases), self._cached_logical_name())
+
+    def _cached_logical_name(self) -> Callable[[str], str]:
+        names: dict[str, str] = {}
+
+        def logical_name(member_name: str) -> str:
+            found = names.get(member_name)
+            if found is None:
+                found = names[member_name] = self.logical_name(member_name)
+            return found
+
+        return logical_name
 
     def suggestions(self, text: str) -> list[str]:
         vocabulary = [*self.rules, *self.aliases]

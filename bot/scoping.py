@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.access import NotAvailable, QueryNotAllowed, Scope
+from bot.coverage import limited
 from bot.grammar import Question
 from bot.models import (
     AccountDrilldown,
@@ -84,4 +85,4 @@ def restrict(answer: Answer[Any], scope: Scope) -> Answer[Any]:
         )
     else:
         raise TypeError(f"{type(data).__name__} cannot be filtered by account")
-    return answer.model_copy(update={"data": data})
+    return answer.model_copy(update={"data": data, "coverage": limited(answer.coverage, allowed)})

@@ -30,6 +30,9 @@ class Snapshot(BaseModel):
     problems: list[SourceProblem] = Field(default_factory=list)
     compliant_by_account: dict[str, int] = Field(default_factory=dict)
     rules_by_account: dict[str, tuple[int, int]] = Field(default_factory=dict)  # compliant, non-compliant
+    # Accounts inferred not to record compliance items: findings read from the compliance APIs,
+    # compliant resources not counted.
+    without_compliance_items: list[str] = Field(default_factory=list)
 
     @property
     def day(self) -> date:
@@ -51,6 +54,7 @@ class Snapshot(BaseModel):
                 ],
                 "compliant_by_account": compliant,
                 "rules_by_account": rules,
+                "without_compliance_items": [a for a in self.without_compliance_items if a in accounts],
                 "compliant_resources": sum(compliant.values()),
                 "non_compliant_resources": len({f[:2] + f[3:] for f in findings}),
                 "compliant_rules": sum(c for c, _ in rules.values()),

@@ -49,7 +49,8 @@ def resource(i: int, text: str = "") -> NonCompliantResource:
         region="eu-west-1",
         resource_type="AWS::S3::Bucket",
         resource_id=f"bucket-{i}{text}",
-        rule_name=f"rule-{i}{text}",
+        rule=f"rule{text}",
+        rule_names=[f"rule-{i}{text}", f"OrgConfigRule-rule-{i}{text}-ab12cd34"][: 1 + i % 2],
         annotation=text or None,
         evaluated_at=NOW,
         console_url=f"https://example.com/{i}",
@@ -85,7 +86,11 @@ def models(n: int, text: str = "") -> list[Any]:
         ComplianceSummary(
             group_by="account",
             rows=[
-                SummaryRow(group=f"{i:012d}{text}", compliant_rules=i, non_compliant_rules=n - i)
+                SummaryRow(
+                    group=f"{i:012d}{text}",
+                    compliant_rules=Count(value=i),
+                    non_compliant_rules=Count(value=n - i, capped=i == 1),
+                )
                 for i in range(n)
             ],
         ),
