@@ -312,6 +312,12 @@ class AggregatorService:
             self._memo[key] = (time.monotonic(), value)
         return value
 
+    def forget_status(self) -> None:
+        """Forget the sources' status this process remembers (the next answer reads it again)."""
+        with self._org_rules_lock:
+            for key in [k for k in self._memo if k[0] == "status"]:
+                del self._memo[key]
+
     def _problems(self, tally: Tally, name: str) -> list[SourceProblem]:
         """The sources that FAILED or are OUTDATED (one page for almost any organization)."""
         return self._remembered(("status", name), STATUS_TTL, lambda: self._health(tally, name).problems)

@@ -79,7 +79,8 @@ def _body(data: Any) -> list[str]:
             f"Rules by {data.group_by}: {data.compliant_rules} compliant, "
             f"{data.non_compliant_rules} non-compliant",
             *(
-                f"  {r.group:<15} compliant {r.compliant_rules!s:>5}  non-compliant {r.non_compliant_rules!s:>5}"
+                f"  {r.group:<15} compliant {r.compliant_rules!s:>5}  "
+                f"non-compliant {r.non_compliant_rules!s:>5}"
                 for r in data.rows
             ),
         ]

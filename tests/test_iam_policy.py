@@ -17,14 +17,26 @@ UNSCOPED = {"DescribeConfigurationAggregators", "DescribeOrganizationConfigRules
 
 def operations_called() -> set[str]:
     """Every AWS Config operation named in a call in bot/ and handlers/ (the query layer calls AWS
-    only through `_call(tally, "Operation", ...)` and `_pages(tally, "Operation", ...)`)."""
+    only through `_call(tally, "Operation", ...)`, `_pages(tally, "Operation", ...)` and the like),
+    by its name or by a module constant that holds it."""
     found = set()
     for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        constants = {
+            target.id: node.value.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 for argument in node.args:
-                    if isinstance(argument, ast.Constant) and argument.value in CONFIG_OPERATIONS:
-                        found.add(argument.value)
+                    value = constants.get(argument.id) if isinstance(argument, ast.Name) else None
+                    if isinstance(argument, ast.Constant):
+                        value = argument.value
+                    if value in CONFIG_OPERATIONS:
+                        found.add(str(value))
     return found
 
 

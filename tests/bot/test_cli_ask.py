@@ -69,3 +69,11 @@ def test_ask_explains_what_it_cannot_answer(
 def test_ask_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "help"]) == 0
     assert "/compliance summary [by account|region]" in capsys.readouterr().out
+
+
+def test_ask_a_slack_only_command_answers_politely(
+    configured: server.RunningSimulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "digest list"]) == 1
+    captured = capsys.readouterr()
+    assert "Slack channel" in captured.err and "Traceback" not in captured.err

@@ -1,0 +1,347 @@
+"""Answers a security team can trust, against the simulator as strict as AWS: one count per logical
+rule everywhere it is shown, no all-clear about nothing, and every answer saying what it could not
+see. The oracle is the seed (`SeededOrg.evaluations`)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
+from moto.core.base_backend import BackendDict
+
+from bot import errors
+from bot.aggregator import AggregatorService
+from bot.aws import config_client
+from bot.export import table
+from bot.formatting import message
+from bot.grammar import Question
+from bot.models import Answer, Count
+from bot.render_text import render
+from simulator import install, server
+from simulator.faults import FAULTS
+from simulator.orggen import OrgSpec, SeededOrg, generate
+from tests.bot.conftest import settings_for
+
+Key = tuple[str, str, str, str]
+
+
+def oracle(org: SeededOrg, logical: str, account: str | None = None) -> set[Key]:
+    return {
+        (e.account_id, e.region, e.resource_type, e.resource_id)
+        for e in org.evaluations
+        if e.logical_rule == logical
+        and e.compliance_type == "NON_COMPLIANT"
+        and account in (None, e.account_id)
+    }
+
+
+def shown_text(answer: Answer[Any], question: Question | None = None) -> str:
+    """Everything a person reads of an answer: the Slack message and the terminal's text."""
+    from datetime import UTC, datetime
+
+    return json.dumps(message(answer, datetime.now(UTC), question)) + "\n" + render(answer)
+
+
+def check_one_count_everywhere(org: SeededOrg, service: AggregatorService) -> None:
+    """For every logical rule: the rule answer's rows are the distinct resources, and its headline,
+    per-account table, CSV, `rules`, every `account` and the digest's snapshot show that figure."""
+    rules = {r.rule: r for r in service.rules_overview().data.rows}
+    snapshot = service.snapshot().data
+    per_rule_in_snapshot = Counter(f[2] for f in snapshot.findings)
+    accounts = {a: service.account(a).data for a in org.accounts}
+    for logical in sorted({e.logical_rule for e in org.evaluations}):
+        truth = oracle(org, logical)
+        answer = service.rule_compliance(logical)
+        keys = [r.key for r in answer.data.resources]
+        assert len(keys) == len(set(keys)), f"{logical}: a resource listed twice"
+        assert set(keys) == truth, logical
+        assert answer.data.non_compliant_resources == Count(value=len(truth)), logical
+        assert sum(s.non_compliant.value for s in answer.data.sources) == len(truth)
+        assert len(table(answer)[1]) == len(truth)
+        if truth:
+            text = shown_text(answer, Question("rule", {"rule": logical}))
+            assert f"of {len(truth)}*" in text and f"Non-compliant resources*\\n{len(truth)}" in text
+        assert (rules[logical].resources.value if logical in rules else 0) == len(truth), logical
+        assert per_rule_in_snapshot[logical] == len(truth), logical
+        for account, drill in accounts.items():
+            row = next((r for r in drill.rules if r.rule == logical), None)
+            assert (row.resources.value if row else 0) == len(oracle(org, logical, account))
+    for drill in accounts.values():
+        rows = [(r.rule, *r.key) for r in drill.resources]
+        assert len(rows) == len(set(rows))
+        assert sum(r.resources.value for r in drill.rules) == len(rows)
+    everything = {
+        (e.account_id, e.region, e.resource_type, e.resource_id)
+        for e in org.evaluations
+        if e.compliance_type == "NON_COMPLIANT"
+    }
+    assert snapshot.non_compliant_resources == len(everything)
+
+
+SHAPES = st.builds(
+    OrgSpec,
+    seed=st.integers(0, 10_000),
+    accounts=st.integers(2, 6),
+    regions=st.sampled_from(
+        [("us-east-1",), ("us-east-1", "eu-west-1"), ("eu-west-1", "us-east-1", "ap-southeast-2")]
+    ),
+    resources_per_region=st.integers(1, 6),
+    non_compliance=st.sampled_from([0.0, 0.3, 0.8]),
+    empty_page_rate=st.sampled_from([0.0, 0.3]),
+)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(spec=SHAPES, small_pages=st.booleans())
+def test_one_logical_rule_one_count_in_every_answer(spec: OrgSpec, small_pages: bool) -> None:
+    install()
+    FAULTS.clear()
+    with mock_aws():
+        org = generate(spec)
+        configured = settings_for(org)
+        from bot.aggregator import PAGE_MAX
+
+        pages = dict.fromkeys(PAGE_MAX, 2) if small_pages else None
+        check_one_count_everywhere(
+            org, AggregatorService(config_client(configured), configured, page_sizes=pages)
+        )
+    BackendDict.reset()
+
+
+@pytest.mark.server
+def test_one_logical_rule_one_count_over_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    BackendDict.reset()
+    running = server.start(port=0, spec=OrgSpec(seed=5, accounts=5, regions=("us-east-1", "eu-west-1")))
+    try:
+        assert running.org is not None
+        monkeypatch.setenv("AWS_ENDPOINT_URL", running.endpoint)
+        configured = settings_for(running.org)
+        check_one_count_everywhere(running.org, AggregatorService(config_client(configured), configured))
+    finally:
+        running.stop()
+        BackendDict.reset()
+
+
+# --- the defects a new user found -----------------------------------------------------------------
+
+
+def test_a_resource_flagged_by_two_copies_of_a_rule_is_one_row_naming_both(
+    org: SeededOrg, service: AggregatorService
+) -> None:
+    copies: dict[Key, set[str]] = {}
+    for e in org.evaluations:
+        if e.compliance_type == "NON_COMPLIANT":
+            copies.setdefault((e.logical_rule, e.account_id, e.region, e.resource_id), set()).add(e.rule_name)
+    doubled = [(k, names) for k, names in copies.items() if len(names) > 1]
+    assert doubled, "the generated organization deploys copies of a rule"
+    (logical, account, region, resource_id), names = doubled[0]
+    answer = service.rule_compliance(logical)
+    rows = [
+        r
+        for r in answer.data.resources
+        if (r.account_id, r.region, r.resource_id) == (account, region, resource_id)
+    ]
+    assert len(rows) == 1 and set(rows[0].rule_names) == names
+
+
+@pytest.mark.parametrize(
+    ("region", "suggestion"), [("mars-1", None), ("eu-west1", "eu-west-1"), ("us-east-1x", "us-east-1")]
+)
+def test_a_region_the_aggregator_does_not_read_is_not_an_all_clear(
+    service: AggregatorService, region: str, suggestion: str | None
+) -> None:
+    with pytest.raises(errors.RegionNotCovered) as raised:
+        service.rule_compliance("s3-encryption", region=region)
+    assert f"`{region}`" in raised.value.message
+    if suggestion:
+        assert suggestion in raised.value.suggestions
+    with pytest.raises(errors.RegionNotCovered):
+        service.packs(region=region)
+
+
+def test_an_account_that_is_not_a_source_is_not_an_all_clear(service: AggregatorService) -> None:
+    with pytest.raises(errors.AccountNotFound) as raised:
+        service.rule_compliance("s3-encryption", account="999999999999")
+    assert "not a source" in raised.value.message
+    with pytest.raises(errors.AccountNotFound) as raised:
+        service.rule_compliance("s3-encryption", account="12345")
+    assert "12 digits" in raised.value.message
+
+
+def test_a_rule_no_source_has_is_not_an_all_clear(service: AggregatorService) -> None:
+    with pytest.raises(errors.RuleNotDeployed) as raised:
+        service.rule_compliance("guardduty")
+    assert (
+        "guardduty-enabled-centralized" in raised.value.message and "not an all-clear" in raised.value.message
+    )
+
+
+def test_the_all_clear_needs_every_source_in_scope_to_have_reported(moto: None) -> None:
+    org = generate(OrgSpec(seed=3, accounts=3, regions=("us-east-1",), non_compliance=0.0))
+    configured = settings_for(org)
+    service = AggregatorService(config_client(configured), configured)
+    answer = service.rule_compliance("encrypted-volumes")
+    assert not answer.data.resources and answer.coverage.failed
+    text = shown_text(answer)
+    assert "white_check_mark" not in text and "not an all-clear" in text
+
+
+def test_a_global_resources_compliance_is_found_in_the_region_that_evaluated_it(
+    org: SeededOrg, service: AggregatorService
+) -> None:
+    role = next(
+        e
+        for e in org.evaluations
+        if e.resource_type == "AWS::IAM::Role" and e.compliance_type == "NON_COMPLIANT"
+    )
+    assert role.resource_id.startswith("AROA")
+    report = service.resource(role.resource_id).data
+    assert report.region == "global"
+    assert report.compliance_type == "NON_COMPLIANT"
+    assert {(c.rule_name, c.region) for c in report.compliance} >= {(role.rule_name, role.region)}
+
+
+def test_empty_pages_with_a_token_change_no_answer(org: SeededOrg, service: AggregatorService) -> None:
+    def answers() -> list[Any]:
+        fresh = AggregatorService(config_client(settings_for(org)), settings_for(org))
+        account = org.accounts[1]
+        return [
+            fresh.rule_compliance("s3-encryption").data,
+            fresh.rule_compliance("restricted-ssh", account=account).data,
+            fresh.rules_overview().data,
+            fresh.account(account).data,
+            fresh.summary().data,
+            fresh.packs().data,
+            fresh.doctor().data,
+        ]
+
+    plain = answers()
+    FAULTS.empty_pages = "always"
+    try:
+        assert answers() == plain
+        with pytest.raises(errors.RuleNotDeployed):
+            AggregatorService(config_client(settings_for(org)), settings_for(org)).rule_compliance(
+                "guardduty"
+            )
+    finally:
+        FAULTS.clear()
+
+
+def test_capped_counts_read_as_lower_bounds_or_are_made_exact(moto: None) -> None:
+    org = generate(
+        OrgSpec(
+            seed=4,
+            accounts=2,
+            regions=("us-east-1",),
+            resources_per_region=10,
+            non_compliance=0.9,
+            contributor_cap=2,
+        )
+    )
+    configured = settings_for(org)
+    service = AggregatorService(config_client(configured), configured)
+    rules = {r.rule: r.resources for r in service.rules_overview().data.rows}
+    for logical, count in rules.items():
+        assert count == Count(value=len(oracle(org, logical))), logical  # details read: exact
+    capped = AggregatorService(
+        config_client(settings_for(org, detail_call_cap=1)), settings_for(org, detail_call_cap=1)
+    )
+    answer = capped.rules_overview()
+    assert answer.coverage.truncated
+    assert any(r.resources.capped for r in answer.data.rows)
+    assert "at least" in shown_text(answer) or "+" in shown_text(answer)
+
+
+# --- what an answer could not see ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def gaps(org: SeededOrg) -> Iterator[tuple[str, str, str]]:
+    """(the account of the FAILED source, of the OUTDATED one, one that records no compliance items)."""
+    failed = next(a for (a, _), s in org.statuses.items() if s.status == "FAILED")
+    outdated = next(a for (a, _), s in org.statuses.items() if s.status == "OUTDATED")
+    yield failed, outdated, org.accounts_without_compliance_items[0]
+
+
+def test_every_answer_kind_names_failed_and_outdated_sources(
+    org: SeededOrg, service: AggregatorService, gaps: tuple[str, str, str]
+) -> None:
+    failed, outdated, _ = gaps
+    failed_region = next(g for (a, g), s in org.statuses.items() if s.status == "FAILED")
+    bucket = next(
+        r
+        for r in org.resources
+        if (r.account_id, r.region) == (failed, failed_region) and r.resource_type == "AWS::S3::Bucket"
+    )
+    organization_wide = [
+        service.rule_compliance("s3-encryption"),
+        service.summary(),
+        service.summary("region"),
+        service.rules_overview(),
+        service.resource_counts(),
+        service.packs(),
+        service.query("SELECT accountId, resourceId WHERE resourceType = 'AWS::S3::Bucket'"),
+    ]
+    for answer in organization_wide:
+        text = shown_text(answer)
+        assert "FAILED" in text and failed in text and "AccessDeniedException" in text, answer.question
+        assert "OUTDATED" in text and outdated in text, answer.question
+        assert answer.coverage.failed and answer.coverage.outdated
+    for answer in (service.account(failed), service.resource(bucket.resource_id)):
+        text = shown_text(answer)
+        assert "FAILED" in text and failed in text, answer.question
+    assert "OUTDATED" in shown_text(service.account(outdated))
+
+
+def test_an_account_without_compliance_items_is_read_from_the_compliance_apis(
+    org: SeededOrg, gaps: tuple[str, str, str]
+) -> None:
+    from tests.bot.conftest import small_pages
+
+    _, _, blind = gaps
+    service = small_pages(org)  # large-organization plan: the advanced query cannot see `blind`
+    for logical in ("restricted-ssh", "s3-bucket-server-side-encryption-enabled"):
+        answer = service.rule_compliance(logical)
+        assert answer.data.plan == "advanced-query"
+        assert {r.key for r in answer.data.resources} == oracle(org, logical)
+    snapshot = service.snapshot()
+    assert snapshot.data.without_compliance_items == [blind]
+    assert blind in {f[0] for f in snapshot.data.findings}
+
+
+def test_answers_that_depend_on_compliance_items_name_the_accounts_that_do_not_record_them(
+    org: SeededOrg, service: AggregatorService, gaps: tuple[str, str, str]
+) -> None:
+    _, _, blind = gaps
+    query = service.query(
+        "SELECT accountId, COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance' GROUP BY accountId"
+    )
+    assert query.coverage.without_compliance_items == [blind]
+    assert blind in shown_text(query) and "do not record compliance items" in shown_text(query)
+    evaluated = {e.resource_id for e in org.evaluations if e.account_id == blind}
+    resource = next(r for r in org.resources if r.account_id == blind and r.resource_id in evaluated)
+    answer = service.resource(resource.resource_id)
+    assert "do not record compliance items" in shown_text(answer)
+    # A query about something else does not depend on them and does not say so.
+    other = service.query("SELECT accountId, resourceId WHERE resourceType = 'AWS::S3::Bucket'")
+    assert not other.coverage.without_compliance_items
+
+
+def test_a_channel_scoped_to_some_accounts_sees_only_their_gaps(
+    org: SeededOrg, service: AggregatorService, gaps: tuple[str, str, str]
+) -> None:
+    from bot.coverage import limited
+
+    failed, outdated, _ = gaps
+    answer = service.rule_compliance("s3-encryption")
+    others = [a for a in org.accounts if a not in (failed, outdated)]
+    assert limited(answer.coverage, lambda account: account in others).complete
+    mine = limited(answer.coverage, lambda account: account == outdated)
+    assert [p.source_id for p in mine.outdated] == [outdated]
+    assert all(p.source_id == outdated for p in mine.failed)
