@@ -96,6 +96,12 @@ ORG_RULES_TTL = 600.0
 STATUS_TTL = 60.0
 ACCOUNT_ID = re.compile(r"\d{12}")
 RULES_BY_NAME = "DescribeAggregateComplianceByConfigRules"
+SELECT = "SelectAggregateResourceConfig"
+NON_COMPLIANT_ITEMS = (
+    "SELECT accountId, awsRegion, configuration.targetResourceId, configuration.targetResourceType, "
+    "configuration.configRuleList WHERE resourceType = 'AWS::Config::ResourceCompliance' "
+    "AND configuration.complianceType = 'NON_COMPLIANT'"
+)
 RULE_ROWS = "AggregateComplianceByConfigRules"
 
 
@@ -312,11 +318,11 @@ class AggregatorService:
             self._memo[key] = (time.monotonic(), value)
         return value
 
-    def forget_status(self) -> None:
-        """Forget the sources' status this process remembers (the next answer reads it again)."""
+    def forget(self) -> None:
+        """Forget what this process remembers of the aggregator (sources' status, regions, which
+        accounts record compliance items): the next answers read them again."""
         with self._org_rules_lock:
-            for key in [k for k in self._memo if k[0] == "status"]:
-                del self._memo[key]
+            self._memo.clear()
 
     def _problems(self, tally: Tally, name: str) -> list[SourceProblem]:
         """The sources that FAILED or are OUTDATED (one page for almost any organization)."""
@@ -723,16 +729,26 @@ class AggregatorService:
     def rules_overview(
         self, aggregator: str | None = None, accounts: frozenset[str] | None = None
     ) -> Answer[RulesOverview]:
-        """Each logical rule with its distinct non-compliant resources: the details of a source
-        are read only where several physical rules (or a capped count) make AWS's count ambiguous."""
+        """Each logical rule with its distinct non-compliant resources. AWS's per-source counts are
+        exact only where one physical rule of a logical rule fails in a source and its count is not
+        capped; the others are made exact by the cheaper of two plans: the details of those
+        sources, or one advanced query over every non-compliant compliance item (plus the
+        compliance APIs for the accounts that do not record them)."""
         tally = Tally()
         name = self._name(aggregator)
         logical_name = self._catalog(tally).matcher("").logical_name
         rows = self._non_compliant_rows(tally, name)
         if accounts is not None:
             rows = [r for r in rows if r["AccountId"] in accounts]
-        _, counts, complete = self._logical_counts(tally, name, logical_name, rows, read_all=False)
         groups = _grouped(rows, logical_name)
+        ambiguous = sum(len(g) for g in groups.values() if counting.needs_details(g))
+        # Pages of the query: at most one item per flagged resource, 100 to a page (an upper
+        # bound: a resource flagged by several rules is one item), plus the census.
+        by_query = sum(counting.contributors(r).value for r in rows) // self.page_sizes[SELECT] + 3
+        if ambiguous > by_query:
+            counts, complete = self._counts_by_query(tally, name, logical_name, groups)
+        else:
+            _, counts, complete = self._logical_counts(tally, name, logical_name, rows, read_all=False)
         overview = counting.overview(groups, counts)
         coverage = self._coverage(
             tally,
@@ -741,6 +757,27 @@ class AggregatorService:
             truncated=not complete,
         )
         return self._answer("rules", name, tally, RulesOverview(rows=overview), coverage)
+
+    def _counts_by_query(
+        self,
+        tally: Tally,
+        name: str,
+        logical_name: Callable[[str], str],
+        groups: dict[counting.Group, list[dict[str, Any]]],
+    ) -> tuple[dict[counting.Group, Count], bool]:
+        """Each group's distinct resources from the NON_COMPLIANT compliance items; the groups of
+        accounts that do not record them are counted from the compliance APIs."""
+        seen: dict[counting.Group, set[tuple[str, str]]] = defaultdict(set)
+        for row, target, element in self._non_compliant_elements(tally, name, NON_COMPLIANT_ITEMS):
+            group = (logical_name(element["configRuleName"]), row["accountId"], row["awsRegion"])
+            seen[group].add((target["targetResourceType"], target["targetResourceId"]))
+        blind = set(self._without_compliance_items(tally, name))
+        blind_groups = {g: rows for g, rows in groups.items() if g[1] in blind}
+        wanted = [r for g in blind_groups.values() if counting.needs_details(g) for r in g]
+        found, read = self._read_details(tally, name, logical_name, wanted)
+        counts = counting.group_counts(blind_groups, counting.merge(found), read)
+        counts.update({g: Count(value=len(seen.get(g, ()))) for g in groups if g[1] not in blind})
+        return counts, len(read) == len(wanted)
 
     def account(self, account_id: str, aggregator: str | None = None) -> Answer[AccountDrilldown]:
         tally = Tally()
@@ -1128,11 +1165,7 @@ class AggregatorService:
         catalog = self._catalog(tally)
         findings: set[tuple[str, str, str, str, str]] = set()
         resources: set[tuple[str, str, str, str]] = set()
-        expression = (
-            "SELECT accountId, awsRegion, configuration.targetResourceId, configuration.targetResourceType, "
-            "configuration.configRuleList WHERE resourceType = 'AWS::Config::ResourceCompliance' "
-            "AND configuration.complianceType = 'NON_COMPLIANT'"
-        )
+        expression = NON_COMPLIANT_ITEMS
         # Accounts, regions, rules and types repeat across hundreds of thousands of findings at
         # 10,000 accounts: one string object each keeps the snapshot a fraction of its size.
         shared: dict[str, str] = {}

@@ -345,3 +345,23 @@ def test_a_channel_scoped_to_some_accounts_sees_only_their_gaps(
     mine = limited(answer.coverage, lambda account: account == outdated)
     assert [p.source_id for p in mine.outdated] == [outdated]
     assert all(p.source_id == outdated for p in mine.failed)
+
+
+def test_app_home_the_digest_and_ask_json_carry_the_caveats(
+    org: SeededOrg, service: AggregatorService, gaps: tuple[str, str, str]
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot import digest
+    from bot.formatting import home_view
+
+    failed, outdated, blind = gaps
+    now = datetime.now(UTC)
+    home = json.dumps(home_view(service.summary(), service.rules_overview(), service.health(), now))
+    assert "FAILED" in home and failed in home and "OUTDATED" in home and outdated in home
+    posted = json.dumps(digest.message(service.snapshot().data, None, "today", now))
+    assert failed in posted and outdated in posted
+    assert blind in posted and "do not record compliance items" in posted
+    dumped = service.rule_compliance("s3-encryption").model_dump(mode="json")
+    assert {p["source_id"] for p in dumped["coverage"]["failed"]} == {failed}
+    assert {p["source_id"] for p in dumped["coverage"]["outdated"]} == {outdated}
