@@ -1,6 +1,13 @@
 """Faults the simulator can inject into its aggregate operations, for tests, demos and benches:
-AWS errors (throttling, access denied, 5xx) at a rate, and latency. Real HTTP error responses
-reach the real clients; nothing is patched on the client side.
+AWS errors (throttling, access denied, 5xx) at a rate, latency, and empty pages. Real HTTP
+responses reach the real clients; nothing is patched on the client side.
+
+`FAULTS.empty_pages = "always"`: every page of the five operations that AWS lets answer an empty
+page with a NextToken (DescribeAggregateComplianceByConfigRules,
+GetAggregateComplianceDetailsByConfigRule, GetAggregateConfigRuleComplianceSummary,
+DescribeAggregateComplianceByConformancePacks, GetAggregateConformancePackComplianceSummary) is
+preceded by such an empty page, and the last rows carry a token to a final empty page; see
+`paging.EmptyPages`. `FAULTS.clear()` turns it off with the rest.
 """
 
 from __future__ import annotations
@@ -9,6 +16,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Literal
 
 from moto.core.exceptions import JsonRESTError
 
@@ -33,12 +41,14 @@ class Fault:
 class Faults:
     latency_seconds: float = 0.0
     errors: list[Fault] = field(default_factory=list)
+    empty_pages: Literal["never", "always"] = "never"
     _random: random.Random = field(default_factory=lambda: random.Random(0))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def clear(self) -> None:
         self.latency_seconds = 0.0
         self.errors = []
+        self.empty_pages = "never"
 
     def apply(self, operation: str) -> None:
         """Sleep the latency, then maybe raise an injected error (called outside the data lock)."""

@@ -3,6 +3,8 @@
 moto routes a request by looking up the snake_case operation among ConfigResponse's functions
 on every call, so a function set on the class is served under `mock_aws()` and by
 `ThreadedMotoServer` alike, even after the server started. Subclassing would not be routed.
+Every request the simulator serves, and the aggregator requests moto serves, first pass the
+input validation AWS does on the server (`simulator.validation`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from moto.core.responses import ActionResult
 from simulator import accounts, operations
 from simulator.faults import FAULTS
 from simulator.state import LOCK
+from simulator.validation import validate
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,8 @@ ADDED: tuple[Operation, ...] = (
     operations.put_organization_config_rule,
     operations.describe_organization_config_rules,
 )
+# moto serves these well enough, but without AWS's validation of names (aggregator names).
+VALIDATED = ("put_configuration_aggregator", "describe_configuration_aggregators")
 _MARK = "_compliance_sim"
 
 
@@ -50,6 +55,7 @@ def _handler(operation: Operation) -> Callable[[ConfigResponse], ActionResult]:
     def handle(self: ConfigResponse) -> ActionResult:
         params = json.loads(self.body or "{}")
         FAULTS.apply(operation.__name__)
+        validate(operation.__name__, params)
         with LOCK:
             result = operation(self.current_account, self.region, params)
         return ActionResult(result)
@@ -59,9 +65,23 @@ def _handler(operation: Operation) -> Callable[[ConfigResponse], ActionResult]:
     return handle
 
 
+def _validated(name: str, native: Callable[[ConfigResponse], Any]) -> Callable[[ConfigResponse], Any]:
+    def handle(self: ConfigResponse) -> Any:
+        validate(name, json.loads(self.body or "{}"))
+        return native(self)
+
+    handle.__name__ = name
+    setattr(handle, _MARK, True)
+    return handle
+
+
 def install() -> list[str]:
     """Register every operation; returns the names now served by the simulator."""
     accounts.install()
+    for name in VALIDATED:
+        native = ConfigResponse.__dict__[name]
+        if not getattr(native, _MARK, False):
+            setattr(ConfigResponse, name, _validated(name, native))
     served = []
     for operation in (*REPLACED, *ADDED):
         name = operation.__name__

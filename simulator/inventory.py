@@ -1,9 +1,10 @@
 """What one source (account, region) holds: resources, rules and their latest evaluations.
 
 Resources are the seeded ones plus what moto's own services already expose to AWS Config
-(S3 buckets, IAM roles and policies, SNS topics, account public access blocks). Global resource
-types (IAM) are recorded once per account, in us-east-1, with awsRegion "global", as AWS Config
-records them by default.
+(S3 buckets, IAM roles and policies, SNS topics, account public access blocks), less what the
+source's configuration recorder does not record: no recorder records nothing. Global resource
+types (IAM) carry awsRegion "global"; moto's own are held in us-east-1, seeded ones where the
+generator recorded them, and either is seen only where the recorder records global types.
 """
 
 from __future__ import annotations
@@ -16,11 +17,70 @@ from typing import Any
 
 from moto.config.models import RESOURCE_MAP, ConfigBackend, ConfigRule
 
-from simulator.state import Evaluation, Resource, derived, existing_backend, sim
+from simulator.state import CONTRIBUTOR_CAP, Evaluation, Resource, derived, existing_backend, sim
 
 GLOBAL_REGION = "global"
 GLOBAL_HOME = "us-east-1"
-CONTRIBUTOR_CAP = 100  # AWS caps ComplianceContributorCount; the console shows "100+".
+# The global IAM types that `includeGlobalResourceTypes` bundles: an allSupported recorder
+# records them only with it; an inclusion must list them; an exclusion records them unless listed.
+GLOBAL_TYPES = frozenset({"AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::Role", "AWS::IAM::Policy"})
+RESOURCE_COMPLIANCE = "AWS::Config::ResourceCompliance"
+PACK_COMPLIANCE = "AWS::Config::ConformancePackCompliance"
+ALL_SUPPORTED = "ALL_SUPPORTED_RESOURCE_TYPES"
+INCLUSION = "INCLUSION_BY_RESOURCE_TYPES"
+EXCLUSION = "EXCLUSION_BY_RESOURCE_TYPES"
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """What one source's configuration recorder records (its recordingGroup).
+
+    Whether the recorder was started is not modelled: a recorder that exists records.
+    """
+
+    strategy: str | None  # ALL_SUPPORTED, INCLUSION or EXCLUSION; None: no recorder at all
+    types: frozenset[str] = frozenset()  # the types included or excluded, by strategy
+    include_global: bool = False
+
+    def records(self, resource_type: str) -> bool:
+        if self.strategy == ALL_SUPPORTED:
+            return self.include_global or resource_type not in GLOBAL_TYPES
+        if self.strategy == INCLUSION:
+            return resource_type in self.types
+        if self.strategy == EXCLUSION:
+            return resource_type not in self.types
+        return False
+
+
+NOTHING_RECORDED = Recording(None)
+
+
+def recording(found: ConfigBackend | None) -> Recording:
+    """The source's recording, cached on the backend until its recorder is put or deleted
+    (moto makes a new recorder object on every put), so a read of 170,000 sources pays a
+    dictionary look-up per source."""
+    if found is None or not found.recorders:
+        return NOTHING_RECORDED
+    recorders = tuple(found.recorders.values())
+    views = sim(found).views
+    cached = views.get("recording")
+    if cached is not None and cached[0] == recorders:
+        result: Recording = cached[1]
+        return result
+    result = _recording_of(recorders)
+    views["recording"] = (recorders, result)
+    return result
+
+
+def _recording_of(recorders: tuple[Any, ...]) -> Recording:
+    # moto (like AWS, for customer recorders) allows one recorder per account and region.
+    group = recorders[0].recording_group
+    if group.all_supported:
+        return Recording(ALL_SUPPORTED, include_global=bool(group.include_global_resource_types))
+    if (group.recording_strategy or {}).get("useOnly") == EXCLUSION:
+        excluded = (group.exclusion_by_resource_types or {}).get("resourceTypes") or []
+        return Recording(EXCLUSION, frozenset(excluded))
+    return Recording(INCLUSION, frozenset(group.resource_types or []))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +110,10 @@ def rule_compliance(evaluations: Iterable[Evaluation]) -> tuple[str, int]:
     return ("COMPLIANT" if compliant else "INSUFFICIENT_DATA"), 0
 
 
-def capped(count: int, cap: int = CONTRIBUTOR_CAP) -> dict[str, Any]:
+def capped(count: int, cap: int | None = CONTRIBUTOR_CAP) -> dict[str, Any]:
+    """{CappedCount, CapExceeded}; None: no cap."""
+    if cap is None:
+        return {"CappedCount": count, "CapExceeded": False}
     return {"CappedCount": min(count, cap), "CapExceeded": count > cap}
 
 
@@ -85,12 +148,24 @@ def _rule_states(found: ConfigBackend, account_id: str, region: str) -> list[Rul
 
 
 def resources_in(account_id: str, region: str) -> list[Resource]:
-    """Every resource recorded in the source, seeded first, then moto-native ones."""
+    """Every resource the source's recorder records, seeded first, then moto-native ones."""
     found = existing_backend(account_id, region)
-    seeded = list(sim(found).resources.values()) if found else []
+    recorded = recording(found)
+    if found is None or recorded.strategy is None:
+        return []
+    seeded = list(sim(found).resources.values())
     seen = {r.key for r in seeded}
     native = [r for r in _native_resources(account_id, region) if r.key not in seen]
-    return seeded + native
+    return [r for r in (*seeded, *native) if recorded.records(r.resource_type)]
+
+
+def holds_global(account_id: str, region: str) -> bool:
+    """Whether the source may hold global resources (awsRegion "global"): moto's own are held in
+    GLOBAL_HOME; seeded ones where the generator put them (its organization's home region)."""
+    if region == GLOBAL_HOME:
+        return True
+    found = existing_backend(account_id, region)
+    return found is not None and any(r.region == GLOBAL_REGION for r in sim(found).resources.values())
 
 
 def resources_of(sources: Iterable[tuple[str, str]]) -> Iterator[Resource]:
@@ -120,7 +195,12 @@ def _native_resources(account_id: str, region: str) -> list[Resource]:
         for identifier in listed:
             item = query.get_config_resource(account_id, "aws", identifier["id"], backend_region=region)
             if item:
-                result.append(_from_moto_item(account_id, item))
+                resource = _from_moto_item(account_id, item)
+                if resource_type == "AWS::IAM::Role":
+                    # moto's item names a role by its name; AWS Config by its id (AROA...), which
+                    # is what moto lists it by.
+                    resource.resource_id = identifier["id"]
+                result.append(resource)
     return result
 
 

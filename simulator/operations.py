@@ -1,8 +1,9 @@
 """The aggregate operations, computed from the source accounts' own state.
 
 Each function takes the calling account and region and the request's JSON members, validates
-what AWS validates server-side (required members, enums, Limit maxima, tokens), and returns the
-response members. Errors are the AWS error codes of `simulator.errors`.
+what AWS validates server-side (required members, enums, Limit maxima, tokens; the patterns and
+lengths of names and ids are checked before, by `simulator.validation`), and returns the response
+members. Errors are the AWS error codes of `simulator.errors`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import botocore.session
-from moto.config.models import ConfigBackend, ConfigRule
+from moto.config.models import ConfigBackend, ConfigEmptyDictable, ConfigRule, SourceDetail
+from moto.config.models import Source as RuleSource
 
 from simulator import sql
 from simulator.errors import (
@@ -34,18 +36,23 @@ from simulator.errors import (
 from simulator.inventory import (
     GLOBAL_HOME,
     GLOBAL_REGION,
+    PACK_COMPLIANCE,
+    RESOURCE_COMPLIANCE,
     RuleState,
     capped,
+    holds_global,
+    recording,
     resources_in,
     rules_in,
 )
-from simulator.paging import page_size, paginate
+from simulator.paging import empty_pages, page_size, paginate
 from simulator.sources import (
     Aggregator,
     Source,
     get_aggregator,
     organization_of,
     readable_sources,
+    regions_of,
     source_of,
     sources_of,
 )
@@ -66,6 +73,8 @@ Params = dict[str, Any]
 Response = dict[str, Any]
 MAX_ORGANIZATION_RULES = 150
 ORG_RULE_CREATOR = "config-multiaccountsetup.amazonaws.com"
+# A managed rule without required parameters, for `_put_member_rule`'s stand-in source.
+STAND_IN_RULE_IDENTIFIER = "S3_BUCKET_VERSIONING_ENABLED"
 RULE_FILTER_TYPES = ("COMPLIANT", "NON_COMPLIANT")
 PACK_COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "INSUFFICIENT_DATA")
 UPDATE_STATUSES = ("FAILED", "SUCCEEDED", "OUTDATED")
@@ -115,6 +124,18 @@ def _filtered_sources(aggregator: Aggregator, account: Any, region: Any) -> list
     ]
 
 
+# The operations whose pages may be empty and still carry a NextToken, as AWS documents for them.
+MAY_ANSWER_EMPTY_PAGES = frozenset(
+    {
+        "DescribeAggregateComplianceByConfigRules",
+        "GetAggregateComplianceDetailsByConfigRule",
+        "GetAggregateConfigRuleComplianceSummary",
+        "DescribeAggregateComplianceByConformancePacks",
+        "GetAggregateConformancePackComplianceSummary",
+    }
+)
+
+
 def _page(
     state: SimState,
     operation: str,
@@ -125,7 +146,10 @@ def _page(
     default: int | None = None,
 ) -> Response:
     size = page_size(params.get("Limit"), maximum, default)
-    rows, token = paginate(state, operation, params, size, compute)
+    if operation in MAY_ANSWER_EMPTY_PAGES:
+        rows, token = paginate(state, operation, params, size, compute, empty_pages(state))
+    else:
+        rows, token = paginate(state, operation, params, size, compute)
     response: Response = {key: rows}
     if token:
         response["NextToken"] = token
@@ -152,11 +176,12 @@ def describe_aggregate_compliance_by_config_rules(account: str, region: str, par
         for source in _filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
             for rule in rules_in(source.account_id, source.region, filters.get("ConfigRuleName")):
                 compliance_type, non_compliant = rule.compliance
-                if wanted and compliance_type != wanted:
+                # "Does not display rules that do not have compliance results."
+                if compliance_type == "INSUFFICIENT_DATA" or (wanted and compliance_type != wanted):
                     continue
                 compliance: Response = {"ComplianceType": compliance_type}
                 if compliance_type == "NON_COMPLIANT":
-                    compliance["ComplianceContributorCount"] = capped(non_compliant)
+                    compliance["ComplianceContributorCount"] = capped(non_compliant, state.contributor_cap)
                 rows.append(
                     {
                         "ConfigRuleName": rule.name,
@@ -266,7 +291,7 @@ def _summary_page(
     maximum: int,
     key: str,
     verdicts: Callable[[Source], Iterable[str]],
-    summary: Callable[[int, int], Response],
+    summary: Callable[[SimState, int, int], Response],
 ) -> Response:
     aggregator, state = _aggregator(account, region, params)
     group_by = params.get("GroupByKey")
@@ -276,7 +301,9 @@ def _summary_page(
         operation,
         params,
         maximum,
-        lambda: _grouped_summary(aggregator, params, verdicts, summary),
+        lambda: _grouped_summary(
+            aggregator, params, verdicts, lambda compliant, bad: summary(state, compliant, bad)
+        ),
         key,
     )
     if group_by:
@@ -287,11 +314,12 @@ def _summary_page(
 def get_aggregate_config_rule_compliance_summary(account: str, region: str, params: Params) -> Response:
     now = datetime.now(UTC)
 
-    def summary(compliant: int, non_compliant: int) -> Response:
-        # These count rules, not resources, whatever the member names say; AWS does not cap them.
+    def summary(state: SimState, compliant: int, non_compliant: int) -> Response:
+        # These count rules, not resources, whatever the member names say. Whether AWS caps them
+        # (its model says "up to 25 for rules") is unverified: uncapped unless the owner says.
         return {
-            "CompliantResourceCount": capped(compliant, cap=1 << 31),
-            "NonCompliantResourceCount": capped(non_compliant, cap=1 << 31),
+            "CompliantResourceCount": capped(compliant, state.rule_summary_cap),
+            "NonCompliantResourceCount": capped(non_compliant, state.rule_summary_cap),
             "ComplianceSummaryTimestamp": now,
         }
 
@@ -391,17 +419,28 @@ def list_aggregate_discovered_resources(account: str, region: str, params: Param
 
 
 def _find_resource(aggregator: Aggregator, identifier: Params) -> Resource | None:
-    account = identifier.get("SourceAccountId")
+    account = str(identifier.get("SourceAccountId"))
+    region = str(identifier.get("SourceRegion"))
+    if region != GLOBAL_REGION:
+        return _find_in(aggregator, identifier, account, region)
+    # A global resource is held where it was recorded: GLOBAL_HOME first, else any region.
+    for home in (GLOBAL_HOME, *(r for r in regions_of(aggregator) if r != GLOBAL_HOME)):
+        if holds_global(account, home) and (found := _find_in(aggregator, identifier, account, home)):
+            return found
+    return None
+
+
+def _find_in(aggregator: Aggregator, identifier: Params, account: str, home: str) -> Resource | None:
     region = identifier.get("SourceRegion")
-    home = GLOBAL_HOME if region == GLOBAL_REGION else region
-    source = source_of(aggregator, str(account), str(home))
+    source = source_of(aggregator, account, home)
     if source is None or not source.readable:
         return None
     key = (identifier.get("ResourceType"), identifier.get("ResourceId"))
-    seeded = existing_backend(str(account), str(home))
+    seeded = existing_backend(account, home)
     if seeded is not None and (found := sim(seeded).resources.get(key)) is not None:  # type: ignore[arg-type]
-        return found if found.region == region else None
-    for resource in resources_in(str(account), str(home)):
+        recorded = recording(seeded).records(found.resource_type)
+        return found if recorded and found.region == region else None
+    for resource in resources_in(account, home):
         if resource.key == key and resource.region == region:
             return resource
     return None
@@ -517,8 +556,13 @@ def compliance_documents(source: Source) -> list[dict[str, Any]]:
 
 
 def _compliance_documents(source: Source) -> list[dict[str, Any]]:
+    """The compliance items the source's recorder records: a recorder that does not record
+    AWS::Config::ResourceCompliance (or ::ConformancePackCompliance) has none of that type,
+    though its rules' evaluations are there for the compliance APIs all the same."""
+    found = existing_backend(source.account_id, source.region)
+    recorded = recording(found)
     by_resource: dict[tuple[str, str], list[tuple[RuleState, Evaluation]]] = {}
-    rules = rules_in(source.account_id, source.region)
+    rules = rules_in(source.account_id, source.region) if recorded.records(RESOURCE_COMPLIANCE) else []
     for rule in rules:
         for key, evaluation in rule.evaluations.items():
             by_resource.setdefault(key, []).append((rule, evaluation))
@@ -559,8 +603,9 @@ def _compliance_documents(source: Source) -> list[dict[str, Any]]:
                 "tags": [],
             }
         )
-    found = existing_backend(source.account_id, source.region)
-    states = {r.name: r for r in rules}
+    if not recorded.records(PACK_COMPLIANCE):
+        return documents
+    states = {r.name: r for r in rules_in(source.account_id, source.region)}
     for pack in sorted(sim(found).packs.values(), key=lambda p: p.name) if found else []:
         rule_list = [
             {"configRuleName": name, "complianceType": states[name].compliance[0]}
@@ -594,9 +639,7 @@ def prepare_views(account: str, region: str, name: str) -> None:
         _packs(source)
 
 
-COMPLIANCE_ITEM_TYPES = frozenset(
-    {"AWS::Config::ResourceCompliance", "AWS::Config::ConformancePackCompliance"}
-)
+COMPLIANCE_ITEM_TYPES = frozenset({RESOURCE_COMPLIANCE, PACK_COMPLIANCE})
 
 
 def query_documents(aggregator: Aggregator, where: sql.Condition | None = None) -> Iterable[dict[str, Any]]:
@@ -612,9 +655,12 @@ def query_documents(aggregator: Aggregator, where: sql.Condition | None = None) 
     for source in readable_sources(aggregator):
         if accounts is not None and source.account_id not in accounts:
             continue
-        # Global resources (IAM) are recorded in GLOBAL_HOME with the region "global".
-        holds = {source.region, GLOBAL_REGION} if source.region == GLOBAL_HOME else {source.region}
-        if regions is not None and not holds & regions:
+        # Global resources (IAM) carry the region "global" in the source that recorded them.
+        if (
+            regions is not None
+            and source.region not in regions
+            and not (GLOBAL_REGION in regions and holds_global(source.account_id, source.region))
+        ):
             continue
         if with_resources:
             for resource in resources_in(source.account_id, source.region):
@@ -730,7 +776,7 @@ def get_aggregate_conformance_pack_compliance_summary(account: str, region: str,
         100,
         "AggregateConformancePackComplianceSummaries",
         lambda source: (row["Compliance"]["ComplianceType"] for row in _packs(source)),
-        lambda compliant, non_compliant: {
+        lambda _state, compliant, non_compliant: {
             "CompliantConformancePackCount": compliant,
             "NonCompliantConformancePackCount": non_compliant,
         },
@@ -800,11 +846,44 @@ def put_organization_config_rule(account: str, region: str, params: Params) -> R
                 del member_backend.config_rules[member_name]
             rule.member_rule_names.pop(member, None)
             continue
-        member_backend.put_config_rule({**member_rule, "ConfigRuleName": member_name})
+        made = _put_member_rule(member_backend, {**member_rule, "ConfigRuleName": member_name})
         # moto refuses CreatedBy on input; AWS sets it on organization rules' member copies.
-        member_backend.config_rules[member_name].created_by = ORG_RULE_CREATOR
+        made.created_by = ORG_RULE_CREATOR
         rule.member_rule_names[member] = member_name
     return {"OrganizationConfigRuleArn": rule.arn}
+
+
+def _put_member_rule(config: ConfigBackend, rule: dict[str, Any]) -> ConfigRule:
+    """Put an organization rule's copy in a member account and region.
+
+    moto looks a custom rule's Lambda function up in the member's own account and region, where
+    AWS invokes the management account's function; so a custom copy is put with a stand-in
+    managed source, then given its own source (and parameters, which the stand-in would check).
+    """
+    source = rule["Source"]
+    if source["Owner"] != "CUSTOM_LAMBDA":
+        config.put_config_rule(rule)
+        return config.config_rules[rule["ConfigRuleName"]]
+    stand_in = {k: v for k, v in rule.items() if k != "InputParameters"}
+    stand_in["Source"] = {"Owner": "AWS", "SourceIdentifier": STAND_IN_RULE_IDENTIFIER}
+    config.put_config_rule(stand_in)
+    made = config.config_rules[rule["ConfigRuleName"]]
+    custom = cast(RuleSource, RuleSource.__new__(RuleSource))
+    ConfigEmptyDictable.__init__(custom, capitalize_start=True, capitalize_arn=False)
+    custom.owner = "CUSTOM_LAMBDA"
+    custom.source_identifier = source["SourceIdentifier"]
+    custom.source_details = [
+        SourceDetail(
+            event_source=detail["EventSource"],
+            message_type=detail["MessageType"],
+            maximum_execution_frequency=detail.get("MaximumExecutionFrequency"),
+        )
+        for detail in source.get("SourceDetails", [])
+    ]
+    made.source = custom
+    made.input_parameters = rule.get("InputParameters")
+    made.input_parameters_dict = json.loads(made.input_parameters) if made.input_parameters else {}
+    return made
 
 
 def _member_rule(rule: OrganizationRule) -> dict[str, Any]:
@@ -819,6 +898,11 @@ def _member_rule(rule: OrganizationRule) -> dict[str, Any]:
             "SourceIdentifier": rule.custom["LambdaFunctionArn"],
             "SourceDetails": [
                 {"EventSource": "aws.config", "MessageType": trigger}
+                | (
+                    {"MaximumExecutionFrequency": rule.custom["MaximumExecutionFrequency"]}
+                    if trigger == "ScheduledNotification" and rule.custom.get("MaximumExecutionFrequency")
+                    else {}
+                )
                 for trigger in rule.custom.get("OrganizationConfigRuleTriggerTypes", [])
             ],
         }

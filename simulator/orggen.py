@@ -4,9 +4,21 @@ Accounts come from moto's organizations backend; rules are drawn from AWS's own 
 packs (bot/data/conformance-packs.json): a few deployed as organization config rules (so they
 appear as OrgConfigRule-<name>-<suffix> in every member), a conformance pack per account and
 region (rules named <rule>-conformance-pack-<suffix>), and a plain local rule in some accounts.
+As in real organizations, one check is often deployed several times: in some account-regions
+the pack also holds a copy of organization rules, and Security Hub's service-linked rules
+(securityhub-<rule>-<suffix>) check the same; each copy gives the verdicts the same managed rule
+would. A custom organization rule, `restricted-ssh-periodic`, extends another's name with its own
+verdicts. Each account has an IAM role (awsRegion "global", an AROA id) recorded in the home
+region, where a rule evaluates it.
+
+Every account-region has a configuration recorder (all supported types; global types in the
+home region only), except that some accounts' recorders exclude AWS::Config::ResourceCompliance:
+their evaluations are there, their compliance items are not.
+
 Resources carry realistic names and configurations; evaluations agree with the configuration
-where a rule checks an obvious property (encryption, SSH), and follow the non-compliance rate
-elsewhere. `SeededOrg.evaluations` is the ground truth tests compare answers with.
+where a rule checks an obvious property (encryption, SSH, inline policies), and follow the
+non-compliance rate elsewhere. `SeededOrg.evaluations` is the ground truth tests compare answers
+with: its `logical_rule` is the rule a physical rule stands for.
 """
 
 from __future__ import annotations
@@ -23,12 +35,29 @@ from functools import cache
 from importlib import resources as package_files
 from typing import Any
 
+from moto.config.models import ConfigRecorder, RecordingGroup
 from moto.iam.models import iam_backends
 from moto.moto_api._internal import mock_random
 from moto.organizations.models import organizations_backends
 
 from simulator import operations
-from simulator.state import LOCK, ConformancePack, Evaluation, Resource, SourceStatus, backend, sim
+from simulator.inventory import (
+    EXCLUSION,
+    GLOBAL_HOME,
+    GLOBAL_REGION,
+    GLOBAL_TYPES,
+    RESOURCE_COMPLIANCE,
+)
+from simulator.state import (
+    CONTRIBUTOR_CAP,
+    LOCK,
+    ConformancePack,
+    Evaluation,
+    Resource,
+    SourceStatus,
+    backend,
+    sim,
+)
 
 DEFAULT_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
 # Seventeen regions, for organizations as wide as the benchmarks ask (the first four as above).
@@ -60,9 +89,27 @@ ORG_RULES = (
     "iam-root-access-key-check",
     "cloudtrail-enabled",
 )
+# A custom (Lambda) organization rule whose name extends restricted-ssh's: another logical rule.
+CUSTOM_ORG_RULE = "restricted-ssh-periodic"
+CUSTOM_ORG_RULE_METADATA: dict[str, Any] = {
+    "Description": "Checks every day that security groups were reviewed for SSH exposure.",
+    "OrganizationConfigRuleTriggerTypes": ["ScheduledNotification"],
+    "MaximumExecutionFrequency": "TwentyFour_Hours",
+    "ResourceTypesScope": ["AWS::EC2::SecurityGroup"],
+}
 PACK_KEY = "Operational-Best-Practices-for-CIS-AWS-v1.4-Level1"
 PACK_NAME = "cis-aws-v1-4-level1"
 LOCAL_RULE = "s3-bucket-versioning-enabled"
+# Organization rules that the pack also holds in some account-regions, and the share of them.
+PACK_COPIES = ("s3-bucket-server-side-encryption-enabled", "restricted-ssh")
+PACK_COPY_SHARE = 0.3
+# Security Hub's service-linked copies, and the share of account-regions that have them.
+SECURITY_HUB_RULES = ("s3-bucket-server-side-encryption-enabled", "restricted-ssh")
+SECURITY_HUB_SHARE = 0.25
+SECURITY_HUB_CREATOR = "securityhub.amazonaws.com"
+# The rule that evaluates each account's IAM role (its scope includes AWS::IAM::Role).
+IAM_RULE = "iam-no-inline-policy-check"
+ROLE_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # IAM's unique ids are base32
 
 TEAMS = (
     "payments",
@@ -95,6 +142,20 @@ class OrgSpec:
     management_account: str = "111122223333"
     aggregator_name: str = "OrgAggregator"
     aggregator_region: str = "us-east-1"
+    # Members whose recorders exclude AWS::Config::ResourceCompliance (never the management).
+    accounts_without_compliance_items: int = 1
+    # The share of pages of the five operations that may do so answered as an empty page with a
+    # NextToken, decided by the seed (see paging.EmptyPages).
+    empty_page_rate: float = 0.0
+    # ComplianceContributorCount's cap; the rule summary's (None: uncapped; AWS documents 25).
+    contributor_cap: int = CONTRIBUTOR_CAP
+    rule_summary_cap: int | None = None
+
+    @property
+    def home_region(self) -> str:
+        """Where global resources are recorded and account-level rules run: us-east-1 if the
+        organization uses it, else its first region."""
+        return GLOBAL_HOME if GLOBAL_HOME in self.regions else self.regions[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +183,8 @@ class SeededOrg:
     resources: list[Resource] = field(default_factory=list)
     evaluations: list[SeededEvaluation] = field(default_factory=list)
     statuses: dict[tuple[str, str], SourceStatus] = field(default_factory=dict)
+    # Accounts whose recorders exclude AWS::Config::ResourceCompliance, sorted.
+    accounts_without_compliance_items: list[str] = field(default_factory=list)
 
     @property
     def management_account(self) -> str:
@@ -178,14 +241,52 @@ def generate(spec: OrgSpec | None = None) -> SeededOrg:
     with LOCK, _collector_paused():
         org = _organization(spec, rng)
         _org_rules(org)
+        members = [a for a in org.accounts if a != org.management_account]
+        org.accounts_without_compliance_items = sorted(
+            rng.sample(members, min(spec.accounts_without_compliance_items, len(members)))
+        )
+        groups = _recording_groups()
         for account in org.accounts:
+            excluded = account in org.accounts_without_compliance_items
+            role = (
+                f"arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+            )
             for region in spec.regions:
-                _account_region(org, account, region, rng)
+                home = region == spec.home_region
+                _account_region(org, account, region, rng, ConfigRecorder(role, groups[home, excluded]))
         _statuses(org, rng)
+        owner = sim(backend(org.management_account, spec.aggregator_region))
+        owner.empty_page_rate, owner.empty_page_seed = spec.empty_page_rate, spec.seed
+        owner.contributor_cap, owner.rule_summary_cap = spec.contributor_cap, spec.rule_summary_cap
         # Derive each source's views now rather than in the first read, which would otherwise
         # take longer than a client's read timeout at 10,000 accounts.
         operations.prepare_views(org.management_account, spec.aggregator_region, spec.aggregator_name)
     return org
+
+
+def _recording_groups() -> dict[tuple[bool, bool], RecordingGroup]:
+    """(home region?, compliance items excluded?) -> the recording group, shared by the recorders
+    of every account-region of that kind (moto replaces a group on a put, never changes one)."""
+    groups = {}
+    for home in (True, False):
+        groups[home, False] = RecordingGroup(
+            all_supported=True,
+            include_global_resource_types=home,
+            resource_types=[],
+            exclusion_by_resource_types={"resourceTypes": []},
+            recording_strategy={"useOnly": "ALL_SUPPORTED_RESOURCE_TYPES"},
+        )
+        # An exclusion records global types unless they are excluded too: outside the home
+        # region they are, as AWS advises, so IAM is recorded once.
+        excluded = [RESOURCE_COMPLIANCE, *([] if home else sorted(GLOBAL_TYPES))]
+        groups[home, True] = RecordingGroup(
+            all_supported=False,
+            include_global_resource_types=False,
+            resource_types=[],
+            exclusion_by_resource_types={"resourceTypes": excluded},
+            recording_strategy={"useOnly": EXCLUSION},
+        )
+    return groups
 
 
 def freeze_heap() -> None:
@@ -271,6 +372,16 @@ def _org_rules(org: SeededOrg) -> None:
                 {"OrganizationConfigRuleName": name, "OrganizationManagedRuleMetadata": metadata},
             )
             org.org_rule_names[name] = operations.member_rule_name(org.organization_id, name)
+        function = f"arn:aws:lambda:{region}:{org.management_account}:function:{CUSTOM_ORG_RULE}"
+        custom = {**CUSTOM_ORG_RULE_METADATA, "LambdaFunctionArn": function}
+        operations.put_organization_config_rule(
+            org.management_account,
+            region,
+            {"OrganizationConfigRuleName": CUSTOM_ORG_RULE, "OrganizationCustomRuleMetadata": custom},
+        )
+        org.org_rule_names[CUSTOM_ORG_RULE] = operations.member_rule_name(
+            org.organization_id, CUSTOM_ORG_RULE
+        )
 
 
 # --- resources --------------------------------------------------------------------------------
@@ -408,7 +519,8 @@ def _resources(org: SeededOrg, account: str, region: str, rng: random.Random) ->
                     created,
                 )
             )
-    if region == org.spec.regions[0]:
+    if region == org.spec.home_region:
+        made.append(_role(account, team, rng, org.spec.non_compliance, created))
         made.append(
             Resource(
                 account,
@@ -427,6 +539,54 @@ def _resources(org: SeededOrg, account: str, region: str, rng: random.Random) ->
     return made
 
 
+def _role(account: str, team: str, rng: random.Random, rate: float, created: datetime) -> Resource:
+    """The account's deployer role: global (recorded once, in the home region), named by its
+    AROA id as AWS Config names roles; an inline policy at the non-compliance rate."""
+    role_id = "AROA" + "".join(rng.choices(ROLE_ID_ALPHABET, k=17))
+    name = f"{team}-deployer"
+    arn = f"arn:aws:iam::{account}:role/{name}"
+    inline = (
+        [
+            {
+                "policyName": f"{name}-inline",
+                "policyDocument": json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+                    }
+                ),
+            }
+        ]
+        if rng.random() < rate
+        else []
+    )
+    configuration = {
+        "path": "/",
+        "roleName": name,
+        "roleId": role_id,
+        "arn": arn,
+        "createDate": created.isoformat(),
+        "rolePolicyList": inline,
+        "attachedManagedPolicies": [
+            {"policyName": "PowerUserAccess", "policyArn": "arn:aws:iam::aws:policy/PowerUserAccess"}
+        ],
+        "instanceProfileList": [],
+    }
+    return Resource(
+        account,
+        GLOBAL_REGION,
+        "AWS::IAM::Role",
+        role_id,
+        name,
+        arn,
+        configuration,
+        {},
+        {"team": team},
+        None,
+        created,
+    )
+
+
 # --- evaluations ------------------------------------------------------------------------------
 
 _ANNOTATIONS = {
@@ -435,6 +595,8 @@ _ANNOTATIONS = {
     "encrypted-volumes": "The EBS volume is not encrypted.",
     "rds-storage-encrypted": "The DB instance storage is not encrypted.",
     LOCAL_RULE: "Versioning is not enabled on the bucket.",
+    IAM_RULE: "The role has an inline policy.",
+    CUSTOM_ORG_RULE: "The security group was not reviewed for SSH exposure in the last 90 days.",
 }
 
 
@@ -448,33 +610,53 @@ def _verdict(logical: str, resource: Resource | None, rng: random.Random, rate: 
             "encrypted-volumes": lambda: bool(c.get("encrypted")),
             "rds-storage-encrypted": lambda: bool(c.get("storageEncrypted")),
             LOCAL_RULE: lambda: s.get("BucketVersioningConfiguration", {}).get("status") == "Enabled",
+            IAM_RULE: lambda: not c.get("rolePolicyList"),
         }
         if logical in checks:
             return "COMPLIANT" if checks[logical]() else "NON_COMPLIANT"
     return "NON_COMPLIANT" if rng.random() < rate else "COMPLIANT"
 
 
-def _account_region(org: SeededOrg, account: str, region: str, rng: random.Random) -> None:
+def _account_region(
+    org: SeededOrg, account: str, region: str, rng: random.Random, recorder: ConfigRecorder
+) -> None:
     config = backend(account, region)
+    config.recorders[recorder.name] = recorder  # as PutConfigurationRecorder leaves it
+    recorder.status.start()  # as StartConfigurationRecorder does (whether it runs is not modelled)
     state = sim(config)
     made = _resources(org, account, region, rng)
     for resource in made:
         state.resources[resource.key] = resource
     org.resources.extend(made)
 
-    # rule name in this account -> the pack rule it stands for
+    # rule name in this account -> the pack rule it stands for (its logical rule)
     deployed: dict[str, dict[str, Any]] = {
         org.org_rule_names[name]: _rule_by_name(name) for name in ORG_RULES
     }
+    deployed[org.org_rule_names[CUSTOM_ORG_RULE]] = {
+        "ConfigRuleName": CUSTOM_ORG_RULE,
+        "ComplianceResourceTypes": CUSTOM_ORG_RULE_METADATA["ResourceTypesScope"],
+    }
     pack_suffix = _suffix(account, region, PACK_NAME)
+    copies = PACK_COPIES if rng.random() < PACK_COPY_SHARE else ()
     pack_rule_names = []
-    for rule in pack_rules(PACK_KEY):
-        if rule["ConfigRuleName"] in ORG_RULES:
+    for rule in (*pack_rules(PACK_KEY), *map(_rule_by_name, copies)):
+        if rule["ConfigRuleName"] in ORG_RULES and rule["ConfigRuleName"] not in copies:
             continue
         member_name = f"{rule['ConfigRuleName']}-conformance-pack-{pack_suffix}"
+        if member_name in deployed:
+            continue  # a copy that the pack holds anyway
         config.put_config_rule(_config_rule(rule, member_name))
         deployed[member_name] = rule
         pack_rule_names.append(member_name)
+    if rng.random() < SECURITY_HUB_SHARE:
+        for name in SECURITY_HUB_RULES:
+            member_name = f"securityhub-{name}-{_suffix(account, region, 'securityhub', name)}"
+            rule = _rule_by_name(name)
+            config.put_config_rule(_config_rule(rule, member_name))
+            # moto refuses CreatedBy on input; AWS sets it on service-linked rules.
+            config.config_rules[member_name].created_by = SECURITY_HUB_CREATOR
+            deployed[member_name] = rule
     state.changed()
     state.packs[PACK_NAME] = ConformancePack(
         PACK_NAME,
@@ -487,8 +669,11 @@ def _account_region(org: SeededOrg, account: str, region: str, rng: random.Rando
         config.put_config_rule(_config_rule(local, LOCAL_RULE))
         deployed[LOCAL_RULE] = local
 
-    home = region == org.spec.regions[0]
+    home = region == org.spec.home_region
     now = datetime.now(UTC).replace(microsecond=0)
+    # (logical rule, resource type, resource id) -> (verdict, annotation, ordering time): every
+    # physical copy of a logical rule concludes what the same managed rule would.
+    concluded: dict[tuple[str, str, str], tuple[str, str | None, datetime]] = {}
     for member_name in sorted(deployed):
         rule = deployed[member_name]
         scope = set(rule.get("ComplianceResourceTypes") or [])
@@ -501,24 +686,19 @@ def _account_region(org: SeededOrg, account: str, region: str, rng: random.Rando
         else:
             targets = []
         evaluations = []
+        logical = rule["ConfigRuleName"]
         for resource_type, resource_id, target in targets:
-            logical = rule["ConfigRuleName"]
-            verdict = _verdict(logical, target, rng, org.spec.non_compliance)
-            annotation = (
-                _ANNOTATIONS.get(logical, f"{logical} failed for {resource_id}.")
-                if verdict == "NON_COMPLIANT"
-                else None
-            )
-            evaluations.append(
-                Evaluation(
-                    resource_type,
-                    resource_id,
-                    verdict,
-                    now - timedelta(minutes=rng.randrange(1, 600)),
-                    now,
-                    annotation,
+            key = (logical, resource_type, resource_id)
+            if key not in concluded:
+                verdict = _verdict(logical, target, rng, org.spec.non_compliance)
+                annotation = (
+                    _ANNOTATIONS.get(logical, f"{logical} failed for {resource_id}.")
+                    if verdict == "NON_COMPLIANT"
+                    else None
                 )
-            )
+                concluded[key] = (verdict, annotation, now - timedelta(minutes=rng.randrange(1, 600)))
+            verdict, annotation, ordered = concluded[key]
+            evaluations.append(Evaluation(resource_type, resource_id, verdict, ordered, now, annotation))
             org.evaluations.append(
                 SeededEvaluation(
                     account,
@@ -574,3 +754,19 @@ def set_source_status(
         owner.source_status[(aggregator_name, account, region)] = SourceStatus(
             status, error_code, error_message, datetime.now(UTC)
         )
+
+
+def configure_aggregator_owner(
+    aggregator_account: str,
+    aggregator_region: str,
+    empty_page_rate: float = 0.0,
+    empty_page_seed: int = 0,
+    contributor_cap: int = CONTRIBUTOR_CAP,
+    rule_summary_cap: int | None = None,
+) -> None:
+    """How the aggregators of an account and region answer (tests on hand-made worlds; `generate`
+    sets the same from its OrgSpec): empty pages with a NextToken at a seeded rate, and caps."""
+    with LOCK:
+        owner = sim(backend(aggregator_account, aggregator_region))
+        owner.empty_page_rate, owner.empty_page_seed = empty_page_rate, empty_page_seed
+        owner.contributor_cap, owner.rule_summary_cap = contributor_cap, rule_summary_cap

@@ -5,6 +5,11 @@ snapshot id (bounded per backend), so later pages are cheap and consistent. A to
 query's fingerprint, so a token from another query, or garbage, is InvalidNextTokenException.
 Snapshots do not survive a restart; an evicted snapshot is recomputed, which gives the same
 rows because the order is deterministic.
+
+Five operations may answer an empty page that still carries a NextToken ("The results can return
+an empty result page, but if you have a nextToken, the results are displayed on the next page").
+`EmptyPages` says when: before a page, an empty page whose token leads to that page; after the
+last rows, a token that leads to a final empty page without one.
 """
 
 from __future__ import annotations
@@ -14,13 +19,50 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from simulator.errors import InvalidLimitException, InvalidNextTokenException
+from simulator.faults import FAULTS
 from simulator.state import SimState
 
 T = TypeVar("T")
 MAX_SNAPSHOTS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class EmptyPages:
+    """When a page becomes an empty page with a NextToken: at `rate`, decided by a hash of the
+    seed, the query and the offset, so the same query meets the same empty pages whatever the
+    order of calls (threads, retries) in between."""
+
+    rate: float = 0.0
+    seed: int = 0
+
+    def before(self, query: str, offset: int) -> bool:
+        return self._draw(query, offset, "before")
+
+    def after(self, query: str, offset: int) -> bool:
+        return self._draw(query, offset, "after")
+
+    def _draw(self, query: str, offset: int, where: str) -> bool:
+        if self.rate <= 0:
+            return False
+        if self.rate >= 1:
+            return True
+        digest = hashlib.sha256(f"{self.seed}/{query}/{offset}/{where}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64 < self.rate
+
+
+NO_EMPTY_PAGES = EmptyPages()
+
+
+def empty_pages(state: SimState) -> EmptyPages:
+    """The empty pages an aggregator owner's five operations give: always under the fault mode
+    (`FAULTS.empty_pages = "always"`), else at the owner's seeded rate."""
+    if FAULTS.empty_pages == "always":
+        return EmptyPages(1.0)
+    return EmptyPages(state.empty_page_rate, state.empty_page_seed)
 
 
 def page_size(limit: Any, maximum: int, default: int | None = None) -> int:
@@ -47,39 +89,68 @@ def paginate(
     params: dict[str, Any],
     size: int,
     compute: Callable[[], Sequence[T]],
+    empty: EmptyPages = NO_EMPTY_PAGES,
 ) -> tuple[list[T], str | None]:
     """One page of `compute()`'s rows and the token of the next page, if any."""
     print_ = fingerprint(operation, params)
     token = params.get("NextToken")
     if token:
-        snapshot_id, offset = _decode(token, print_)
-        cached = state.pages.get(snapshot_id)
+        cursor = _decode(token, print_)
+        if cursor.final:
+            state.pages.pop(cursor.snapshot, None)
+            return [], None
+        cached = state.pages.get(cursor.snapshot)
         rows: Sequence[T] = cached[1] if cached and cached[0] == print_ else compute()
     else:
-        snapshot_id, offset = uuid.uuid4().hex[:12], 0
+        cursor = _Cursor(uuid.uuid4().hex[:12], 0)
         rows = compute()
+    if not cursor.emptied and empty.before(print_, cursor.offset):
+        _keep(state, cursor.snapshot, print_, rows)
+        return [], _encode(_Cursor(cursor.snapshot, cursor.offset, emptied=True), print_)
+    offset = cursor.offset
     page = list(rows[offset : offset + size])
     if offset + size >= len(rows):
-        state.pages.pop(snapshot_id, None)
+        if rows and empty.after(print_, offset):
+            return page, _encode(_Cursor(cursor.snapshot, offset + size, final=True), print_)
+        state.pages.pop(cursor.snapshot, None)
         return page, None
-    if snapshot_id not in state.pages:
-        if len(state.pages) >= MAX_SNAPSHOTS:
-            state.pages.pop(next(iter(state.pages)))
-        state.pages[snapshot_id] = (print_, list(rows))
-    return page, _encode(snapshot_id, print_, offset + size)
+    _keep(state, cursor.snapshot, print_, rows)
+    return page, _encode(_Cursor(cursor.snapshot, offset + size), print_)
 
 
-def _encode(snapshot_id: str, print_: str, offset: int) -> str:
-    raw = json.dumps({"s": snapshot_id, "q": print_, "o": offset}, separators=(",", ":"))
+@dataclass(frozen=True, slots=True)
+class _Cursor:
+    snapshot: str
+    offset: int
+    emptied: bool = False  # the empty page before `offset` was served
+    final: bool = False  # what is left is one empty page without a token
+
+
+def _keep(state: SimState, snapshot: str, print_: str, rows: Sequence[Any]) -> None:
+    if snapshot in state.pages:
+        return
+    if len(state.pages) >= MAX_SNAPSHOTS:
+        state.pages.pop(next(iter(state.pages)))
+    state.pages[snapshot] = (print_, list(rows))
+
+
+def _encode(cursor: _Cursor, print_: str) -> str:
+    data: dict[str, Any] = {"s": cursor.snapshot, "q": print_, "o": cursor.offset}
+    if cursor.emptied:
+        data["e"] = 1
+    if cursor.final:
+        data["f"] = 1
+    raw = json.dumps(data, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def _decode(token: Any, print_: str) -> tuple[str, int]:
+def _decode(token: Any, print_: str) -> _Cursor:
     try:
         data = json.loads(base64.urlsafe_b64decode(str(token).encode()))
         snapshot_id, query, offset = data["s"], data["q"], data["o"]
-    except (ValueError, TypeError, KeyError):
+        emptied, final = bool(data.get("e")), bool(data.get("f"))
+    except (ValueError, TypeError, KeyError, AttributeError):
         raise InvalidNextTokenException() from None
     if query != print_ or not isinstance(offset, int) or offset < 0:
         raise InvalidNextTokenException()
-    return str(snapshot_id), offset
+    return _Cursor(str(snapshot_id), offset, emptied, final)

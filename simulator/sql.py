@@ -4,11 +4,13 @@
         [ORDER BY key [ASC|DESC], ...]
 
 item: `*`, a property path (`configuration.configRuleList.complianceType`), or COUNT/SUM/AVG/MIN/MAX
-of one path (COUNT also of `*`). Conditions: =, !=, <>, <, <=, >, >=, IN, BETWEEN, LIKE (a suffix
-wildcard after at least 3 characters), combined with AND, OR, NOT and parentheses. A condition on a
-path through an array matches if any element matches, element by element independently, as AWS
-documents. FROM, JOIN, DISTINCT, AS, HAVING, UNION, LIMIT, NULL tests and over 4096 characters
-are InvalidExpressionException, as in AWS.
+of one path (COUNT also of `*`). Conditions: =, !=, <>, <, <=, >, >=, IN, BETWEEN, LIKE, combined
+with AND, OR, NOT and parentheses. LIKE has two wildcards, as AWS documents: `%` (any characters,
+only at the end) and `_` (any one character, so a name with `_` in a pattern is not a literal),
+with at least 3 characters before the first of them. A condition on a path through an array
+matches if any element matches, element by element independently, as AWS documents. FROM, JOIN,
+DISTINCT, AS, HAVING, UNION, LIMIT and NULL tests are InvalidExpressionException, as in AWS; so is
+an expression over 4096 characters here, though the API rejects it first (ValidationException).
 
 Pure: `parse()` turns text into a `Query`; `run()` evaluates it over documents.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from simulator.errors import InvalidExpressionException
@@ -156,8 +159,16 @@ class Between:
 @dataclass(frozen=True, slots=True)
 class Like:
     path: Path
-    prefix: str
-    wildcard: bool
+    pattern: str
+
+    @property
+    def prefix(self) -> str:
+        """The literal text before the first wildcard (all of it without one)."""
+        return re.split("[%_]", self.pattern, maxsplit=1)[0]
+
+    @property
+    def wildcard(self) -> bool:
+        return "%" in self.pattern or "_" in self.pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,18 +364,16 @@ class _Parser:
         return Not(condition) if negated else condition
 
     def like(self, path: Path, token: Token) -> Like:
-        pattern = str(token.value)
-        wildcard = pattern.endswith("%")
-        prefix = pattern[:-1] if wildcard else pattern
-        if "%" in prefix:
+        like = Like(path, str(token.value))
+        if "%" in like.pattern[:-1]:
             raise _error(
                 f"LIKE supports a wildcard only at the end of the value (position {token.position + 1})."
             )
-        if wildcard and len(prefix) < 3:
+        if like.wildcard and len(like.prefix) < 3:
             raise _error(
                 f"LIKE needs at least 3 characters before the wildcard (position {token.position + 1})."
             )
-        return Like(path, prefix, wildcard)
+        return like
 
     def literal(self) -> Literal:
         token = self.token
@@ -490,9 +499,19 @@ def matches(condition: Condition, document: dict[str, Any]) -> bool:
             and hi <= 0
             for v in found
         )
-    if condition.wildcard:
+    if not condition.wildcard:
+        return any(isinstance(v, str) and v == condition.pattern for v in found)
+    if "_" not in condition.pattern:  # the common `prefix%`
         return any(isinstance(v, str) and v.startswith(condition.prefix) for v in found)
-    return any(isinstance(v, str) and v == condition.prefix for v in found)
+    regex = _like_regex(condition.pattern)
+    return any(isinstance(v, str) and regex.fullmatch(v) is not None for v in found)
+
+
+@lru_cache(maxsize=256)
+def _like_regex(pattern: str) -> re.Pattern[str]:
+    """`_` is any one character; `%` (only ever last) any characters."""
+    body = "".join("." if c == "_" else re.escape(c) for c in pattern.removesuffix("%"))
+    return re.compile(body + (".*" if pattern.endswith("%") else ""), re.DOTALL)
 
 
 def project(node: Any, parts: Sequence[str]) -> Any:

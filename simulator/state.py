@@ -21,6 +21,7 @@ LOCK = threading.RLock()
 
 T = TypeVar("T")
 COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA")
+CONTRIBUTOR_CAP = 100  # AWS caps ComplianceContributorCount; the console shows "100+".
 
 
 @dataclass(slots=True)
@@ -160,6 +161,14 @@ class SimState:
     version: int = 0
     # View name -> (the state it was derived from, the view); see `derived`.
     views: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # How this account-region's aggregators answer, as the owner of an aggregator (tests set these
+    # per organization; moto's reset restores the defaults). The rate at which a page of the five
+    # operations that may do so is an empty page with a NextToken, and the seed that decides which.
+    empty_page_rate: float = 0.0
+    empty_page_seed: int = 0
+    # ComplianceContributorCount's cap, and the rule summary's (None: uncapped, as AWS seems to be).
+    contributor_cap: int = CONTRIBUTOR_CAP
+    rule_summary_cap: int | None = None
 
     def changed(self) -> None:
         self.version += 1
@@ -183,14 +192,16 @@ def backend(account_id: str, region: str) -> ConfigBackend:
 
 
 def derived(found: ConfigBackend, view: str, build: Callable[[], T]) -> T:
-    """A view of the backend's rules and the simulator's state, rebuilt only when either changed.
+    """A view of the backend's rules, recorder and the simulator's state, rebuilt only when one of
+    them changed.
 
-    The rules are moto's (PutConfigRule and DeleteConfigRule do not pass through the simulator),
-    so the rule objects themselves are part of the key (compared by identity, and kept alive by
-    it, so an id is never reused); everything else bumps `SimState.version`.
+    The rules and the recorder are moto's (PutConfigRule, DeleteConfigRule and
+    PutConfigurationRecorder do not pass through the simulator), so their objects themselves are
+    part of the key (compared by identity, and kept alive by it, so an id is never reused; moto
+    makes a new recorder object on every put); everything else bumps `SimState.version`.
     """
     state = sim(found)
-    key = (state.version, tuple(found.config_rules.items()))
+    key = (state.version, tuple(found.config_rules.items()), tuple(found.recorders.values()))
     cached = state.views.get(view)
     if cached is not None and cached[0] == key:
         return cast(T, cached[1])

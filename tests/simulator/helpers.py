@@ -78,8 +78,30 @@ def evaluate(
         config.put_evaluations(ResultToken=rule, Evaluations=evaluations)
 
 
+def record(account: str, region: str = REGION, **group: Any) -> None:
+    """Give the account and region a configuration recorder, the way an account that AWS Config
+    records gets one; by default it records every supported type, global types (IAM) included."""
+    client("config", account, region).put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "default",
+            "roleARN": f"arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/"
+            "AWSServiceRoleForConfig",
+            "recordingGroup": group or {"allSupported": True, "includeGlobalResourceTypes": True},
+        }
+    )
+
+
 def account_world(regions: tuple[str, ...] = (REGION, "eu-west-1")) -> dict[str, Any]:
-    """An account-based aggregator over three accounts, one of which never authorized it."""
+    """An account-based aggregator over three accounts, one of which never authorized it. Every
+    account records everything in every region (global types in the first region only)."""
+    for account in (AGGREGATOR_ACCOUNT, MEMBER_A, MEMBER_B, UNAUTHORIZED):
+        for region in regions:
+            record(
+                account,
+                region,
+                allSupported=True,
+                includeGlobalResourceTypes=region == regions[0],
+            )
     aggregator = client("config", AGGREGATOR_ACCOUNT)
     aggregator.put_configuration_aggregator(
         ConfigurationAggregatorName="accounts",

@@ -4,6 +4,7 @@ every page boundary of every paginated operation."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -11,8 +12,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from simulator.orggen import ORG_RULES, OrgSpec, SeededOrg, generate
-from tests.simulator.helpers import client, error_code
+from simulator.orggen import CUSTOM_ORG_RULE, IAM_RULE, ORG_RULES, OrgSpec, SeededOrg, generate
+from tests.simulator.helpers import client, error_code, record
 
 SPEC = OrgSpec(
     seed=11,
@@ -132,8 +133,9 @@ def test_rule_summary_by_account_matches_the_seed(org: SeededOrg, config: Any) -
 
 def test_resource_counts_match_the_seed(org: SeededOrg, config: Any) -> None:
     expected = Counter(r.resource_type for r in org.resources)
-    # moto's IAM: the seeded read role and aggregator role, and one access role per member.
-    expected["AWS::IAM::Role"] = 2 + len(org.accounts) - 1
+    # Besides each account's seeded role, moto's IAM: the seeded read role and aggregator role,
+    # and one access role per member.
+    expected["AWS::IAM::Role"] += 2 + len(org.accounts) - 1
     groups = everything(
         config,
         "get_aggregate_discovered_resource_counts",
@@ -147,20 +149,23 @@ def test_resource_counts_match_the_seed(org: SeededOrg, config: Any) -> None:
 
 def test_org_rules_and_pack_rules_use_member_naming(org: SeededOrg, config: Any) -> None:
     rule_names = {e.rule_name for e in org.evaluations}
-    for logical in ORG_RULES:
+    for logical in (*ORG_RULES, CUSTOM_ORG_RULE):
         assert org.org_rule_names[logical].startswith(f"OrgConfigRule-{logical}-")
     assert any("-conformance-pack-" in name for name in rule_names)
     described = config.describe_organization_config_rules()["OrganizationConfigRules"]
-    assert sorted(r["OrganizationConfigRuleName"] for r in described) == sorted(ORG_RULES)
+    assert sorted(r["OrganizationConfigRuleName"] for r in described) == sorted((*ORG_RULES, CUSTOM_ORG_RULE))
 
 
 def test_advanced_query_compliance_rows_match_the_seed(org: SeededOrg, config: Any) -> None:
     rule = org.org_rule_names["s3-bucket-server-side-encryption-enabled"]
-    expected = {
+    every = {
         (e.account_id, e.region, e.resource_id)
         for e in org.evaluations
         if e.rule_name == rule and e.compliance_type == "NON_COMPLIANT"
     }
+    # An account whose recorder excludes compliance items has none to query.
+    expected = {key for key in every if key[0] not in org.accounts_without_compliance_items}
+    assert every - expected, "the account without compliance items has such evaluations"
     rows = everything(
         config,
         "select_aggregate_resource_config",
@@ -205,6 +210,7 @@ def test_generator_is_deterministic_by_seed(moto: None) -> None:
     second = generate(SPEC)
     assert [(e.rule_name, e.resource_id, e.compliance_type) for e in second.evaluations] == snapshot
     assert second.accounts == first.accounts
+    assert second.accounts_without_compliance_items == first.accounts_without_compliance_items
 
 
 def test_non_compliance_rate_is_tunable(moto: None) -> None:
@@ -339,7 +345,7 @@ def test_organization_config_rules_page(org: SeededOrg, config: Any) -> None:
         r["OrganizationConfigRuleName"]
         for r in everything(config, "describe_organization_config_rules", "OrganizationConfigRules", 4)
     ]
-    assert names == sorted(ORG_RULES)
+    assert names == sorted((*ORG_RULES, CUSTOM_ORG_RULE))
 
 
 def test_queries_that_pin_accounts_regions_or_types_read_only_what_can_match(
@@ -374,3 +380,260 @@ def test_queries_that_pin_accounts_regions_or_types_read_only_what_can_match(
         )
         assert found == expected, where
         assert found, where  # each one selects something in this organization
+
+
+# --- what makes a generated organization as untidy as a real one ------------------------------
+
+ROLE_ID = re.compile(r"AROA[A-Z0-9]{17}")
+
+
+def test_copies_of_a_rule_repeat_its_verdicts(org: SeededOrg, config: Any) -> None:
+    """Pack copies of organization rules and Security Hub's rules conclude what the organization
+    rule does, so one resource is NON_COMPLIANT under several physical rules of one logical rule."""
+    verdicts: dict[tuple[str, str, str, str], dict[str, str]] = defaultdict(dict)
+    for e in org.evaluations:
+        verdicts[(e.account_id, e.region, e.logical_rule, e.resource_id)][e.rule_name] = e.compliance_type
+    assert all(len(set(by_rule.values())) == 1 for by_rule in verdicts.values())
+    names = {e.rule_name: e.logical_rule for e in org.evaluations}
+    copies = {
+        n
+        for n in names
+        if re.fullmatch(
+            r"(s3-bucket-server-side-encryption-enabled|restricted-ssh)"
+            r"-conformance-pack-[0-9a-f]{8}",
+            n,
+        )
+    }
+    hub = {n for n in names if n.startswith("securityhub-")}
+    assert copies and hub
+    for name in hub:
+        assert re.fullmatch(
+            r"securityhub-(s3-bucket-server-side-encryption-enabled|restricted-ssh)-[0-9a-f]{8}", name
+        )
+        assert name == f"securityhub-{names[name]}-{name[-8:]}"
+    for name in copies:
+        assert name.startswith(names[name] + "-conformance-pack-")
+    flagged_twice = [
+        key
+        for key, by_rule in verdicts.items()
+        if len(by_rule) > 1 and set(by_rule.values()) == {"NON_COMPLIANT"}
+    ]
+    assert flagged_twice
+    # Security Hub's rules are service-linked, as AWS marks them.
+    hub_rule = next(e for e in org.evaluations if e.rule_name.startswith("securityhub-"))
+    [described] = client("config", hub_rule.account_id, hub_rule.region).describe_config_rules(
+        ConfigRuleNames=[hub_rule.rule_name]
+    )["ConfigRules"]
+    assert described["CreatedBy"] == "securityhub.amazonaws.com"
+    # The pack holds its copies: its compliance item lists them.
+    copy = next(e for e in org.evaluations if e.rule_name in copies)
+    packs = everything(
+        config,
+        "select_aggregate_resource_config",
+        "Results",
+        100,
+        ConfigurationAggregatorName=org.aggregator_name,
+        Expression="SELECT configuration.configRuleList WHERE resourceType = "
+        f"'AWS::Config::ConformancePackCompliance' AND accountId = '{copy.account_id}' "
+        f"AND awsRegion = '{copy.region}'",
+    )
+    if copy.account_id not in org.accounts_without_compliance_items:
+        [pack] = packs
+        assert copy.rule_name in {
+            r["configRuleName"] for r in json.loads(pack)["configuration"]["configRuleList"]
+        }
+
+
+def test_a_rule_whose_name_extends_another_is_another_rule(org: SeededOrg, config: Any) -> None:
+    periodic = org.org_rule_names[CUSTOM_ORG_RULE]
+    assert re.fullmatch(r"OrgConfigRule-restricted-ssh-periodic-[0-9a-f]{8}", periodic)
+    assert periodic.startswith("OrgConfigRule-restricted-ssh-")  # what a prefix match claims wrongly
+    mine = {(e.account_id, e.region, e.resource_id): e for e in org.evaluations if e.rule_name == periodic}
+    assert mine and {e.logical_rule for e in mine.values()} == {CUSTOM_ORG_RULE}
+    assert {e.resource_type for e in mine.values()} == {"AWS::EC2::SecurityGroup"}
+    ssh = {
+        (e.account_id, e.region, e.resource_id): e.compliance_type
+        for e in org.evaluations
+        if e.rule_name == org.org_rule_names["restricted-ssh"]
+    }
+    assert set(ssh) == set(mine)
+    assert any(ssh[key] != e.compliance_type for key, e in mine.items())  # its own verdicts
+    member = next(a for a in org.accounts if a != org.management_account)
+    [rule] = client("config", member).describe_config_rules(ConfigRuleNames=[periodic])["ConfigRules"]
+    assert rule["Source"]["Owner"] == "CUSTOM_LAMBDA"
+    assert rule["Source"]["SourceIdentifier"].endswith(f":function:{CUSTOM_ORG_RULE}")
+    assert rule["CreatedBy"] == "config-multiaccountsetup.amazonaws.com"
+    [described] = config.describe_organization_config_rules(OrganizationConfigRuleNames=[CUSTOM_ORG_RULE])[
+        "OrganizationConfigRules"
+    ]
+    assert "OrganizationManagedRuleMetadata" not in described
+    assert described["OrganizationCustomRuleMetadata"]["ResourceTypesScope"] == ["AWS::EC2::SecurityGroup"]
+
+
+def test_each_account_has_a_role_evaluated_in_its_home_region(org: SeededOrg, config: Any) -> None:
+    roles = {r.account_id: r for r in org.resources if r.resource_type == "AWS::IAM::Role"}
+    assert sorted(roles) == sorted(org.accounts)
+    for role in roles.values():
+        assert role.region == "global" and ROLE_ID.fullmatch(role.resource_id)
+        assert role.resource_name and role.resource_name.endswith("-deployer")
+    evaluations = [e for e in org.evaluations if e.resource_type == "AWS::IAM::Role"]
+    assert {e.region for e in evaluations} == {"us-east-1"}  # regional, where the rule runs
+    assert {e.logical_rule for e in evaluations} == {IAM_RULE}
+    assert {e.resource_id for e in evaluations} == {r.resource_id for r in roles.values()}
+    bad = next(e for e in evaluations if e.compliance_type == "NON_COMPLIANT")
+    # Over the API: discovered as global, by its id; its compliance in the home region.
+    listed = everything(
+        config,
+        "list_aggregate_discovered_resources",
+        "ResourceIdentifiers",
+        100,
+        ConfigurationAggregatorName=org.aggregator_name,
+        ResourceType="AWS::IAM::Role",
+    )
+    seeded = [r for r in listed if r["ResourceId"] == roles[bad.account_id].resource_id]
+    assert [(r["SourceRegion"], r["ResourceName"]) for r in seeded] == [
+        ("global", roles[bad.account_id].resource_name)
+    ]
+    item = config.get_aggregate_resource_config(
+        ConfigurationAggregatorName=org.aggregator_name, ResourceIdentifier=seeded[0]
+    )["ConfigurationItem"]
+    assert item["awsRegion"] == "global" and item["resourceId"] == bad.resource_id
+    details = config.get_aggregate_compliance_details_by_config_rule(
+        ConfigurationAggregatorName=org.aggregator_name,
+        ConfigRuleName=bad.rule_name,
+        AccountId=bad.account_id,
+        AwsRegion="us-east-1",
+        ComplianceType="NON_COMPLIANT",
+    )["AggregateEvaluationResults"]
+    assert bad.resource_id in {
+        d["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] for d in details
+    }
+    items = everything(
+        config,
+        "select_aggregate_resource_config",
+        "Results",
+        100,
+        ConfigurationAggregatorName=org.aggregator_name,
+        Expression="SELECT accountId, awsRegion WHERE resourceType = 'AWS::Config::ResourceCompliance' "
+        "AND configuration.targetResourceType = 'AWS::IAM::Role'",
+    )
+    recording = set(org.accounts) - set(org.accounts_without_compliance_items)
+    assert sorted(json.loads(i)["accountId"] for i in items) == sorted(recording)
+    assert {json.loads(i)["awsRegion"] for i in items} == {"us-east-1"}
+
+
+def test_every_source_records_and_some_accounts_not_their_compliance_items(
+    org: SeededOrg, config: Any
+) -> None:
+    [quiet] = org.accounts_without_compliance_items
+    assert quiet != org.management_account
+    for region in org.spec.regions:
+        [recorder] = client("config", quiet, region).describe_configuration_recorders()[
+            "ConfigurationRecorders"
+        ]
+        group = recorder["recordingGroup"]
+        assert group["recordingStrategy"] == {"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"}
+        assert "AWS::Config::ResourceCompliance" in group["exclusionByResourceTypes"]["resourceTypes"]
+    [recorder] = client("config", org.management_account, "eu-west-1").describe_configuration_recorders()[
+        "ConfigurationRecorders"
+    ]
+    assert (
+        recorder["recordingGroup"]["allSupported"]
+        and not recorder["recordingGroup"]["includeGlobalResourceTypes"]
+    )
+
+    def accounts(expression: str) -> set[str]:
+        rows = everything(
+            config,
+            "select_aggregate_resource_config",
+            "Results",
+            100,
+            ConfigurationAggregatorName=org.aggregator_name,
+            Expression=expression,
+        )
+        return {json.loads(r)["accountId"] for r in rows}
+
+    everyone = set(org.accounts)
+    assert accounts("SELECT accountId WHERE resourceType = 'AWS::Config::ResourceCompliance'") == everyone - {
+        quiet
+    }
+    assert accounts("SELECT accountId WHERE resourceType = 'AWS::EC2::Volume'") == everyone
+    assert (
+        accounts("SELECT accountId WHERE resourceType = 'AWS::Config::ConformancePackCompliance'") == everyone
+    )
+    # Its evaluations are there for the compliance APIs all the same.
+    by_rule = everything(
+        config,
+        "describe_aggregate_compliance_by_config_rules",
+        "AggregateComplianceByConfigRules",
+        1000,
+        ConfigurationAggregatorName=org.aggregator_name,
+        Filters={"AccountId": quiet},
+    )
+    assert {r["ConfigRuleName"] for r in by_rule} == {
+        e.rule_name
+        for e in org.evaluations
+        if e.account_id == quiet and e.compliance_type != "NOT_APPLICABLE"
+    }
+
+
+def test_a_recorder_that_excludes_pack_compliance_hides_only_pack_items(org: SeededOrg, config: Any) -> None:
+    member = next(
+        a for a in org.accounts if a not in (org.management_account, *org.accounts_without_compliance_items)
+    )
+    record(
+        member,
+        "eu-west-1",
+        allSupported=False,
+        exclusionByResourceTypes={"resourceTypes": ["AWS::Config::ConformancePackCompliance"]},
+        recordingStrategy={"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"},
+    )
+
+    def kinds(resource_type: str) -> set[str]:
+        rows = everything(
+            config,
+            "select_aggregate_resource_config",
+            "Results",
+            100,
+            ConfigurationAggregatorName=org.aggregator_name,
+            Expression=f"SELECT awsRegion WHERE resourceType = '{resource_type}' AND accountId = '{member}'",
+        )
+        return {json.loads(r)["awsRegion"] for r in rows}
+
+    assert kinds("AWS::Config::ConformancePackCompliance") == {"us-east-1"}
+    assert kinds("AWS::Config::ResourceCompliance") == {"us-east-1", "eu-west-1"}
+    packs = config.describe_aggregate_compliance_by_conformance_packs(
+        ConfigurationAggregatorName=org.aggregator_name, Filters={"AccountId": member}
+    )["AggregateComplianceByConformancePacks"]
+    assert {p["AwsRegion"] for p in packs} == {"us-east-1", "eu-west-1"}
+
+
+def test_an_organization_without_us_east_1_records_global_resources_in_its_first_region(moto: None) -> None:
+    from simulator import operations, sql
+    from simulator.sources import get_aggregator
+
+    org = generate(
+        OrgSpec(seed=2, accounts=3, regions=("eu-west-1", "ap-southeast-2"), aggregator_region="eu-west-1")
+    )
+    config = client("config", org.management_account, "eu-west-1")
+    roles = [r for r in org.resources if r.resource_type == "AWS::IAM::Role"]
+    assert len(roles) == 3
+    assert {e.region for e in org.evaluations if e.resource_type == "AWS::IAM::Role"} == {"eu-west-1"}
+    identifier = {
+        "SourceAccountId": roles[0].account_id,
+        "SourceRegion": "global",
+        "ResourceId": roles[0].resource_id,
+        "ResourceType": "AWS::IAM::Role",
+    }
+    item = config.get_aggregate_resource_config(
+        ConfigurationAggregatorName=org.aggregator_name, ResourceIdentifier=identifier
+    )["ConfigurationItem"]
+    assert item["resourceName"] == roles[0].resource_name
+    aggregator = get_aggregator(org.management_account, "eu-west-1", org.aggregator_name)
+    expression = "SELECT accountId, resourceId WHERE awsRegion = 'global'"
+    every = sql.run(sql.parse(expression), operations.query_documents(aggregator))
+    found = config.select_aggregate_resource_config(
+        ConfigurationAggregatorName=org.aggregator_name, Expression=expression
+    )["Results"]
+    assert [json.loads(r) for r in found] == every
+    assert sorted(r["resourceId"] for r in every) == sorted(r.resource_id for r in roles)

@@ -123,7 +123,7 @@ def test_every_aggregate_read_over_http(seeded: server.RunningSimulator) -> None
     assert config.get_aggregate_conformance_pack_compliance_summary(ConfigurationAggregatorName=name)[
         "AggregateConformancePackComplianceSummaries"
     ]
-    assert len(config.describe_organization_config_rules()["OrganizationConfigRules"]) == 6
+    assert len(config.describe_organization_config_rules()["OrganizationConfigRules"]) == 7
 
 
 def test_errors_over_http(seeded: server.RunningSimulator) -> None:
@@ -248,3 +248,36 @@ def test_a_hung_call_times_out_into_a_typed_error(seeded: server.RunningSimulato
     finally:
         FAULTS.clear()
     assert "ReadTimeoutError" in raised.value.message
+
+
+def test_empty_pages_and_validation_over_http(seeded: server.RunningSimulator) -> None:
+    from simulator.faults import FAULTS
+
+    assert seeded.org is not None
+    config = assumed(seeded.endpoint, seeded.org.role_arn)
+    name = seeded.org.aggregator_name
+
+    def rows() -> list[Any]:
+        paginator = config.get_paginator("describe_aggregate_compliance_by_config_rules")
+        return [
+            r
+            for page in paginator.paginate(
+                ConfigurationAggregatorName=name, PaginationConfig={"PageSize": 25}
+            )
+            for r in page["AggregateComplianceByConfigRules"]
+        ]
+
+    plain = rows()
+    FAULTS.empty_pages = "always"
+    try:
+        first = config.describe_aggregate_compliance_by_config_rules(ConfigurationAggregatorName=name)
+        assert first["AggregateComplianceByConfigRules"] == [] and first["NextToken"]
+        assert rows() == plain  # botocore's paginator follows the token past empty pages
+    finally:
+        FAULTS.clear()
+    with pytest.raises(ClientError) as raised:
+        config.describe_aggregate_compliance_by_config_rules(
+            ConfigurationAggregatorName=name, Filters={"AccountId": "1234"}
+        )
+    assert error_code(raised.value) == "ValidationException"
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400

@@ -82,6 +82,11 @@ def test_array_conditions_match_element_by_element_independently() -> None:
         ("NOT resourceId IN ('a', 'c')", ["b"]),
         ("resourceType LIKE 'AWS::S3::%'", ["a", "b"]),
         ("resourceType LIKE 'AWS::EC2::Volume'", ["c"]),
+        ("resourceType LIKE 'AWS::S3::Buck_t'", ["a", "b"]),  # `_` is any one character
+        ("resourceType LIKE 'AWS_:S3::%'", ["a", "b"]),
+        ("resourceType LIKE 'AWS::EC2::Volum_'", ["c"]),
+        ("resourceType LIKE 'AWS::EC2::Volum__'", []),
+        ("resourceType LIKE 'AWS::S3::_ucket%'", ["a", "b"]),
         ("accountId = '1' OR size = 15", ["a", "b", "c"]),
         ("NOT (accountId = '1' AND size = 5)", ["b", "c"]),
         ("configuration.encrypted = false", ["c"]),
@@ -134,6 +139,9 @@ def test_keywords_are_case_insensitive_and_fields_named() -> None:
         ("SELECT a WHERE b IS NULL", "NULL tests are not supported"),
         ("SELECT a WHERE b LIKE 'ab%'", "at least 3 characters"),
         ("SELECT a WHERE b LIKE 'abc%d%'", "only at the end"),
+        ("SELECT a WHERE b LIKE 'ab_'", "at least 3 characters"),
+        ("SELECT a WHERE b LIKE '_::EC2::Instance'", "at least 3 characters"),
+        ("SELECT a WHERE b LIKE 'a_c%'", "at least 3 characters"),
         ("SELECT a WHERE b = 'open", "Unbalanced quote"),
         ("SELECT a, COUNT(*)", "must appear in GROUP BY"),
         ("SELECT COUNT(a, b)", "takes one argument"),
@@ -156,7 +164,9 @@ def test_rejections_point_at_the_problem(text: str, message: str) -> None:
 # --- properties -------------------------------------------------------------------------------
 
 FIELDS = ("alpha", "beta", "gamma")
-values_ = st.one_of(st.integers(-5, 5), st.sampled_from(["abc", "abd", "xyz", "abcdef"]))
+values_ = st.one_of(
+    st.integers(-5, 5), st.sampled_from(["abc", "abd", "xyz", "abcdef", "abcd", "abc_ef", "abcxef"])
+)
 documents = st.lists(
     st.fixed_dictionaries(
         {"id": st.integers(0, 10**6)},
@@ -179,6 +189,15 @@ def _cmp(a: Any, b: Any) -> int | None:
     if isinstance(a, str) and isinstance(b, str):
         return (a > b) - (a < b)
     return None
+
+
+def _like(value: str, pattern: str) -> bool:
+    """LIKE, character by character: `_` any one character, a final `%` any rest."""
+    if pattern == "%":
+        return True
+    if not pattern or not value:
+        return not pattern and not value
+    return pattern[0] in ("_", value[0]) and _like(value[1:], pattern[1:])
 
 
 @st.composite
@@ -205,9 +224,9 @@ def predicates(draw: st.DrawFn, depth: int = 0) -> tuple[str, Any]:
             lambda d: any(_cmp(v, x) == 0 for v in _values(d, field) for x in (literal, other)),
         )
     if kind == "LIKE":
-        prefix = draw(st.sampled_from(["abc", "abd", "xyz"]))
-        return f"{field} LIKE '{prefix}%'", lambda d: any(
-            isinstance(v, str) and v.startswith(prefix) for v in _values(d, field)
+        pattern = draw(st.sampled_from(["abc%", "abd%", "xyz%", "abc_", "abc_%", "abc_ef", "abc", "abcdef"]))
+        return f"{field} LIKE '{pattern}'", lambda d: any(
+            isinstance(v, str) and _like(v, pattern) for v in _values(d, field)
         )
     tests = {
         "=": lambda c: c == 0,
@@ -261,6 +280,8 @@ def test_a_pinned_field_holds_for_every_matching_document(
         ("a = 'x' OR b = 'y'", "a", None),
         ("NOT a = 'x'", "a", None),
         ("a LIKE 'xyz%'", "a", None),
+        ("a LIKE 'xyz_'", "a", None),
+        ("a LIKE 'xyz_w'", "a", None),
         ("a = 3", "a", None),
         ("a != 'x'", "a", None),
         ("b = 'x'", "a", None),
