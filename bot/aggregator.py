@@ -151,9 +151,8 @@ class AggregatorService:
         self.catalog = catalog or RuleCatalog.default()
         self.page_sizes = {**PAGE_MAX, **(page_sizes or {})}
         self.clock = clock
-        self._org_rules: dict[str, tuple[float, list[OrgRule]]] = {}
-        self._org_rules_lock = threading.Lock()
         self._memo: dict[tuple[str, ...], tuple[float, Any]] = {}
+        self._memo_lock = threading.Lock()
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -280,25 +279,21 @@ class AggregatorService:
     def org_rules(self, tally: Tally) -> list[OrgRule]:
         """The organization's config rules, if this account may see them (the management or
         delegated administrator account may); otherwise none, and names are matched by pattern."""
-        key = str(self.client.meta.region_name)
-        with self._org_rules_lock:
-            cached = self._org_rules.get(key)
-            if cached and time.monotonic() - cached[0] < ORG_RULES_TTL:
-                return cached[1]
-        try:
-            rules = [
-                OrgRule.from_api(r)
-                for r in self._pages(tally, "DescribeOrganizationConfigRules", "OrganizationConfigRules")
-            ]
-        except errors.AccessDenied:
-            rules = []
-        except errors.AwsError as error:
-            if error.code not in ("NoAvailableOrganizationException",):
-                raise
-            rules = []
-        with self._org_rules_lock:
-            self._org_rules[key] = (time.monotonic(), rules)
-        return rules
+
+        def read() -> list[OrgRule]:
+            try:
+                return [
+                    OrgRule.from_api(r)
+                    for r in self._pages(tally, "DescribeOrganizationConfigRules", "OrganizationConfigRules")
+                ]
+            except errors.AccessDenied:
+                return []
+            except errors.AwsError as error:
+                if error.code not in ("NoAvailableOrganizationException",):
+                    raise
+                return []
+
+        return self._remembered(("org_rules", str(self.client.meta.region_name)), ORG_RULES_TTL, read)
 
     def _catalog(self, tally: Tally) -> RuleCatalog:
         return self.catalog.with_org_rules(self.org_rules(tally))
@@ -309,24 +304,35 @@ class AggregatorService:
         """A value shared by this process's questions for `ttl` seconds (sources' status, the
         aggregator's regions, which accounts record compliance items): cheap to keep, and every
         answer needs them."""
-        with self._org_rules_lock:
+        with self._memo_lock:
             cached = self._memo.get(key)
             if cached and time.monotonic() - cached[0] < ttl:
                 return cast(T, cached[1])
         value = compute()
-        with self._org_rules_lock:
+        with self._memo_lock:
             self._memo[key] = (time.monotonic(), value)
         return value
 
     def forget(self) -> None:
         """Forget what this process remembers of the aggregator (sources' status, regions, which
-        accounts record compliance items): the next answers read them again."""
-        with self._org_rules_lock:
-            self._memo.clear()
+        accounts record compliance items), but the organization's rules: the next answers read
+        them again."""
+        with self._memo_lock:
+            for key in [k for k in self._memo if k[0] != "org_rules"]:
+                del self._memo[key]
 
     def _problems(self, tally: Tally, name: str) -> list[SourceProblem]:
         """The sources that FAILED or are OUTDATED (one page for almost any organization)."""
-        return self._remembered(("status", name), STATUS_TTL, lambda: self._health(tally, name).problems)
+        return self._remembered(
+            ("status", name), STATUS_TTL, lambda: self._fresh_health(tally, name).problems
+        )
+
+    def _fresh_health(self, tally: Tally, name: str) -> SourceHealth:
+        """The sources' status read now; the next answers' coverage uses it too."""
+        health = self._health(tally, name)
+        with self._memo_lock:
+            self._memo[("status", name)] = (time.monotonic(), health.problems)
+        return health
 
     def _coverage(
         self,
@@ -555,14 +561,13 @@ class AggregatorService:
         tally: Tally,
         aggregator: str,
         logical_name: Callable[[str], str],
-        rows: Sequence[dict[str, Any]],
+        groups: dict[counting.Group, list[dict[str, Any]]],
         read_all: bool,
     ) -> tuple[list[NonCompliantResource], dict[counting.Group, Count], bool]:
-        """Rows of DescribeAggregateComplianceByConfigRules counted once per logical rule: the
-        details of every row (`read_all`), or only of the groups whose count needs them (several
-        physical rules, or a capped count). Returns the merged resources, each group's count, and
-        whether every detail wanted was read."""
-        groups = _grouped(rows, logical_name)
+        """Rows of DescribeAggregateComplianceByConfigRules (grouped by `_grouped`) counted once
+        per logical rule: the details of every row (`read_all`), or only of the groups whose count
+        needs them (several physical rules, or a capped count). Returns the merged resources, each
+        group's count, and whether every detail wanted was read."""
         wanted = [r for g in groups.values() if read_all or counting.needs_details(g) for r in g]
         found, read = self._read_details(tally, aggregator, logical_name, wanted)
         resources = counting.merge(found)
@@ -571,8 +576,9 @@ class AggregatorService:
     def _rule_by_fan_out(
         self, tally: Tally, aggregator: str, matcher: Matcher, rows: list[dict[str, Any]]
     ) -> RuleCompliance:
+        groups = _grouped(rows, matcher.logical_name)
         resources, counts, complete = self._logical_counts(
-            tally, aggregator, matcher.logical_name, rows, True
+            tally, aggregator, matcher.logical_name, groups, read_all=True
         )
         return RuleCompliance(
             rule=matcher.logical,
@@ -736,7 +742,7 @@ class AggregatorService:
         compliance APIs for the accounts that do not record them)."""
         tally = Tally()
         name = self._name(aggregator)
-        logical_name = self._catalog(tally).matcher("").logical_name
+        logical_name = self._catalog(tally).memoized_logical_name()
         rows = self._non_compliant_rows(tally, name)
         if accounts is not None:
             rows = [r for r in rows if r["AccountId"] in accounts]
@@ -748,7 +754,7 @@ class AggregatorService:
         if ambiguous > by_query:
             counts, complete = self._counts_by_query(tally, name, logical_name, groups)
         else:
-            _, counts, complete = self._logical_counts(tally, name, logical_name, rows, read_all=False)
+            _, counts, complete = self._logical_counts(tally, name, logical_name, groups, read_all=False)
         overview = counting.overview(groups, counts)
         coverage = self._coverage(
             tally,
@@ -783,12 +789,13 @@ class AggregatorService:
         tally = Tally()
         name = self._name(aggregator)
         self._check_scope(tally, name, account_id, None)
-        logical_name = self._catalog(tally).matcher("").logical_name
+        logical_name = self._catalog(tally).memoized_logical_name()
         rows = self._non_compliant_rows(tally, name, AccountId=account_id)
         if not rows and not self._is_source(tally, name, account_id):
             raise errors.AccountNotFound(account_id)
-        resources, counts, complete = self._logical_counts(tally, name, logical_name, rows, read_all=True)
-        overview = counting.overview(_grouped(rows, logical_name), counts)
+        groups = _grouped(rows, logical_name)
+        resources, counts, complete = self._logical_counts(tally, name, logical_name, groups, read_all=True)
+        overview = counting.overview(groups, counts)
         coverage = self._coverage(
             tally,
             name,
@@ -968,10 +975,7 @@ class AggregatorService:
     def health(self, aggregator: str | None = None) -> Answer[SourceHealth]:
         tally = Tally()
         name = self._name(aggregator)
-        health = self._health(tally, name)
-        with self._org_rules_lock:  # the freshest status serves the next answers' coverage too
-            self._memo[("status", name)] = (time.monotonic(), health.problems)
-        return self._answer("health", name, tally, health)
+        return self._answer("health", name, tally, self._fresh_health(tally, name))
 
     def _health(self, tally: Tally, name: str) -> SourceHealth:
         now = self.clock()
@@ -1206,7 +1210,7 @@ class AggregatorService:
                 )
             )
             resources.add(r.key)
-        problems = self._health(tally, name).problems
+        problems = self._fresh_health(tally, name).problems
         # Built from validated AWS answers; validating again would copy every finding's tuple.
         snapshot = Snapshot.model_construct(
             aggregator=name,

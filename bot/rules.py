@@ -249,9 +249,10 @@ class RuleCatalog:
                 if org_rule.member_name:
                     exact.add(org_rule.member_name)
                 bases.add(org_rule.name)
-        return Matcher(logical, frozenset(exact), frozenset(bases), self._cached_logical_name())
+        return Matcher(logical, frozenset(exact), frozenset(bases), self.memoized_logical_name())
 
-    def _cached_logical_name(self) -> Callable[[str], str]:
+    def memoized_logical_name(self) -> Callable[[str], str]:
+        """`logical_name` remembering its answers: one question maps the same names many times."""
         names: dict[str, str] = {}
 
         def logical_name(member_name: str) -> str:
