@@ -146,7 +146,7 @@ class OrgSpec:
     accounts_without_compliance_items: int = 1
     # The share of pages of the five operations that may do so answered as an empty page with a
     # NextToken, decided by the seed (see paging.EmptyPages).
-    empty_page_rate: float = 0.0
+    empty_page_rate: float = 0.2
     # ComplianceContributorCount's cap; the rule summary's (None: uncapped; AWS documents 25).
     contributor_cap: int = CONTRIBUTOR_CAP
     rule_summary_cap: int | None = None

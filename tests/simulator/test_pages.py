@@ -25,8 +25,15 @@ from tests.simulator.helpers import (
     put_rule,
 )
 
+# Page shapes are asserted exactly here, so this organization meets empty pages only when a test
+# asks for them.
 SPEC = OrgSpec(
-    seed=4, accounts=5, regions=("us-east-1", "eu-west-1"), resources_per_region=10, non_compliance=0.3
+    seed=4,
+    accounts=5,
+    regions=("us-east-1", "eu-west-1"),
+    resources_per_region=10,
+    non_compliance=0.3,
+    empty_page_rate=0.0,
 )
 
 
@@ -184,9 +191,16 @@ def test_a_generated_organization_meets_empty_pages_at_its_seeded_rate(moto: Non
     assert shapes(generate(OrgSpec(**{**SPEC.__dict__, "empty_page_rate": 0.4})), 2) == again  # by seed
 
 
-def test_a_generated_organization_has_no_empty_pages_by_default(org: SeededOrg) -> None:
+def test_an_organization_at_rate_zero_has_no_empty_pages(org: SeededOrg) -> None:
     for pages in shapes(org, 1).values():
         assert all(count == 1 for count, _ in pages)
+
+
+def test_generated_organizations_meet_empty_pages_unless_told_otherwise(moto: None) -> None:
+    spec = OrgSpec(**{**SPEC.__dict__, "empty_page_rate": OrgSpec().empty_page_rate})
+    assert spec.empty_page_rate > 0
+    pages = shapes(generate(spec), 1).values()
+    assert any(count == 0 and token for shape in pages for count, token in shape)
 
 
 # --- caps -------------------------------------------------------------------------------------

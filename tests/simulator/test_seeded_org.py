@@ -290,8 +290,9 @@ def test_every_page_size_gives_the_same_rows(
             )
         )
         assert [untimed(row) for chunk in chunks for row in chunk] == whole, size
-        assert all(len(chunk) == size for chunk in chunks[:-1])
-        assert len(chunks) == -(-len(whole) // size)
+        filled = [chunk for chunk in chunks if chunk]  # AWS may answer empty pages in between
+        assert all(len(chunk) == size for chunk in filled[:-1])
+        assert len(filled) == -(-len(whole) // size)
 
 
 @pytest.mark.parametrize(("operation", "key", "kwargs"), PAGINATED, ids=[p[0] for p in PAGINATED])

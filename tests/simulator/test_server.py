@@ -55,6 +55,17 @@ def assumed(endpoint: str, role_arn: str) -> Any:
     )
 
 
+def every(operation: Any, key: str, **kwargs: Any) -> list[Any]:
+    """Every item, following NextToken: a generated organization answers empty pages too."""
+    items, token = [], None
+    while True:
+        response = operation(**kwargs, **({"NextToken": token} if token else {}))
+        items += response[key]
+        token = response.get("NextToken")
+        if not token:
+            return items
+
+
 def test_every_aggregate_read_over_http(seeded: server.RunningSimulator) -> None:
     org = seeded.org
     assert org is not None
@@ -68,19 +79,24 @@ def test_every_aggregate_read_over_http(seeded: server.RunningSimulator) -> None
     ]
     assert {r["AccountId"] for r in rows} == set(org.accounts)
     bad = next(e for e in org.evaluations if e.compliance_type == "NON_COMPLIANT")
-    details = config.get_aggregate_compliance_details_by_config_rule(
+    details = every(
+        config.get_aggregate_compliance_details_by_config_rule,
+        "AggregateEvaluationResults",
         ConfigurationAggregatorName=name,
         ConfigRuleName=bad.rule_name,
         AccountId=bad.account_id,
         AwsRegion=bad.region,
         ComplianceType="NON_COMPLIANT",
-    )["AggregateEvaluationResults"]
+    )
     assert bad.resource_id in {
         d["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] for d in details
     }
-    assert config.get_aggregate_config_rule_compliance_summary(
-        ConfigurationAggregatorName=name, GroupByKey="AWS_REGION"
-    )["AggregateComplianceCounts"]
+    assert every(
+        config.get_aggregate_config_rule_compliance_summary,
+        "AggregateComplianceCounts",
+        ConfigurationAggregatorName=name,
+        GroupByKey="AWS_REGION",
+    )
     counts = config.get_aggregate_discovered_resource_counts(
         ConfigurationAggregatorName=name, GroupByKey="RESOURCE_TYPE"
     )
@@ -117,12 +133,16 @@ def test_every_aggregate_read_over_http(seeded: server.RunningSimulator) -> None
         for r in page["Results"]
     ]
     assert sorted(json.loads(r)["resourceId"] for r in results) == sorted(v["ResourceId"] for v in volumes)
-    assert config.describe_aggregate_compliance_by_conformance_packs(ConfigurationAggregatorName=name)[
-        "AggregateComplianceByConformancePacks"
-    ]
-    assert config.get_aggregate_conformance_pack_compliance_summary(ConfigurationAggregatorName=name)[
-        "AggregateConformancePackComplianceSummaries"
-    ]
+    assert every(
+        config.describe_aggregate_compliance_by_conformance_packs,
+        "AggregateComplianceByConformancePacks",
+        ConfigurationAggregatorName=name,
+    )
+    assert every(
+        config.get_aggregate_conformance_pack_compliance_summary,
+        "AggregateConformancePackComplianceSummaries",
+        ConfigurationAggregatorName=name,
+    )
     assert len(config.describe_organization_config_rules()["OrganizationConfigRules"]) == 7
 
 
