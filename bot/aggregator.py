@@ -1142,6 +1142,20 @@ class AggregatorService:
                     f"{'seen' if packs else 'not seen'}.",
                 )
             )
+        blind = self._without_compliance_items(tally, name)
+        if blind:
+            findings.append(
+                Finding(
+                    severity="warning",
+                    title=f"{len(blind)} account(s) do not record compliance items (inferred)",
+                    detail=f"{', '.join(blind[:20])}: their rules have results, but advanced queries "
+                    "see no AWS::Config::ResourceCompliance item of theirs. The bot reads their "
+                    "non-compliant resources from the compliance APIs; their compliant resources are "
+                    "not counted.",
+                    fix="Record AWS::Config::ResourceCompliance in those accounts' configuration "
+                    "recorders (remove it from exclusionByResourceTypes).",
+                )
+            )
         if info.kind == "organization" and organization_accounts is not None:
             expected = organization_accounts()
             if expected is not None:

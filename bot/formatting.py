@@ -27,6 +27,7 @@ from slack_sdk.models.blocks import (
 from bot.coverage import caveat_line
 from bot.grammar import Question
 from bot.models import (
+    SUMMARY_UNIT,
     AccountDrilldown,
     Aggregators,
     Answer,
@@ -200,6 +201,7 @@ def _summary(answer: Answer[ComplianceSummary], question: Question | None, page:
             ]
         ),
         _table(rows),
+        _section(f"_{SUMMARY_UNIT}_"),
         *_buttons(question, 0, 1),
     ]
 

@@ -93,6 +93,13 @@ class SummaryRow(Model):
     non_compliant_rules: Count
 
 
+# What the summary's numbers count, beside `rules` and `account`, which count logical rules.
+SUMMARY_UNIT = (
+    "Rules as AWS counts them: each rule in each account and region (an organization rule and its "
+    "pack copy are two). `rules` counts each logical rule once."
+)
+
+
 class ComplianceSummary(Model):
     group_by: Literal["account", "region"]
     rows: list[SummaryRow]

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.coverage import caveat_line
 from bot.models import (
+    SUMMARY_UNIT,
     AccountDrilldown,
     Aggregators,
     Answer,
@@ -83,6 +84,7 @@ def _body(data: Any) -> list[str]:
                 f"non-compliant {r.non_compliant_rules!s:>5}"
                 for r in data.rows
             ),
+            SUMMARY_UNIT.replace("`", ""),
         ]
     if isinstance(data, RulesOverview):
         if not data.rows:

@@ -365,3 +365,11 @@ def test_app_home_the_digest_and_ask_json_carry_the_caveats(
     dumped = service.rule_compliance("s3-encryption").model_dump(mode="json")
     assert {p["source_id"] for p in dumped["coverage"]["failed"]} == {failed}
     assert {p["source_id"] for p in dumped["coverage"]["outdated"]} == {outdated}
+
+
+def test_doctor_names_the_accounts_that_do_not_record_compliance_items(
+    service: AggregatorService, gaps: tuple[str, str, str]
+) -> None:
+    _, _, blind = gaps
+    findings = service.doctor().data.findings
+    assert any(blind in f.detail and "do not record compliance items" in f.title for f in findings)
