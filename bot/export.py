@@ -135,10 +135,21 @@ def _cell(value: Any) -> Any:
     return json.dumps(value, separators=(",", ":")) if isinstance(value, dict | list) else value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    """A cell a spreadsheet will not run: text that starts like a formula gets a leading `'`
+    (OWASP's advice for CSV injection); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(answer: Answer[Any]) -> str:
     header, rows = table(answer)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([inert(cell) for cell in header])
+    writer.writerows([inert(cell) for cell in row] for row in rows)
     return buffer.getvalue()

@@ -43,6 +43,7 @@ from bot.models import (
     RulesOverview,
     SourceHealth,
 )
+from bot.slack_text import BACKTICK_LOOKALIKE, escape, neutralised, unescape
 
 PAGE_SIZE = 10
 TABLE_ROWS = 15
@@ -61,16 +62,28 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _header(text: str) -> HeaderBlock:
-    return HeaderBlock(text=PlainTextObject(text=_clip(text, HEADER_CHARS)))
+    # plain_text is shown as it is: the data in it (already neutral) is unescaped for reading.
+    return HeaderBlock(text=PlainTextObject(text=_clip(unescape(text), HEADER_CHARS)))
+
+
+def _clip_mrkdwn(text: str, limit: int) -> str:
+    """Clipped without cutting markup in two: at a line's end where it can be, never inside a
+    link, and with every code span closed."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 2]
+    if "\n" in cut:
+        cut = cut[: cut.rindex("\n")]
+    if cut.rfind("<") > cut.rfind(">"):
+        cut = cut[: cut.rindex("<")]
+    if cut.count("`") % 2:
+        cut += "`"
+    return cut + "…"
 
 
 def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=_clip(text, SECTION_CHARS)))
+    return SectionBlock(text=MarkdownTextObject(text=_clip_mrkdwn(text, SECTION_CHARS)))
 
 
 def _fields(pairs: list[tuple[str, str]]) -> SectionBlock:
@@ -138,11 +151,11 @@ def _resource_lines(resources: list[NonCompliantResource], page: int) -> tuple[s
     page = min(max(page, 0), pages - 1)
     lines = []
     for r in resources[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-        line = f"• <{r.console_url}|{_esc(r.resource_id)}> `{r.resource_type}` {r.account_id} {r.region}"
+        line = f"• <{r.console_url}|{r.resource_id}> `{r.resource_type}` {r.account_id} {r.region}"
         if len(r.rule_names) > 1:
-            line += f" ({len(r.rule_names)} rules: {_esc(', '.join(r.rule_names))})"
+            line += f" ({len(r.rule_names)} rules: {', '.join(r.rule_names)})"
         if r.annotation:
-            line += f"\n    _{_esc(_clip(r.annotation, 200))}_"
+            line += f"\n    _{_clip(r.annotation, 200)}_"
         lines.append(line)
     last = min(len(resources), (page + 1) * PAGE_SIZE)
     header = f"*Resources {page * PAGE_SIZE + 1}–{last} of {len(resources)}*"
@@ -314,11 +327,13 @@ def _query(answer: Answer[QueryResult], question: Question | None, page: int) ->
     pages = max(1, -(-len(data.rows) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = data.rows[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    body = "\n".join(json.dumps(row, separators=(",", ":")) for row in shown) or "(no rows)"
+    body = (
+        "\n".join(json.dumps(row, separators=(",", ":"), ensure_ascii=False) for row in shown) or "(no rows)"
+    )
     note = f"{len(data.rows)} row(s)" + (" (capped)" if data.truncated else "")
     return [
         _header("Advanced query"),
-        _section(f"`{_esc(_clip(data.expression, 500))}`\n{note}"),
+        _section(f"`{_clip(data.expression, 500)}`\n{note}"),
         _section(f"```{_clip(body, SECTION_CHARS - 6)}```"),
         *_buttons(question, page, pages),
     ]
@@ -341,9 +356,9 @@ def _doctor(answer: Answer[DoctorReport], question: Question | None, page: int) 
     }
     blocks: list[Block] = [_header(f"Doctor: {answer.data.aggregator}")]
     for f in answer.data.findings[:20]:
-        text = f"{icons[f.severity]} *{_esc(f.title)}*\n{_esc(f.detail)}"
+        text = f"{icons[f.severity]} *{f.title}*\n{f.detail}"
         if f.fix:
-            text += f"\nFix: `{_esc(f.fix)}`"
+            text += f"\nFix: `{f.fix}`"
         blocks.append(_section(text))
     return blocks
 
@@ -398,7 +413,9 @@ def _fit(blocks: list[Block], context: str, caveat: str | None = None) -> list[d
 def message(
     answer: Answer[Any], now: datetime, question: Question | None = None, page: int = 0
 ) -> dict[str, Any]:
-    """The Slack message for an answer: `text` (the notification) and `blocks`."""
+    """The Slack message for an answer: `text` (the notification) and `blocks`. Every string of
+    data in the answer is made neutral first (`bot/slack_text.py`), so no formatter can forget."""
+    answer = neutralised(answer)
     formatter = FORMATTERS[type(answer.data)]
     blocks = formatter(answer, question, page)
     return {
@@ -408,7 +425,7 @@ def message(
 
 
 def _caveat(text: str) -> SectionBlock:
-    return _section(f":warning: {_esc(text)}")
+    return _section(f":warning: {text}")
 
 
 def text_message(text: str, title: str | None = None) -> dict[str, Any]:
@@ -416,6 +433,18 @@ def text_message(text: str, title: str | None = None) -> dict[str, Any]:
     blocks: list[Block] = [_header(title)] if title else []
     blocks.append(_section(text))
     return {"text": _clip(text, 300), "blocks": [b.to_dict() for b in blocks]}
+
+
+def refusal_text(text: str) -> str:
+    """A refusal or an error as mrkdwn: it may quote what the user typed or AWS named (quoted with
+    `errors.quoted`), so it is escaped (no ping, no link); its own code spans stay code unless one
+    is left open, when no backtick stays."""
+    text = escape(text)
+    return text if text.count("`") % 2 == 0 else text.replace("`", BACKTICK_LOOKALIKE)
+
+
+def error_message(text: str) -> dict[str, Any]:
+    return text_message(refusal_text(text))
 
 
 def working_message() -> dict[str, Any]:
@@ -430,9 +459,10 @@ def home_view(
     problem: str | None = None,
 ) -> dict[str, Any]:
     """The App Home tab: the organization's posture at a glance."""
+    summary, rules, health = neutralised(summary), neutralised(rules), neutralised(health)
     blocks: list[Block] = [_header("Compliance posture")]
     if problem:
-        blocks.append(_section(f":warning: {problem}"))
+        blocks.append(_section(f":warning: {refusal_text(problem)}"))
     if summary is not None:
         data = summary.data
         total = (data.compliant_rules + data.non_compliant_rules).value

@@ -32,7 +32,7 @@ def register(app: App, deps: Deps) -> None:
     def failed(respond: Respond, error: Exception, action: str, body: dict[str, Any]) -> None:
         channel, user = _where(body)
         respond(
-            **formatting.text_message(describe(error, action=action, channel=channel, user=user)),
+            **formatting.error_message(describe(error, action=action, channel=channel, user=user)),
             response_type="ephemeral",
             replace_original=False,
         )

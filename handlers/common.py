@@ -32,7 +32,7 @@ def reply_for(
         return message, question
     except Exception as error:  # the error boundary: every failure becomes a polite reply
         outcome = _outcome(error)
-        return formatting.text_message(
+        return formatting.error_message(
             describe(error, question=text, channel=channel, user=user, **context)
         ), question
     finally:
