@@ -44,12 +44,14 @@ QUICK = (
     Section("cache", ("--accounts", "100", "--repeats", "50")),
     Section("slack_latency", ("--in-flight", "200", "--cached", "30")),
     Section("digest", ("--sizes", "100x17")),
+    Section("unsigned_bodies", ("--concurrent", "50", "--rounds", "2")),
 )
 FULL = (
     Section("query_plans", ("--sizes", "10x4,100x4,1000x4,10000x4,10x17,100x17,1000x17,10000x17")),
     Section("cache", ("--accounts", "1000", "--repeats", "200")),
     Section("slack_latency", ("--in-flight", "200", "--cached", "100")),
     Section("digest", ("--sizes", "1000x17,10000x17")),
+    Section("unsigned_bodies", ("--concurrent", "50", "--rounds", "10")),
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -21,17 +22,64 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-def _replayed(deps: Deps, verifier: SignatureVerifier, environ: dict[str, Any]) -> bool:
-    """A validly signed request seen before (a replay within Slack's 5-minute window). The body is
-    read here and put back for Bolt, which verifies the signature itself too."""
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    body = environ["wsgi.input"].read(length) if length else b""
-    environ["wsgi.input"] = io.BytesIO(body)
+MAX_BODY = 1 << 20  # Slack's payloads are a few KiB; 1 MiB leaves room and bounds memory
+SIGNATURE_WINDOW = 5 * 60  # seconds: Slack's own replay window
+# waitress: it buffers a body itself before the app sees it, so its own limits are the levers;
+# slow or idle connections are closed after `channel_timeout` seconds.
+WAITRESS_LIMITS: dict[str, Any] = {
+    "max_request_body_size": MAX_BODY,
+    "connection_limit": 1000,
+    "channel_timeout": 15,
+    "cleanup_interval": 5,
+}
+
+
+def _refuse(start_response: Callable[..., Any], status: str, reason: str, size: int) -> Iterable[bytes]:
+    """One structured line for a refused request (its size and why), never its body."""
+    log.warning(
+        json.dumps({"event": "request_refused", "status": status[:3], "reason": reason, "bytes": size})
+    )
+    body = reason.encode()
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _declared_size(environ: dict[str, Any]) -> int:
+    """The body's declared size; -1 when it is not a number."""
+    try:
+        return max(0, int(environ.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return -1
+
+
+def _gate(deps: Deps, verifier: SignatureVerifier, environ: dict[str, Any]) -> tuple[str, str] | None:
+    """Why a POST to the events path is refused, as (HTTP status, reason), or None. Cheap checks
+    first, before any body is read: its size, the signature headers, the timestamp's window;
+    then the signature over the (bounded) body, which is put back for Bolt; then replays."""
+    size = _declared_size(environ)
+    if size < 0:
+        return "400 Bad Request", "bad content length"
+    if size > MAX_BODY:
+        return "413 Content Too Large", "body too large"
     signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
     timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
-    if not signature or not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
-        return False  # Bolt answers 401 for these
-    return not deps.dedupe.first_time(f"signature:{signature}")
+    if not signature or not timestamp:
+        return "401 Unauthorized", "not signed"
+    if not timestamp.isascii() or not timestamp.isdigit():
+        return "401 Unauthorized", "bad timestamp"
+    if abs(time.time() - int(timestamp)) > SIGNATURE_WINDOW:
+        return "401 Unauthorized", "stale timestamp"
+    body = environ["wsgi.input"].read(size) if size else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    try:
+        body.decode("utf-8")  # Slack sends UTF-8; the verifier (and Bolt) would fail on anything else
+    except UnicodeDecodeError:
+        return "400 Bad Request", "not UTF-8"
+    if not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
+        return "401 Unauthorized", "bad signature"
+    if not deps.dedupe.first_time(f"signature:{signature}"):
+        return "401 Unauthorized", "replayed request"
+    return None
 
 
 def wsgi_app(app: App, deps: Deps) -> Callable[..., Iterable[bytes]]:
@@ -55,17 +103,15 @@ def wsgi_app(app: App, deps: Deps) -> Callable[..., Iterable[bytes]]:
                 [("Content-Type", "text/plain; version=0.0.4"), ("Content-Length", str(len(metrics_body)))],
             )
             return [metrics_body]
-        if (
-            environ.get("PATH_INFO") == EVENTS_PATH
-            and environ.get("REQUEST_METHOD") == "POST"
-            and _replayed(deps, verifier, environ)
-        ):
-            log.warning("refused a replayed Slack request (same signature seen before)")
-            body = b"replayed request"
-            start_response(
-                "401 Unauthorized", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
-            )
-            return [body]
+        if environ.get("PATH_INFO") == EVENTS_PATH and environ.get("REQUEST_METHOD") == "POST":
+            refused = _gate(deps, verifier, environ)
+            if refused is not None:
+                return _refuse(start_response, *refused, max(0, _declared_size(environ)))
+            try:
+                return slack(environ, start_response)
+            except Exception:  # a signed but malformed payload: Bolt could not read it
+                log.exception("a signed request could not be handled")
+                return _refuse(start_response, "400 Bad Request", "malformed payload", 0)
         return slack(environ, start_response)
 
     return application
@@ -87,6 +133,7 @@ def serve_http(app: App, deps: Deps, host: str = "0.0.0.0", port: int = 3000) ->
         port=port,
         threads=max(8, deps.settings.listener_workers),
         ident="compliance-bot",
+        **WAITRESS_LIMITS,
     )
 
 

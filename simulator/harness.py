@@ -18,7 +18,7 @@ from waitress.server import create_server
 from bot.answers import policy_from
 from bot.app import Deps, build_deps, create_app
 from bot.cache import Cache, connect
-from bot.server import wsgi_app
+from bot.server import WAITRESS_LIMITS, wsgi_app
 from bot.settings import Settings
 from simulator import server as sim_server
 from simulator.orggen import OrgSpec, SeededOrg
@@ -86,7 +86,9 @@ def start(
         connect(redis_url), policy_from(bot_settings, prefix=cache_prefix or f"cb-{uuid.uuid4().hex[:8]}")
     )
     app, deps = create_app(bot_settings, build_deps(bot_settings, cache=cache))
-    http: Any = create_server(wsgi_app(app, deps), host="127.0.0.1", port=port, threads=threads)
+    http: Any = create_server(
+        wsgi_app(app, deps), host="127.0.0.1", port=port, threads=threads, **WAITRESS_LIMITS
+    )
     threading.Thread(target=http.run, daemon=True).start()
     url = f"http://127.0.0.1:{http.effective_port}"
     slack.attach_bot(f"{url}/slack/events", SIGNING_SECRET)

@@ -161,9 +161,9 @@ def bot_server() -> Iterator[Bot]:
     prefix = f"test-{uuid.uuid4().hex[:10]}"
     cache = Cache(connect(REDIS_URL), policy_from(settings, prefix=prefix))
     app, deps = create_app(settings, build_deps(settings, cache=cache))
-    from bot.server import wsgi_app
+    from bot.server import WAITRESS_LIMITS, wsgi_app
 
-    http = create_server(wsgi_app(app, deps), host="127.0.0.1", port=0, threads=8)
+    http = create_server(wsgi_app(app, deps), host="127.0.0.1", port=0, threads=8, **WAITRESS_LIMITS)
     thread = threading.Thread(target=http.run, daemon=True)
     thread.start()
     yield Bot(f"http://127.0.0.1:{http.effective_port}", slack, simulator.org, cache, settings)
