@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from bot.errors import UserError
 
-ACCOUNT = re.compile(r"^\d{12}$")
+ACCOUNT = re.compile(r"^[0-9]{12}$")
 
 
 class ChannelAccess(BaseModel):

@@ -56,6 +56,7 @@ from bot.models import (
     SourceProblem,
     SummaryRow,
 )
+from bot.query_validation import MAX_LENGTH as MAX_EXPRESSION
 from bot.query_validation import quote, validate_query
 from bot.rules import Matcher, OrgRule, RuleCatalog
 from bot.settings import Settings
@@ -94,7 +95,8 @@ GLOBAL_REGION = "global"  # the awsRegion of global resources' configuration ite
 PSEUDO_TYPES = ("AWS::Config::ResourceCompliance", "AWS::Config::ConformancePackCompliance")
 ORG_RULES_TTL = 600.0
 STATUS_TTL = 60.0
-ACCOUNT_ID = re.compile(r"\d{12}")
+UNKNOWN_RULE_TTL = 60.0
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
 RULES_BY_NAME = "DescribeAggregateComplianceByConfigRules"
 SELECT = "SelectAggregateResourceConfig"
 NON_COMPLIANT_ITEMS = (
@@ -412,6 +414,7 @@ class AggregatorService:
         tally = Tally()
         name = self._name(aggregator)
         self._check_scope(tally, name, account, region)
+        self._unknown_rule(name, rule)
         catalog = self._catalog(tally)
         filters: dict[str, str] = {"ComplianceType": "NON_COMPLIANT"}
         if account:
@@ -496,12 +499,20 @@ class AggregatorService:
             matcher.logical, where, difflib.get_close_matches(matcher.logical, logical_names, n=3, cutoff=0.5)
         )
 
+    def _unknown_rule(self, aggregator: str, text: str) -> None:
+        """Refuse at once, for a minute, a rule name this process found nowhere: a mistyped word
+        costs AWS calls once, not at every asking."""
+        with self._memo_lock:
+            found = self._memo.get(("unknown_rule", aggregator, text.strip()))
+        if found and time.monotonic() - found[0] < UNKNOWN_RULE_TTL:
+            raise found[1]
+
     def _resolve(
         self, tally: Tally, catalog: RuleCatalog, aggregator: str, text: str, observed: set[str]
     ) -> str:
         try:
             return catalog.resolve(text, observed)
-        except errors.RuleNotFound:
+        except errors.RuleNotFound as unknown:
             # A custom rule the catalog cannot know: does the aggregator have it?
             if self._any(
                 tally,
@@ -512,6 +523,8 @@ class AggregatorService:
                 Filters={"ConfigRuleName": text.strip()},
             ):
                 return text.strip()
+            with self._memo_lock:
+                self._memo[("unknown_rule", aggregator, text.strip())] = (time.monotonic(), unknown)
             raise
 
     def _details(
@@ -846,6 +859,8 @@ class AggregatorService:
             "configurationItemCaptureTime, configuration, tags "
             f"WHERE resourceId = {literal} OR resourceName = {literal} OR arn = {literal}"
         )
+        if len(expression) > MAX_EXPRESSION:  # AWS would refuse it: no id, name or ARN is that long
+            raise errors.ResourceNotFound(identifier[:80] + "…")
         matches = list(self._select(tally, name, expression))
         matches = [m for m in matches if m.get("resourceType") not in PSEUDO_TYPES]
         if not matches:

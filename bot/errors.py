@@ -24,6 +24,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
+def quoted(text: object) -> str:
+    """A name or text quoted as code in a message: its own backticks become a look-alike, so it
+    cannot close the code span (the message reaches Slack; bot/slack_text.py)."""
+    return "`" + str(text).replace("`", "\u02cb") + "`"
+
+
 class BotError(Exception):
     """Root of every error the bot raises on purpose."""
 
@@ -38,8 +44,8 @@ class UserError(BotError):
 
 class UnknownCommand(UserError):
     def __init__(self, text: str, suggestion: str | None = None) -> None:
-        hint = f" Did you mean `{suggestion}`?" if suggestion else ""
-        super().__init__(f"I don't know `{text}`.{hint} Try `help`.")
+        hint = f" Did you mean {quoted(suggestion)}?" if suggestion else ""
+        super().__init__(f"I don't know {quoted(text)}.{hint} Try `help`.")
         self.text = text
         self.suggestion = suggestion
 
@@ -54,16 +60,16 @@ class InvalidQuery(UserError):
 
 class RuleNotFound(UserError):
     def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
-        hint = f" Close matches: {', '.join(f'`{s}`' for s in suggestions)}." if suggestions else ""
-        super().__init__(f"No rule called `{name}` in this aggregator.{hint}")
+        hint = f" Close matches: {', '.join(quoted(s) for s in suggestions)}." if suggestions else ""
+        super().__init__(f"No rule called {quoted(name)} in this aggregator.{hint}")
         self.name = name
         self.suggestions = list(suggestions)
 
 
 class AmbiguousRule(UserError):
     def __init__(self, name: str, candidates: Sequence[str]) -> None:
-        listed = ", ".join(f"`{c}`" for c in candidates)
-        super().__init__(f"`{name}` matches several rules: {listed}. Which one?")
+        listed = ", ".join(quoted(c) for c in candidates)
+        super().__init__(f"{quoted(name)} matches several rules: {listed}. Which one?")
         self.name = name
         self.candidates = list(candidates)
 
@@ -71,7 +77,7 @@ class AmbiguousRule(UserError):
 class ResourceNotFound(UserError):
     def __init__(self, identifier: str) -> None:
         super().__init__(
-            f"No resource `{identifier}` in this aggregator (tried id, name and ARN). "
+            f"No resource {quoted(identifier)} in this aggregator (tried id, name and ARN). "
             "Recently created resources can take a few minutes to be aggregated."
         )
         self.identifier = identifier
@@ -79,19 +85,19 @@ class ResourceNotFound(UserError):
 
 class AccountNotFound(UserError):
     def __init__(self, account_id: str) -> None:
-        if account_id.isdigit() and len(account_id) == 12:
-            message = f"Account `{account_id}` is not a source of this aggregator."
+        if account_id.isascii() and account_id.isdigit() and len(account_id) == 12:
+            message = f"Account {quoted(account_id)} is not a source of this aggregator."
         else:
-            message = f"`{account_id}` is not an AWS account id (12 digits)."
+            message = f"{quoted(account_id)} is not an AWS account id (12 digits)."
         super().__init__(message)
         self.account_id = account_id
 
 
 class RegionNotCovered(UserError):
     def __init__(self, region: str, suggestions: Sequence[str] = ()) -> None:
-        hint = f" Did you mean {', '.join(f'`{s}`' for s in suggestions)}?" if suggestions else ""
+        hint = f" Did you mean {', '.join(quoted(s) for s in suggestions)}?" if suggestions else ""
         super().__init__(
-            f"The aggregator does not read region `{region}`, so I can't say anything about it.{hint}"
+            f"The aggregator does not read region {quoted(region)}, so I can't say anything about it.{hint}"
         )
         self.region = region
         self.suggestions = list(suggestions)
@@ -99,9 +105,9 @@ class RegionNotCovered(UserError):
 
 class RuleNotDeployed(UserError):
     def __init__(self, rule: str, where: str = "", suggestions: Sequence[str] = ()) -> None:
-        hint = f" Rules that are: {', '.join(f'`{s}`' for s in suggestions)}." if suggestions else ""
+        hint = f" Rules that are: {', '.join(quoted(s) for s in suggestions)}." if suggestions else ""
         super().__init__(
-            f"No source{where} has evaluated `{rule}`: it is not deployed there (or has no results "
+            f"No source{where} has evaluated {quoted(rule)}: it is not deployed there (or has no results "
             f"yet), so this is not an all-clear.{hint}"
         )
         self.rule = rule
@@ -111,7 +117,7 @@ class RuleNotDeployed(UserError):
 class AggregatorNotFound(UserError):
     def __init__(self, name: str, region: str) -> None:
         super().__init__(
-            f"There is no aggregator `{name}` in {region}. `aggregators` lists the ones there are."
+            f"There is no aggregator {quoted(name)} in {region}. `aggregators` lists the ones there are."
         )
         self.name = name
         self.region = region
@@ -126,7 +132,7 @@ class AwsError(BotError):
 
 class AccessDenied(AwsError):
     def __init__(self, operation: str, role: str | None, code: str | None = None) -> None:
-        who = f"the role `{role}`" if role else "the bot's AWS credentials"
+        who = f"the role {quoted(role)}" if role else "the bot's AWS credentials"
         super().__init__(
             f"AWS denied `config:{operation}` to {who}. Grant that permission "
             "(see docs/iam-policy.json) and ask again.",
@@ -139,7 +145,7 @@ class AccessDenied(AwsError):
 class Throttled(AwsError):
     def __init__(self, operation: str) -> None:
         super().__init__(
-            f"AWS Config is throttling `{operation}` even after retries. Try again in a minute.",
+            f"AWS Config is throttling {quoted(operation)} even after retries. Try again in a minute.",
             operation,
             "ThrottlingException",
         )
@@ -148,6 +154,6 @@ class Throttled(AwsError):
 class AwsUnavailable(AwsError):
     def __init__(self, operation: str, detail: str) -> None:
         super().__init__(
-            f"AWS Config did not answer `{operation}` ({detail}). Try again shortly.",
+            f"AWS Config did not answer {quoted(operation)} ({detail}). Try again shortly.",
             operation,
         )

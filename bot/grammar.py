@@ -18,9 +18,9 @@ import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.errors import UnknownCommand, UserError
+from bot.errors import UnknownCommand, UserError, quoted
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
+ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 
 
 @dataclass(frozen=True)
@@ -67,18 +67,18 @@ def _options(words: list[str], allowed: Sequence[str], usage: str) -> dict[str, 
     while index < len(words):
         key = words[index].lower()
         if key not in allowed or index + 1 >= len(words):
-            raise UserError(f"I couldn't read `{' '.join(words[index:])}`. Usage: `{usage}`")
+            raise UserError(f"I couldn't read {quoted(' '.join(words[index:]))}. Usage: {quoted(usage)}")
         params[key] = words[index + 1]
         index += 2
     if "account" in params and not ACCOUNT_ID.match(params["account"]):
-        raise UserError(f"`{params['account']}` is not an AWS account id (12 digits).")
+        raise UserError(f"{quoted(params['account'])} is not an AWS account id (12 digits).")
     return params
 
 
 def _by(words: list[str], choices: Sequence[str], usage: str) -> tuple[str | None, list[str]]:
     if len(words) >= 2 and words[0].lower() == "by":
         if words[1].lower() not in choices:
-            raise UserError(f"Group by {' or '.join(choices)}. Usage: `{usage}`")
+            raise UserError(f"Group by {' or '.join(choices)}. Usage: {quoted(usage)}")
         return words[1].lower(), words[2:]
     return None, words
 
@@ -91,7 +91,7 @@ def _by(words: list[str], choices: Sequence[str], usage: str) -> tuple[str | Non
 def _summary(words: list[str], raw: str) -> dict[str, str]:
     group, rest = _by(words, ("account", "region"), REGISTRY["summary"].usage)
     if rest:
-        raise UserError(f"Usage: `{REGISTRY['summary'].usage}`")
+        raise UserError(f"Usage: {quoted(REGISTRY['summary'].usage)}")
     return {"by": group or "account"}
 
 
@@ -176,18 +176,18 @@ def _digest(words: list[str], raw: str) -> dict[str, str]:
     usage = REGISTRY["digest"].usage
     action = words[0].lower() if words else "list"
     if action not in ("subscribe", "unsubscribe", "list", "now"):
-        raise UserError(f"Usage: `{usage}`")
+        raise UserError(f"Usage: {quoted(usage)}")
     params = {"action": action}
     rest = words[1:]
     if action != "subscribe" and rest:
-        raise UserError(f"Usage: `{usage}`")
+        raise UserError(f"Usage: {quoted(usage)}")
     for word in rest:
         if re.match(r"^\d{1,2}:\d{2}$", word) and "time" not in params:
             params["time"] = word
         elif "timezone" not in params:
             params["timezone"] = word
         else:
-            raise UserError(f"Usage: `{usage}`")
+            raise UserError(f"Usage: {quoted(usage)}")
     return params
 
 
@@ -206,10 +206,18 @@ def _split(text: str) -> list[str]:
         return text.split()
 
 
+MAX_TEXT = 5000  # the longest question: an advanced query of AWS's 4,096 characters and its words
+
+
 def parse(text: str, is_rule: Callable[[str], bool] | None = None) -> Question:
     """The question a `/compliance` text asks. `is_rule` tells whether a word names a rule,
     so that a near-miss of a subcommand (`sumary`) is not taken for an unknown rule."""
     raw = text.strip()
+    if len(raw) > MAX_TEXT:
+        raise UserError(
+            f"That is {len(raw):,} characters long; a question takes at most {MAX_TEXT:,} "
+            "(an advanced query at most 4,096)."
+        )
     aggregator = None
     flag = re.search(r"(?:^|\s)--aggregator(?:\s+|=)(\S+)", raw)
     if flag:

@@ -14,7 +14,7 @@ _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|[^>]*)?>")
 _IS_COMPLIANT = re.compile(r"^is\s+(?P<what>\S+)\s+compliant\b", re.IGNORECASE)
 _FAILING_IN = re.compile(
-    r"^what(?:'s|\s+is|\s+are)?\s+(?:failing|broken|non-compliant)\s+in\s+(?:account\s+)?(?P<account>\d{12})\b",
+    r"^what(?:'s|\s+is|\s+are)?\s+(?:failing|broken|non-compliant)\s+in\s+(?:account\s+)?(?P<account>[0-9]{12})\b",
     re.IGNORECASE,
 )
 

@@ -11,6 +11,7 @@ import re
 from bot.errors import InvalidQuery
 
 MAX_LENGTH = 4096
+MAX_NESTING = 32  # parentheses; deeper nesting is no query a person writes
 FORBIDDEN = ("FROM", "JOIN", "DISTINCT", "AS", "HAVING", "UNION")
 _WORD = re.compile(r"[A-Za-z_][\w.:-]*")
 
@@ -55,6 +56,12 @@ def validate_query(expression: str) -> None:
     bare = "".join(char for _, char in outside)
     if bare.count('"') % 2:
         raise InvalidQuery("a double quote is never closed (quote values with single quotes).")
+    depth = deepest = 0
+    for char in bare:
+        depth += (char == "(") - (char == ")")
+        deepest = max(deepest, depth)
+    if deepest > MAX_NESTING:
+        raise InvalidQuery(f"parentheses nest {deepest} deep; at most {MAX_NESTING} are taken.")
     positions = [position for position, _ in outside]
     words = list(_WORD.finditer(bare))
     if not words or words[0].group().upper() != "SELECT":

@@ -391,7 +391,10 @@ class _Parser:
 
 
 def parse(text: str) -> Query:
-    return _Parser(text).parse()
+    try:
+        return _Parser(text).parse()
+    except RecursionError:  # AWS answers a validation error, not a crash, for absurd nesting
+        raise InvalidExpressionException("The expression nests too deeply.") from None
 
 
 # --- evaluation -------------------------------------------------------------------------------

@@ -93,3 +93,15 @@ def test_any_text_parses_or_is_refused_politely(text: str) -> None:
         assert error.message
         return
     assert question.kind in {*REGISTRY, "rule"}
+
+
+def test_input_is_bounded_before_anything_reads_it() -> None:
+    from bot.errors import InvalidQuery, UserError
+    from bot.grammar import MAX_TEXT
+    from bot.query_validation import validate_query
+
+    with pytest.raises(UserError, match="at most"):
+        parse("OrgConfigRule-" * (MAX_TEXT // 10))
+    with pytest.raises(InvalidQuery, match="nest"):
+        validate_query("SELECT resourceId WHERE " + "(" * 1000 + "resourceId = 'x'" + ")" * 1000)
+    validate_query("SELECT resourceId WHERE ((resourceId = 'x'))")

@@ -373,3 +373,30 @@ def test_doctor_names_the_accounts_that_do_not_record_compliance_items(
     _, _, blind = gaps
     findings = service.doctor().data.findings
     assert any(blind in f.detail and "do not record compliance items" in f.title for f in findings)
+
+
+def aws_calls() -> float:
+    from bot.metrics import REGISTRY
+
+    return sum(
+        sample.value
+        for metric in REGISTRY.collect()
+        if metric.name == "compliance_aws_calls"
+        for sample in metric.samples
+        if sample.name.endswith("_total")
+    )
+
+
+def test_rejected_input_costs_no_aws_call_twice(service: AggregatorService) -> None:
+    with pytest.raises(errors.RuleNotFound):
+        service.rule_compliance("no-such-rule-here")
+    before = aws_calls()
+    with pytest.raises(errors.RuleNotFound):
+        service.rule_compliance("no-such-rule-here")
+    assert aws_calls() == before  # "no such rule" is remembered for a minute
+    for not_an_account in ("１２３４５６７８９０１２", "٠١٢٣٤٥٦٧٨٩٠١"):  # digits, but not ASCII ones
+        with pytest.raises(errors.AccountNotFound, match="12 digits"):
+            service.account(not_an_account)
+    with pytest.raises(errors.ResourceNotFound):
+        service.resource("x" * 5000)
+    assert aws_calls() == before

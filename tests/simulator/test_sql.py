@@ -345,3 +345,8 @@ def test_token_soup_parses_or_is_rejected_cleanly(words: list[str]) -> None:
     except InvalidExpressionException:
         return
     sql.run(query, DOCS)
+
+
+def test_absurd_nesting_is_an_invalid_expression_not_a_crash() -> None:
+    with pytest.raises(InvalidExpressionException):
+        sql.parse("SELECT resourceId WHERE " + "(" * 5000 + "resourceId = 'x'" + ")" * 5000)
