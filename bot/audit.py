@@ -22,7 +22,16 @@ _SECRETS = (
     re.compile(r"xox[a-z]-[A-Za-z0-9-]+"),  # Slack tokens
     re.compile(r"xapp-[A-Za-z0-9-]+"),  # Slack app-level tokens
     re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"),  # AWS access key ids
-    re.compile(r"(?i)\b(aws_secret_access_key|secret|password|token)\s*[=:]\s*\S+"),
+    re.compile(r"(?i)\b(aws_secret_access_key|aws_session_token|secret|password|token)\s*[=:]\s*\S+"),
+    # AWS secret keys (40 characters of base64 with upper, lower case and a digit or / +) and
+    # session tokens (long base64)
+    re.compile(
+        r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+=]*[A-Z])(?=[A-Za-z0-9/+=]*[a-z])(?=[A-Za-z0-9/+=]*[0-9/+])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])"
+    ),
+    re.compile(r"[A-Za-z0-9/+=]{100,}"),
+    re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{20,})"),  # GitHub tokens
+    re.compile(r"(?i)https?://[^\s/]*hooks?\.[^\s]*|https?://\S*/(?:web)?hooks?/\S*"),  # webhook URLs
+    re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"),  # Authorization values
 )
 
 

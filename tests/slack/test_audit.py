@@ -83,3 +83,32 @@ def test_no_secret_in_any_log(
         ask(bot, f"resource {BOT_TOKEN}")
     assert BOT_TOKEN not in caplog.text + capsys.readouterr().out
     assert repr(bot.settings.slack_bot_token) == "SecretStr('**********')"
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  # an AWS secret access key
+        "FwoGZXIvYXdzEJr//////////wEaDM3ZCg5qYk8Z" + "Q" * 120,  # an AWS session token
+        "ghp_" + "a1B2c3D4e5" * 4,  # a GitHub token
+        "github_pat_11ABCDEFG0123456789_abcdefghijklmnop",
+        "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX",
+        "https://example.com/webhooks/abc123secret",
+        "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghijk",
+    ],
+)
+def test_pasted_secrets_are_redacted(secret: str) -> None:
+    redacted = redact(f"resource {secret} please")
+    assert "[redacted]" in redacted
+    tail = secret.split()[-1]
+    assert tail[8:] not in redacted and redacted.startswith("resource ")
+
+
+def test_ordinary_questions_are_not_redacted() -> None:
+    for text in (
+        "s3-encryption account 123456789012 region eu-west-1",
+        "resource arn:aws:s3:::payments-prod-logs-7211-us-east-1-0",
+        "query SELECT resourceId WHERE resourceType = 'AWS::EC2::Instance'",
+        "resource sg-0123456789abcdef0",
+    ):
+        assert redact(text) == text
