@@ -206,6 +206,18 @@ def _split(text: str) -> list[str]:
         return text.split()
 
 
+def _outside_quotes(text: str) -> str:
+    """The text with every character inside a single-quoted literal masked (same length)."""
+    masked, inside = [], False
+    for char in text:
+        if char == "'":
+            inside = not inside
+            masked.append(char)
+        else:
+            masked.append("\0" if inside else char)
+    return "".join(masked)
+
+
 MAX_TEXT = 5000  # the longest question: an advanced query of AWS's 4,096 characters and its words
 
 
@@ -219,9 +231,10 @@ def parse(text: str, is_rule: Callable[[str], bool] | None = None) -> Question:
             "(an advanced query at most 4,096)."
         )
     aggregator = None
-    flag = re.search(r"(?:^|\s)--aggregator(?:\s+|=)(\S+)", raw)
+    # The flag is looked for outside quoted literals: a query may say '--aggregator' in one.
+    flag = re.search(r"(?:^|\s)--aggregator(?:\s+|=)(\S+)", _outside_quotes(raw))
     if flag:
-        aggregator = flag.group(1)
+        aggregator = raw[flag.start(1) : flag.end(1)]
         raw = (raw[: flag.start()] + " " + raw[flag.end() :]).strip()
     public = False
     if re.match(r"^public\b", raw, re.IGNORECASE):

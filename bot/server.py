@@ -3,6 +3,7 @@ commands, events and interactivity and GET /healthz; or Socket Mode when SLACK_A
 
 from __future__ import annotations
 
+import hmac
 import io
 import json
 import logging
@@ -42,6 +43,15 @@ def _refuse(start_response: Callable[..., Any], status: str, reason: str, size: 
     body = reason.encode()
     start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
+
+
+def _may_scrape(settings: Settings, environ: dict[str, Any]) -> bool:
+    """GET /metrics is open unless COMPLIANCE_METRICS_TOKEN is set; then it needs that bearer."""
+    token = settings.metrics_token
+    if token is None or not token.get_secret_value():
+        return True
+    given = environ.get("HTTP_AUTHORIZATION", "")
+    return hmac.compare_digest(given.encode(), f"Bearer {token.get_secret_value()}".encode())
 
 
 def _declared_size(environ: dict[str, Any]) -> int:
@@ -97,6 +107,8 @@ def wsgi_app(app: App, deps: Deps) -> Callable[..., Iterable[bytes]]:
             )
             return [body]
         if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") == "GET":
+            if not _may_scrape(deps.settings, environ):
+                return _refuse(start_response, "401 Unauthorized", "metrics need the token", 0)
             metrics_body = metrics.render()
             start_response(
                 "200 OK",

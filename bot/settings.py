@@ -26,6 +26,12 @@ class Settings(BaseSettings):
         "https://slack.com/api/", alias="SLACK_API_URL", description="Slack's Web API base URL."
     )
     port: int = Field(3000, alias="PORT", description="The HTTP port of `serve`.")
+    metrics_token: SecretStr | None = Field(
+        None,
+        alias="COMPLIANCE_METRICS_TOKEN",
+        description="When set, GET /metrics needs `Authorization: Bearer <token>` (else it is open: "
+        "keep the port off the internet).",
+    )
     answer_in_channel: bool = Field(
         False,
         alias="COMPLIANCE_ANSWER_IN_CHANNEL",

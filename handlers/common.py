@@ -139,6 +139,14 @@ def digest_reply(
         raise UserError("Only the bot's admins can subscribe or unsubscribe channels.")
     if action == "now" and scope_for(deps.access, channel, user).nothing:
         raise NotAvailable("Compliance data")
+    if (
+        action == "now"
+        and not may_manage(deps.access, user)
+        and not deps.dedupe.first_time(f"digest-now:{channel}")
+    ):
+        raise UserError(
+            "This channel had a digest on demand within the hour; the bot's admins can post another."
+        )
     if action == "subscribe":
         subscription = subscription_from(channel, question.params, question.aggregator)
         scheduler.store.put(subscription)
@@ -156,11 +164,13 @@ def digest_reply(
     if action == "now":
         scheduler.runner.post_now(channel, question.aggregator)
         return formatting.text_message("Posted the digest in this channel.")
+    admin = may_manage(deps.access, user)
     lines = [
         f"• <#{s.channel}> at {s.time} {s.timezone}"
         + (f" on {', '.join(s.weekdays)}" if s.weekdays else "")
         + f" ({s.source})"
         for s in scheduler.subscriptions()
+        if admin or s.channel == channel  # other channels' subscriptions are theirs to see
     ]
     return formatting.text_message(
         "\n".join(lines) or "No digest subscriptions yet: `digest subscribe 09:00 UTC`.", "Digests"

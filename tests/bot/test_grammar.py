@@ -105,3 +105,11 @@ def test_input_is_bounded_before_anything_reads_it() -> None:
     with pytest.raises(InvalidQuery, match="nest"):
         validate_query("SELECT resourceId WHERE " + "(" * 1000 + "resourceId = 'x'" + ")" * 1000)
     validate_query("SELECT resourceId WHERE ((resourceId = 'x'))")
+
+
+def test_the_aggregator_flag_is_not_taken_from_inside_a_query_literal() -> None:
+    question = parse("query SELECT resourceId WHERE resourceName = 'x --aggregator Other'")
+    assert question.aggregator is None
+    assert question.params["expression"].endswith("'x --aggregator Other'")
+    flagged = parse("query SELECT resourceId WHERE resourceName = 'x' --aggregator Other")
+    assert flagged.aggregator == "Other" and "--aggregator" not in flagged.params["expression"]

@@ -66,3 +66,36 @@ def test_a_signed_but_malformed_payload_is_a_client_error(bot: Bot) -> None:
         timestamp, signature = signed(body)
         response = bot.post(body, kind, timestamp=timestamp, signature=signature)
         assert 400 <= response.status_code < 500, (body, response.status_code)
+
+
+def test_metrics_need_the_token_when_one_is_set() -> None:
+    from bot.server import _may_scrape
+    from bot.settings import Settings
+
+    base = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "COMPLIANCE_AGGREGATOR": "Org"}
+    open_settings = Settings(**base)  # type: ignore[arg-type]
+    assert _may_scrape(open_settings, {})
+    guarded = Settings(**base, COMPLIANCE_METRICS_TOKEN="scrape-me")  # type: ignore[arg-type]
+    assert not _may_scrape(guarded, {})
+    assert not _may_scrape(guarded, {"HTTP_AUTHORIZATION": "Bearer wrong"})
+    assert _may_scrape(guarded, {"HTTP_AUTHORIZATION": "Bearer scrape-me"})
+
+
+def test_digest_on_demand_is_bounded_and_listing_shows_only_this_channel(bot: Bot) -> None:
+    from tests.slack.conftest import ADMIN
+    from tests.slack.test_e2e import text_of
+
+    _, url = bot.command("digest subscribe 07:00 UTC", channel_id="C0LISTED", user_id=ADMIN)
+    bot.responses(url)
+    _, url = bot.command("digest list", channel_id="C0ELSEWHERE")
+    assert "C0LISTED" not in text_of(bot.responses(url)[-1])
+    _, url = bot.command("digest list", channel_id="C0ELSEWHERE", user_id=ADMIN)
+    assert "C0LISTED" in text_of(bot.responses(url)[-1])
+    _, url = bot.command("digest now", channel_id="C0ONDEMAND")
+    assert "Posted the digest" in text_of(bot.responses(url)[-1])
+    _, url = bot.command("digest now", channel_id="C0ONDEMAND")
+    assert "within the hour" in text_of(bot.responses(url)[-1])
+    _, url = bot.command("digest now", channel_id="C0ONDEMAND", user_id=ADMIN)
+    assert "Posted the digest" in text_of(bot.responses(url)[-1])
+    _, url = bot.command("digest unsubscribe", channel_id="C0LISTED", user_id=ADMIN)
+    bot.responses(url)
