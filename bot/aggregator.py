@@ -402,8 +402,10 @@ class AggregatorService:
         account: str | None = None,
         region: str | None = None,
         aggregator: str | None = None,
+        accounts: frozenset[str] | None = None,
     ) -> Answer[RuleCompliance]:
-        """Every resource that breaks one logical rule, across accounts and regions, once each.
+        """Every resource that breaks one logical rule, across accounts and regions, once each;
+        only in `accounts` when given (a channel's scope: the detail cap then counts its sources).
 
         Plan: the NON_COMPLIANT rows of DescribeAggregateComplianceByConfigRules (scoped by
         account/region) find the sources; if they fit in one page's worth, fetch each matching
@@ -433,7 +435,7 @@ class AggregatorService:
         matcher = catalog.matcher(logical)
         condition = matcher.query_condition("configuration.configRuleList.configRuleName", quote)
         if rest and condition is not None:
-            data = self._rule_by_query(tally, name, matcher, condition, account, region)
+            data = self._rule_by_query(tally, name, matcher, condition, account, region, accounts)
         else:
             if rest:
                 rows += self._pages(
@@ -445,14 +447,22 @@ class AggregatorService:
                     Filters=filters,
                 )
             data = self._rule_by_fan_out(
-                tally, name, matcher, [r for r in rows if matcher.matches(r["ConfigRuleName"])]
+                tally,
+                name,
+                matcher,
+                [
+                    r
+                    for r in rows
+                    if matcher.matches(r["ConfigRuleName"])
+                    and (accounts is None or r["AccountId"] in accounts)
+                ],
             )
         if not data.sources:
-            self._not_an_all_clear_of_nothing(tally, name, matcher, account, region)
+            self._not_an_all_clear_of_nothing(tally, name, matcher, account, region, accounts)
         coverage = self._coverage(
             tally,
             name,
-            {account} if account else None,
+            {account} if account else accounts,
             {region} if region else None,
             capped=data.non_compliant_resources.capped,
             truncated=not data.complete,
@@ -460,7 +470,13 @@ class AggregatorService:
         return self._answer(f"rule {logical}", name, tally, data, coverage)
 
     def _not_an_all_clear_of_nothing(
-        self, tally: Tally, name: str, matcher: Matcher, account: str | None, region: str | None
+        self,
+        tally: Tally,
+        name: str,
+        matcher: Matcher,
+        account: str | None,
+        region: str | None,
+        accounts: frozenset[str] | None = None,
     ) -> None:
         """Before answering "nothing breaks the rule": the account is a source, and some source in
         scope has evaluated the rule at all; else say which of them is not so."""
@@ -468,12 +484,16 @@ class AggregatorService:
             raise errors.AccountNotFound(account)
         scope = {k: v for k, v in (("AccountId", account), ("AwsRegion", region)) if v}
         known = sorted(n for n in matcher.exact if n.startswith("OrgConfigRule-"))
+
+        def in_scope(row: dict[str, Any]) -> bool:
+            return accounts is None or row["AccountId"] in accounts
+
         for exact in known:  # an organization rule's member name is exact: one cheap probe
             if self._any(
                 tally,
                 RULES_BY_NAME,
                 RULE_ROWS,
-                lambda row: True,
+                in_scope,
                 ConfigurationAggregatorName=name,
                 Filters={**scope, "ConfigRuleName": exact},
             ):
@@ -482,7 +502,7 @@ class AggregatorService:
 
         def evaluated(row: dict[str, Any]) -> bool:
             seen.add(row["ConfigRuleName"])
-            return matcher.matches(row["ConfigRuleName"])
+            return matcher.matches(row["ConfigRuleName"]) and in_scope(row)
 
         if self._any(
             tally,
@@ -610,6 +630,7 @@ class AggregatorService:
         condition: str,
         account: str | None,
         region: str | None,
+        accounts: frozenset[str] | None = None,
     ) -> RuleCompliance:
         conditions = [
             "resourceType = 'AWS::Config::ResourceCompliance'",
@@ -639,10 +660,15 @@ class AggregatorService:
             )
             for row, target, element in self._non_compliant_elements(tally, aggregator, expression)
             if matcher.matches(element.get("configRuleName", ""))
+            and (accounts is None or row["accountId"] in accounts)
         ]
         # Accounts that do not record compliance items are invisible to the query: their rows
         # come from the compliance APIs instead.
-        blind = [a for a in self._without_compliance_items(tally, aggregator) if account in (None, a)]
+        blind = [
+            a
+            for a in self._without_compliance_items(tally, aggregator)
+            if account in (None, a) and (accounts is None or a in accounts)
+        ]
         blind_rows = [
             row
             for a in blind
@@ -1059,8 +1085,11 @@ class AggregatorService:
         coverage = self._coverage(tally, name, {account} if account else None, {region} if region else None)
         return self._answer("packs", name, tally, PackCompliance(rows=rows), coverage)
 
-    def query(self, expression: str, aggregator: str | None = None) -> Answer[QueryResult]:
-        """An advanced query, validated before any AWS call, read up to the row cap."""
+    def query(
+        self, expression: str, aggregator: str | None = None, accounts: frozenset[str] | None = None
+    ) -> Answer[QueryResult]:
+        """An advanced query, validated before any AWS call, read up to the row cap; only the rows
+        of `accounts` when given (a channel's scope: the cap then counts its rows)."""
         validate_query(expression)
         tally = Tally()
         name = self._name(aggregator)
@@ -1071,7 +1100,11 @@ class AggregatorService:
             tally, "SelectAggregateResourceConfig", ConfigurationAggregatorName=name, Expression=expression
         ):
             columns = columns or [f["Name"] for f in response.get("QueryInfo", {}).get("SelectFields", [])]
-            rows += [json.loads(r) for r in response.get("Results", [])]
+            rows += [
+                row
+                for row in map(json.loads, response.get("Results", []))
+                if accounts is None or str(row.get("accountId", "")) in accounts
+            ]
             if len(rows) >= self.settings.query_row_cap:
                 truncated = bool(response.get("NextToken")) or len(rows) > self.settings.query_row_cap
                 rows = rows[: self.settings.query_row_cap]
@@ -1088,7 +1121,7 @@ class AggregatorService:
             name,
             tally,
             QueryResult(expression=expression, columns=columns, rows=rows, truncated=truncated),
-            self._coverage(tally, name, without_compliance_items=blind),
+            self._coverage(tally, name, accounts, without_compliance_items=blind),
         )
 
     def aggregators(self) -> Answer[Aggregators]:

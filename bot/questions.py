@@ -12,13 +12,14 @@ from bot.models import Answer
 def answer(
     service: AggregatorService, question: Question, accounts: frozenset[str] | None = None
 ) -> Answer[Any]:
-    """The org-wide answer, or, for the questions AWS cannot answer per account by filtering
-    (summaries, rules overview, resource counts), the answer limited to `accounts`."""
+    """The org-wide answer, or the answer limited to `accounts`: for the questions AWS cannot
+    answer per account by filtering (summaries, rules overview, resource counts), and for those
+    whose caps must count only the scope's rows (rule details, query rows)."""
     p = question.params
     agg = question.aggregator
     kind = question.kind
     if kind == "rule":
-        return service.rule_compliance(p["rule"], p.get("account"), p.get("region"), agg)
+        return service.rule_compliance(p["rule"], p.get("account"), p.get("region"), agg, accounts)
     if kind == "summary":
         return service.summary("region" if p.get("by") == "region" else "account", agg, accounts)
     if kind == "rules":
@@ -36,7 +37,7 @@ def answer(
     if kind == "packs":
         return service.packs(p.get("pack"), p.get("account"), p.get("region"), agg)
     if kind == "query":
-        return service.query(p["expression"], agg)
+        return service.query(p["expression"], agg, accounts)
     if kind == "aggregators":
         return service.aggregators()
     if kind == "doctor":

@@ -23,6 +23,9 @@ from bot.query_validation import selected_fields, validate_query
 FILTERED = frozenset({"rule", "account", "resource", "health", "packs", "query"})
 # Questions the service limits to the scope's accounts itself (AWS's grouped totals cannot be split).
 LIMITED = frozenset({"summary", "rules", "resources"})
+# Filtered questions whose caps (detail calls, query rows) must count the scope's rows only: the
+# service reads them for the scope's accounts, and the answer is filtered as well.
+CAPPED = frozenset({"rule", "query"})
 ORGANIZATION_ONLY = frozenset({"aggregators", "doctor"})
 
 

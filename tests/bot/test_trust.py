@@ -400,3 +400,38 @@ def test_rejected_input_costs_no_aws_call_twice(service: AggregatorService) -> N
     with pytest.raises(errors.ResourceNotFound):
         service.resource("x" * 5000)
     assert aws_calls() == before
+
+
+def test_a_scoped_channel_is_capped_on_its_own_rows(org: SeededOrg) -> None:
+    """Caps count the scope's rows: a channel whose account sorts last still sees all of its
+    resources and query rows, however small the caps."""
+    import uuid
+
+    from bot.access import Scope
+    from bot.answers import Answerer
+    from bot.cache import Cache, CachePolicy, connect
+
+    logical = "s3-bucket-server-side-encryption-enabled"
+    last = max(a for a in org.accounts if oracle(org, logical, a))
+    # Enough detail calls for this account's sources, far fewer than the organization's.
+    own = {
+        (e.rule_name, e.region)
+        for e in org.evaluations
+        if e.account_id == last and e.logical_rule == logical and e.compliance_type == "NON_COMPLIANT"
+    }
+    configured = settings_for(org, detail_call_cap=len(own), query_row_cap=2)
+    answerer = Answerer(
+        AggregatorService(config_client(configured), configured),
+        Cache(connect("redis://127.0.0.1:6379/0"), CachePolicy(prefix=f"test-{uuid.uuid4().hex[:10]}")),
+    )
+    scope = Scope(frozenset({last}), query=True)
+    answer = answerer.answer(Question("rule", {"rule": "s3-encryption"}), scope)
+    assert {r.key for r in answer.data.resources} == oracle(org, logical, last)
+    assert answer.data.complete and not answer.coverage.truncated
+    query = answerer.answer(
+        Question(
+            "query", {"expression": "SELECT accountId, resourceId WHERE resourceType = 'AWS::S3::Bucket'"}
+        ),
+        scope,
+    )
+    assert len(query.data.rows) == 2 and {r["accountId"] for r in query.data.rows} == {last}
