@@ -56,9 +56,11 @@ def slack_client(settings: Settings) -> WebClient:
         token=settings.slack_bot_token.get_secret_value() or None,
         base_url=settings.slack_api_url,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=4),
-            ServerErrorRetryHandler(max_retry_count=2),
+            # Within Slack's limits, an answer is retried for about a minute before it is given up
+            # (and logged as such: handlers/delivery.py).
+            ConnectionErrorRetryHandler(max_retry_count=4),
+            RateLimitErrorRetryHandler(max_retry_count=10),
+            ServerErrorRetryHandler(max_retry_count=6),
         ],
     )
 

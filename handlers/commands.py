@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import formatting
 from handlers.common import reply_for
+from handlers.delivery import respond_or_post
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond
@@ -41,11 +42,26 @@ def register(app: App, deps: Deps) -> None:
             done.set()
             timer.cancel()
         public = bool(question and question.public) or deps.settings.answer_in_channel
+        channel, user = str(body.get("channel_id") or ""), str(body.get("user_id") or "")
+        context = {"surface": "command", "channel": channel, "user": user}
         if public:
             if working.is_set():
                 respond(delete_original=True)
-            respond(**message, response_type="in_channel")
+            respond_or_post(
+                respond,
+                message,
+                lambda: deps.slack.chat_postMessage(channel=channel, **message),
+                context,
+                response_type="in_channel",
+            )
         else:
-            respond(**message, response_type="ephemeral", replace_original=working.is_set())
+            respond_or_post(
+                respond,
+                message,
+                lambda: deps.slack.chat_postEphemeral(channel=channel, user=user, **message),
+                context,
+                response_type="ephemeral",
+                replace_original=working.is_set(),
+            )
 
     app.command(COMMAND)(ack=acknowledge, lazy=[answer])

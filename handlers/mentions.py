@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.lease import REDIS_ERRORS
 from bot.mentions import question_text
 from handlers.common import reply_for
+from handlers.delivery import post_or_give_up
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App
@@ -58,8 +59,16 @@ def register(app: App, deps: Deps) -> None:
             team=body.get("team_id"),
             surface="mention",
         )
-        deps.slack.chat_postMessage(
-            channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"], **message
+        post_or_give_up(
+            lambda: deps.slack.chat_postMessage(
+                channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"], **message
+            ),
+            {
+                "surface": "mention",
+                "event": event_id,
+                "channel": event.get("channel"),
+                "user": event.get("user"),
+            },
         )
 
     app.event(EVENT)(ack=claim, lazy=[answer])

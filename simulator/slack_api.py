@@ -198,6 +198,12 @@ class SlackStandIn:
             self._ui(request, path, params)
             return
         if path.startswith("/response/"):
+            failure = self._take_failure("response")  # `fail("response", 500)`: response_url fails
+            if failure is not None:
+                self._record(Call("response:failed", params, path))
+                headers = {"Retry-After": str(failure.retry_after)} if failure.status == 429 else {}
+                self._reply(request, failure.status, "failed", "text/plain", headers=headers)
+                return
             self._record(Call("response", params, path))
             self._reply(request, 200, "ok", "text/plain")
             return

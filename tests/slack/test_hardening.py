@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from bot.server import MAX_BODY
+from handlers.delivery import RESPONSE_DELAYS
 from tests.slack.conftest import SECRET, Bot
 
 FORM = "application/x-www-form-urlencoded"
@@ -99,3 +100,57 @@ def test_digest_on_demand_is_bounded_and_listing_shows_only_this_channel(bot: Bo
     assert "Posted the digest" in text_of(bot.responses(url)[-1])
     _, url = bot.command("digest unsubscribe", channel_id="C0LISTED", user_id=ADMIN)
     bot.responses(url)
+
+
+def test_a_slash_commands_answer_survives_a_failing_response_url(bot: Bot) -> None:
+    from tests.slack.test_e2e import text_of
+
+    bot.slack.fail("response", status=500, times=1)
+    _, url = bot.command("health", name="flaky")
+    assert "FAILED" in text_of(bot.responses(url)[-1])  # the second try
+    bot.slack.fail("response", status=500, times=len(RESPONSE_DELAYS))
+    bot.command("health", name="down", channel_id="C0FALLBACK", user_id="U0ASKER")
+    calls = bot.slack.wait_for(lambda cs: any(c.method == "chat.postEphemeral" for c in cs), timeout=20)
+    fallback = next(c for c in calls if c.method == "chat.postEphemeral")
+    assert fallback.params["channel"] == "C0FALLBACK" and fallback.params["user"] == "U0ASKER"
+
+
+def test_an_answer_given_up_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    from slack_sdk.errors import SlackApiError
+
+    from handlers.delivery import post_or_give_up, respond_or_post
+
+    class Failed:
+        status_code = 500
+
+    tries: list[int] = []
+
+    def respond(**_: object) -> Failed:
+        tries.append(1)
+        return Failed()
+
+    def fallback() -> None:
+        raise SlackApiError("not_in_channel", {"ok": False, "error": "not_in_channel"})
+
+    with caplog.at_level(logging.WARNING):
+        assert not respond_or_post(respond, {"text": "x"}, fallback, {"channel": "C1"}, sleep=lambda _: None)
+        assert not post_or_give_up(fallback, {"channel": "C2"})
+    assert len(tries) == 3
+    given_up = [r for r in caplog.records if "answer_given_up" in r.getMessage()]
+    assert len(given_up) == 2 and "not_in_channel" in given_up[0].getMessage()
+    assert respond_or_post(lambda **_: None, {"text": "x"}, fallback, {}, sleep=lambda _: None)
+
+
+def test_a_mentions_answer_survives_several_slack_5xx(bot: Bot) -> None:
+    bot.slack.fail("chat.postMessage", status=500, times=4)
+    event = {
+        "type": "app_mention",
+        "user": "U0ALICE",
+        "text": "<@U0BOT> health",
+        "ts": "1700000003.000001",
+        "channel": "C0INCIDENT",
+    }
+    bot.event(event, "Ev0SERVERERRORS")
+    bot.slack.wait_for(lambda cs: any(c.method == "chat.postMessage" for c in cs), timeout=40)
+    assert len(bot.slack.of("chat.postMessage:failed")) == 4
+    assert len(bot.slack.of("chat.postMessage")) == 1
