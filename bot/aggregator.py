@@ -431,7 +431,9 @@ class AggregatorService:
             ConfigurationAggregatorName=name,
             Filters=filters,
         )
-        logical = self._resolve(tally, catalog, name, rule, {r["ConfigRuleName"] for r in rows})
+        # Names seen only in the scope's accounts: suggestions must not tell of other accounts' rules.
+        observed = {r["ConfigRuleName"] for r in rows if accounts is None or r["AccountId"] in accounts}
+        logical = self._resolve(tally, catalog, name, rule, observed)
         matcher = catalog.matcher(logical)
         condition = matcher.query_condition("configuration.configRuleList.configRuleName", quote)
         if rest and condition is not None:
@@ -501,8 +503,10 @@ class AggregatorService:
         seen: set[str] = set()
 
         def evaluated(row: dict[str, Any]) -> bool:
+            if not in_scope(row):
+                return False
             seen.add(row["ConfigRuleName"])
-            return matcher.matches(row["ConfigRuleName"]) and in_scope(row)
+            return matcher.matches(row["ConfigRuleName"])
 
         if self._any(
             tally,
@@ -873,9 +877,12 @@ class AggregatorService:
 
     # --- resources ----------------------------------------------------------------------------
 
-    def resource(self, identifier: str, aggregator: str | None = None) -> Answer[ResourceReport]:
+    def resource(
+        self, identifier: str, aggregator: str | None = None, accounts: frozenset[str] | None = None
+    ) -> Answer[ResourceReport]:
         """A resource by id, name or ARN: its configuration item and its compliance under every
-        rule. Two advanced queries, whatever the organization's size."""
+        rule. Two advanced queries, whatever the organization's size. Only among `accounts` when
+        given (a channel's scope: a same-named resource elsewhere is neither chosen nor told of)."""
         tally = Tally()
         name = self._name(aggregator)
         catalog = self._catalog(tally)
@@ -888,7 +895,11 @@ class AggregatorService:
         if len(expression) > MAX_EXPRESSION:  # AWS would refuse it: no id, name or ARN is that long
             raise errors.ResourceNotFound(identifier[:80] + "…")
         matches = list(self._select(tally, name, expression))
-        matches = [m for m in matches if m.get("resourceType") not in PSEUDO_TYPES]
+        matches = [
+            m
+            for m in matches
+            if m.get("resourceType") not in PSEUDO_TYPES and (accounts is None or m["accountId"] in accounts)
+        ]
         if not matches:
             raise errors.ResourceNotFound(identifier)
         matches.sort(

@@ -27,7 +27,7 @@ from bot.models import (
     SourceHealth,
 )
 from bot.questions import answer as ask_aws
-from bot.scoping import CAPPED, FILTERED, check, restrict
+from bot.scoping import FILTERED, READ_IN_SCOPE, check, restrict
 from bot.settings import Settings
 
 ANSWER_MODELS: dict[str, type[Answer[Any]]] = {
@@ -85,7 +85,7 @@ class Answerer:
         compute: Callable[[], Answer[Any]]
         if scope.everything:
             compute = partial(ask_aws, self.service, question)
-        elif question.kind in CAPPED:
+        elif question.kind in READ_IN_SCOPE:
             compute = lambda: restrict(ask_aws(self.service, question, scope.accounts), scope)  # noqa: E731
         elif question.kind in FILTERED:
             compute = lambda: restrict(self.answer(question), scope)  # noqa: E731

@@ -132,10 +132,11 @@ class AwsError(BotError):
 
 class AccessDenied(AwsError):
     def __init__(self, operation: str, role: str | None, code: str | None = None) -> None:
-        who = f"the role {quoted(role)}" if role else "the bot's AWS credentials"
+        # The role and its account are in the log line (bot/messages.py), not in the reply: a
+        # channel limited to some accounts should not learn the aggregator account.
         super().__init__(
-            f"AWS denied `config:{operation}` to {who}. Grant that permission "
-            "(see docs/iam-policy.json) and ask again.",
+            f"AWS denied `config:{operation}` to the bot's AWS role. The bot's admins can grant "
+            "that permission (see docs/iam-policy.json); then ask again.",
             operation,
             code,
         )

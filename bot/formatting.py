@@ -109,6 +109,8 @@ def context_line(answer: Answer[Any], now: datetime) -> str:
     if answer.cached:
         minutes = max(0, int((now - answer.as_of).total_seconds() // 60))
         age = "cached just now" if minutes == 0 else f"cached {minutes} min ago"
+    elif answer.limited:  # the count would tell of the accounts outside the channel's scope
+        age = "fresh"
     else:
         age = f"fresh, {answer.aws_calls} AWS call{'s' if answer.aws_calls != 1 else ''}"
     return f"data as of {as_of}, {age}, aggregator {answer.aggregator}"

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from bot.audit import redact
-from bot.errors import AwsError, BotError, Throttled, UserError
+from bot.errors import AccessDenied, AwsError, BotError, Throttled, UserError
 
 log = logging.getLogger("bot.errors")
 
@@ -38,6 +38,7 @@ def describe(error: BaseException, **context: Any) -> str:
                     "error": type(error).__name__,
                     "operation": error.operation,
                     "code": error.code,
+                    **({"role": error.role} if isinstance(error, AccessDenied) else {}),
                     **fields,
                 }
             )

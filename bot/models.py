@@ -270,3 +270,5 @@ class Answer(BaseModel, Generic[T]):
     aws_calls: int
     calls_by_operation: dict[str, int] = Field(default_factory=dict)
     cached: bool = False
+    # Limited to a channel's accounts: its AWS cost (the organization's) is not shown there.
+    limited: bool = False

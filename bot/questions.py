@@ -14,7 +14,8 @@ def answer(
 ) -> Answer[Any]:
     """The org-wide answer, or the answer limited to `accounts`: for the questions AWS cannot
     answer per account by filtering (summaries, rules overview, resource counts), and for those
-    whose caps must count only the scope's rows (rule details, query rows)."""
+    whose reads must be the scope's (rule details and query rows under their caps, the resource a
+    name picks)."""
     p = question.params
     agg = question.aggregator
     kind = question.kind
@@ -27,7 +28,7 @@ def answer(
     if kind == "account":
         return service.account(p["account"], agg)
     if kind == "resource":
-        return service.resource(p["id"], agg)
+        return service.resource(p["id"], agg, accounts)
     if kind == "resources":
         group = p.get("by", "type")
         assert group in ("type", "account", "region")

@@ -23,9 +23,10 @@ from bot.query_validation import selected_fields, validate_query
 FILTERED = frozenset({"rule", "account", "resource", "health", "packs", "query"})
 # Questions the service limits to the scope's accounts itself (AWS's grouped totals cannot be split).
 LIMITED = frozenset({"summary", "rules", "resources"})
-# Filtered questions whose caps (detail calls, query rows) must count the scope's rows only: the
-# service reads them for the scope's accounts, and the answer is filtered as well.
-CAPPED = frozenset({"rule", "query"})
+# Filtered questions the service must read for the scope's accounts (and the answer is filtered as
+# well): caps (detail calls, query rows) count the scope's rows only, and a resource name picks
+# among the scope's resources.
+READ_IN_SCOPE = frozenset({"rule", "query", "resource"})
 ORGANIZATION_ONLY = frozenset({"aggregators", "doctor"})
 
 
@@ -88,4 +89,6 @@ def restrict(answer: Answer[Any], scope: Scope) -> Answer[Any]:
         )
     else:
         raise TypeError(f"{type(data).__name__} cannot be filtered by account")
-    return answer.model_copy(update={"data": data, "coverage": limited(answer.coverage, allowed)})
+    return answer.model_copy(
+        update={"data": data, "coverage": limited(answer.coverage, allowed), "limited": True}
+    )

@@ -435,3 +435,51 @@ def test_a_scoped_channel_is_capped_on_its_own_rows(org: SeededOrg) -> None:
         scope,
     )
     assert len(query.data.rows) == 2 and {r["accountId"] for r in query.data.rows} == {last}
+
+
+def scoped_answerer(org: SeededOrg) -> Any:
+    import uuid
+
+    from bot.answers import Answerer
+    from bot.cache import Cache, CachePolicy, connect
+
+    configured = settings_for(org)
+    return Answerer(
+        AggregatorService(config_client(configured), configured),
+        Cache(connect("redis://127.0.0.1:6379/0"), CachePolicy(prefix=f"test-{uuid.uuid4().hex[:10]}")),
+    )
+
+
+def test_a_scoped_channel_picks_its_own_resource_and_learns_nothing_of_others(org: SeededOrg) -> None:
+    from datetime import UTC, datetime
+
+    from bot.access import Scope
+    from bot.formatting import context_line
+
+    answerer = scoped_answerer(org)
+    # IAM roles named OrganizationAccountAccessRole exist in every member account.
+    mine, other = org.accounts[-1], org.accounts[1]  # the last: not the one an org-wide lookup picks
+    scope = Scope(frozenset({mine}), query=False)
+    found = answerer.answer(Question("resource", {"id": "OrganizationAccountAccessRole"}), scope)
+    assert found.data.account_id == mine and found.data.other_matches == 0
+    bucket = next(r for r in org.resources if r.account_id == other and r.resource_type == "AWS::S3::Bucket")
+    with pytest.raises(errors.ResourceNotFound):  # the same reply as for no resource at all
+        answerer.answer(Question("resource", {"id": bucket.resource_id}), scope)
+    rule = answerer.answer(Question("rule", {"rule": "s3-encryption"}), scope)
+    assert rule.limited and "AWS call" not in context_line(rule, datetime.now(UTC))
+    assert "AWS call" in context_line(
+        answerer.answer(Question("rule", {"rule": "s3-encryption"})), datetime.now(UTC)
+    )
+
+
+def test_an_access_denied_reply_names_no_role_or_account(org: SeededOrg, service: AggregatorService) -> None:
+    from simulator.faults import ACCESS_DENIED
+
+    FAULTS.errors = [ACCESS_DENIED]
+    try:
+        with pytest.raises(errors.AccessDenied) as raised:
+            service.health()
+    finally:
+        FAULTS.clear()
+    assert org.role_arn not in raised.value.message and org.management_account not in raised.value.message
+    assert raised.value.role == org.role_arn  # for the log line
