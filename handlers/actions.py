@@ -61,13 +61,20 @@ def register(app: App, deps: Deps) -> None:
             question, _ = formatting.question_from_value(action["value"])
             answer = deps.answerer.answer(question, scope_for(deps.access, channel, user))
             message = body.get("message") or {}
-            deps.slack.files_upload_v2(
-                channel=channel,
-                thread_ts=message.get("thread_ts") or message.get("ts"),
-                content=to_csv(answer),
-                filename=f"compliance-{question.kind}-{answer.as_of:%Y%m%d-%H%M}.csv",
-                title=f"{answer.question} ({answer.aggregator})",
-            )
+            csv_file: dict[str, Any] = {
+                "content": to_csv(answer),
+                "filename": f"compliance-{question.kind}-{answer.as_of:%Y%m%d-%H%M}.csv",
+                "title": f"{answer.question} ({answer.aggregator})",
+            }
+            if (body.get("container") or {}).get("is_ephemeral"):
+                # A private answer's export goes to the asker alone, in a direct message (an
+                # ephemeral message cannot carry a file; this is why the app asks for im:write).
+                direct = deps.slack.conversations_open(users=user)
+                deps.slack.files_upload_v2(channel=direct["channel"]["id"], **csv_file)
+            else:
+                deps.slack.files_upload_v2(
+                    channel=channel, thread_ts=message.get("thread_ts") or message.get("ts"), **csv_file
+                )
         except Exception as error:
             failed(respond, error, "export", body)
 

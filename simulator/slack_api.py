@@ -33,8 +33,10 @@ def block_actions_body(
     response_url: str,
     team: str = "T0PLAYGROUND",
     app: str = "A0PLAYGROUND",
+    ephemeral: bool = False,
 ) -> bytes:
-    """The form body Slack posts when someone clicks a button on a message."""
+    """The form body Slack posts when someone clicks a button on a message (an ephemeral one, a
+    private answer, says so in its container)."""
     payload = {
         "type": "block_actions",
         "team": {"id": team},
@@ -42,7 +44,12 @@ def block_actions_body(
         "api_app_id": app,
         "token": "stand-in",
         "trigger_id": uuid.uuid4().hex,
-        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+        "container": {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+        },
         "channel": {"id": channel},
         "message": {"ts": message_ts, "text": ""},
         "response_url": response_url,
@@ -386,6 +393,8 @@ class SlackStandIn:
                 with self._lock:
                     self.messages.setdefault(str(params.get("channel")), []).append({**params, "ts": ts})
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message_ts": ts}
+        if method == "conversations.open":  # a direct message with the user
+            return {"ok": True, "channel": {"id": "D" + str(params.get("users", "")).lstrip("U")}}
         if method == "conversations.history":
             oldest = float(params.get("oldest") or 0)
             with self._lock:

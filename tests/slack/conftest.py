@@ -103,6 +103,7 @@ class Bot:
         message_ts: str = "1.000001",
         response_url: str | None = None,
         user: str = "U0ALICE",
+        ephemeral: bool = False,
     ) -> requests.Response:
         body = block_actions_body(
             action,
@@ -112,6 +113,7 @@ class Bot:
             response_url or self.slack.response_url(),
             team="T0EXAMPLE",
             app="A0APP",
+            ephemeral=ephemeral,
         )
         return self.post(body, "application/x-www-form-urlencoded")
 

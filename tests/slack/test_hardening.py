@@ -154,3 +154,16 @@ def test_a_mentions_answer_survives_several_slack_5xx(bot: Bot) -> None:
     bot.slack.wait_for(lambda cs: any(c.method == "chat.postMessage" for c in cs), timeout=40)
     assert len(bot.slack.of("chat.postMessage:failed")) == 4
     assert len(bot.slack.of("chat.postMessage")) == 1
+
+
+def test_a_private_answers_export_goes_to_the_asker_alone(bot: Bot) -> None:
+    from bot.formatting import ACTION_EXPORT
+    from tests.slack.test_e2e import buttons
+
+    _, url = bot.command("s3-encryption", user_id="U0ASKER")
+    message = bot.responses(url)[-1]
+    bot.action(buttons(message)[ACTION_EXPORT], user="U0ASKER", ephemeral=True)
+    calls = bot.slack.wait_for(lambda cs: any(c.method == "files.completeUploadExternal" for c in cs))
+    complete = next(c for c in calls if c.method == "files.completeUploadExternal")
+    assert complete.params["channel_id"] == "D0ASKER"
+    assert any(c.method == "conversations.open" and c.params["users"] == "U0ASKER" for c in calls)

@@ -108,6 +108,7 @@ def test_exactly_the_scopes_the_bot_uses() -> None:
         "channels:history",  # a digest whose poster died: was it posted? (public channels)
         "groups:history",  # the same, in private channels
         "files:write",  # Export CSV, the digest chart
+        "im:write",  # a private answer's Export CSV, sent to the asker alone
     }
 
 
