@@ -148,6 +148,20 @@ def _buttons(question: Question | None, page: int, pages: int, export: bool = Tr
     return [ActionsBlock(elements=elements)]
 
 
+def _resource_sections(resources: list[NonCompliantResource], page: int) -> tuple[list[Block], int]:
+    """The page's resources as sections of whole lines, each within Slack's section size: a page
+    shows every resource it counts."""
+    text, pages = _resource_lines(resources, page)
+    sections: list[str] = []
+    for line in text.split("\n• "):
+        line = line if not sections else "• " + line
+        if sections and len(sections[-1]) + 1 + len(line) <= SECTION_CHARS:
+            sections[-1] += "\n" + line
+        else:
+            sections.append(line)
+    return [_section(s) for s in sections], pages
+
+
 def _resource_lines(resources: list[NonCompliantResource], page: int) -> tuple[str, int]:
     pages = max(1, -(-len(resources) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
@@ -197,9 +211,8 @@ def _rule(answer: Answer[RuleCompliance], question: Question | None, page: int) 
         [a, str(c), str(len({s.region for s in data.sources if s.account_id == a}))] for a, c in ranked
     ]
     blocks.append(_table(rows))
-    text, pages = _resource_lines(data.resources, page)
-    blocks.append(_section(text))
-    return blocks + _buttons(question, page, pages)
+    sections, pages = _resource_sections(data.resources, page)
+    return blocks + sections + _buttons(question, page, pages)
 
 
 def _summary(answer: Answer[ComplianceSummary], question: Question | None, page: int) -> list[Block]:
@@ -245,11 +258,11 @@ def _account(answer: Answer[AccountDrilldown], question: Question | None, page: 
     table = [["rule", "resources", "regions"]] + [
         [_clip(r.rule, 45), str(r.resources), str(r.regions)] for r in data.rules
     ]
-    text, pages = _resource_lines(data.resources, page)
+    sections, pages = _resource_sections(data.resources, page)
     blocks: list[Block] = [
         _header(f"Account {data.account_id}: {len(data.rules)} rule(s) failing"),
         _table(table),
-        _section(text),
+        *sections,
     ]
     return blocks + _buttons(question, page, pages)
 

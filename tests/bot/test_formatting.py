@@ -277,3 +277,15 @@ def test_export_has_every_row(index: int) -> None:
 def test_random_sizes_and_text_never_break_a_formatter(size: int, text: str, page: int) -> None:
     for data in models(size, text):
         check_limits(formatting.message(answer(data), NOW, Question("rules"), page))
+
+
+def test_a_page_shows_every_resource_it_counts_however_long_their_lines() -> None:
+    resources = [
+        resource(i, "-" + "x" * 120).model_copy(
+            update={"rule_names": [f"OrgConfigRule-rule-{'y' * 60}-ab12cd3{i % 10}", f"rule-{'z' * 60}"]}
+        )
+        for i in range(25)
+    ]
+    data = models(25)[0].model_copy(update={"resources": resources})
+    text = json.dumps(formatting.message(answer(data), NOW, Question("rule", {"rule": "r"}), page=1))
+    assert all(f"bucket-{i}-" in text for i in range(10, 20))

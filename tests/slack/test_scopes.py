@@ -99,7 +99,8 @@ def test_questions_about_other_accounts_are_not_available(bot: Bot) -> None:
     volume = next(
         r for r in bot.org.resources if r.account_id == stranger and r.resource_type == "AWS::EC2::Volume"
     )
-    assert "not available in this channel" in text_of(ask(bot, f"resource {volume.resource_id}"))
+    # A resource elsewhere reads as no resource at all: the reply tells nothing of other accounts.
+    assert "No resource" in text_of(ask(bot, f"resource {volume.resource_id}"))
     assert "not available in this channel" in text_of(ask(bot, "rules", channel="C0NOWHERE"))
     assert_no_leak(bot)
 
