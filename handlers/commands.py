@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot import formatting
@@ -17,35 +18,50 @@ if TYPE_CHECKING:
 COMMAND = "/compliance"
 
 
+class WorkingNotice:
+    """ "Working on it…" for an answer slower than `after` seconds, and whether it was sent. The
+    notice is sent under a lock that the end of the answer takes too, so once the block is left,
+    `sent` is final: a notice in flight is waited for, and the answer replaces it."""
+
+    def __init__(self, respond: Callable[..., Any], after: float) -> None:
+        self._respond = respond
+        self._lock = threading.Lock()
+        self._done = False
+        self.sent = False
+        self._timer = threading.Timer(after, self._notice)
+        self._timer.daemon = True
+
+    def _notice(self) -> None:
+        with self._lock:
+            if not self._done:
+                self._respond(**formatting.working_message(), response_type="ephemeral")
+                self.sent = True
+
+    def __enter__(self) -> WorkingNotice:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+
+
 def register(app: App, deps: Deps) -> None:
     def acknowledge(ack: Ack) -> None:
         ack()
 
     def answer(body: dict[str, Any], respond: Respond) -> None:
         text = str(body.get("text") or "")
-        done = threading.Event()
-        working = threading.Event()
-
-        def notice() -> None:  # only when the answer takes longer than about a second
-            if not done.is_set():
-                respond(**formatting.working_message(), response_type="ephemeral")
-                working.set()
-
-        timer = threading.Timer(deps.working_after, notice)
-        timer.daemon = True
-        timer.start()
-        try:
+        with WorkingNotice(respond, deps.working_after) as notice:
             message, question = reply_for(
                 deps, text, channel=body.get("channel_id"), user=body.get("user_id"), team=body.get("team_id")
             )
-        finally:
-            done.set()
-            timer.cancel()
         public = bool(question and question.public) or deps.settings.answer_in_channel
         channel, user = str(body.get("channel_id") or ""), str(body.get("user_id") or "")
         context = {"surface": "command", "channel": channel, "user": user}
         if public:
-            if working.is_set():
+            if notice.sent:
                 respond(delete_original=True)
             respond_or_post(
                 respond,
@@ -61,7 +77,7 @@ def register(app: App, deps: Deps) -> None:
                 lambda: deps.slack.chat_postEphemeral(channel=channel, user=user, **message),
                 context,
                 response_type="ephemeral",
-                replace_original=working.is_set(),
+                replace_original=notice.sent,
             )
 
     app.command(COMMAND)(ack=acknowledge, lazy=[answer])
