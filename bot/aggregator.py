@@ -416,7 +416,7 @@ class AggregatorService:
         tally = Tally()
         name = self._name(aggregator)
         self._check_scope(tally, name, account, region)
-        self._unknown_rule(name, rule)
+        self._unknown_rule(name, rule, accounts)
         catalog = self._catalog(tally)
         filters: dict[str, str] = {"ComplianceType": "NON_COMPLIANT"}
         if account:
@@ -433,7 +433,7 @@ class AggregatorService:
         )
         # Names seen only in the scope's accounts: suggestions must not tell of other accounts' rules.
         observed = {r["ConfigRuleName"] for r in rows if accounts is None or r["AccountId"] in accounts}
-        logical = self._resolve(tally, catalog, name, rule, observed)
+        logical = self._resolve(tally, catalog, name, rule, observed, accounts)
         matcher = catalog.matcher(logical)
         condition = matcher.query_condition("configuration.configRuleList.configRuleName", quote)
         if rest and condition is not None:
@@ -523,16 +523,27 @@ class AggregatorService:
             matcher.logical, where, difflib.get_close_matches(matcher.logical, logical_names, n=3, cutoff=0.5)
         )
 
-    def _unknown_rule(self, aggregator: str, text: str) -> None:
+    @staticmethod
+    def _unknown_key(aggregator: str, text: str, accounts: frozenset[str] | None) -> tuple[str, ...]:
+        # Per scope: the refusal's suggestions come from the scope's own rule names.
+        return ("unknown_rule", aggregator, text.strip(), ",".join(sorted(accounts or ())) or "*")
+
+    def _unknown_rule(self, aggregator: str, text: str, accounts: frozenset[str] | None) -> None:
         """Refuse at once, for a minute, a rule name this process found nowhere: a mistyped word
         costs AWS calls once, not at every asking."""
         with self._memo_lock:
-            found = self._memo.get(("unknown_rule", aggregator, text.strip()))
+            found = self._memo.get(self._unknown_key(aggregator, text, accounts))
         if found and time.monotonic() - found[0] < UNKNOWN_RULE_TTL:
             raise found[1]
 
     def _resolve(
-        self, tally: Tally, catalog: RuleCatalog, aggregator: str, text: str, observed: set[str]
+        self,
+        tally: Tally,
+        catalog: RuleCatalog,
+        aggregator: str,
+        text: str,
+        observed: set[str],
+        accounts: frozenset[str] | None = None,
     ) -> str:
         try:
             return catalog.resolve(text, observed)
@@ -548,7 +559,7 @@ class AggregatorService:
             ):
                 return text.strip()
             with self._memo_lock:
-                self._memo[("unknown_rule", aggregator, text.strip())] = (time.monotonic(), unknown)
+                self._memo[self._unknown_key(aggregator, text, accounts)] = (time.monotonic(), unknown)
             raise
 
     def _details(

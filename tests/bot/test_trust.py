@@ -483,3 +483,35 @@ def test_an_access_denied_reply_names_no_role_or_account(org: SeededOrg, service
         FAULTS.clear()
     assert org.role_arn not in raised.value.message and org.management_account not in raised.value.message
     assert raised.value.role == org.role_arn  # for the log line
+
+
+def test_rule_suggestions_in_a_scoped_channel_come_from_its_own_accounts(org: SeededOrg) -> None:
+    from datetime import UTC, datetime
+
+    from bot.access import Scope
+    from simulator.operations import record_evaluations
+    from simulator.state import Evaluation, backend
+
+    elsewhere, mine = org.accounts[1], org.accounts[2]
+    config = backend(elsewhere, org.spec.regions[0])
+    config.put_config_rule(
+        {
+            "ConfigRuleName": "acme-secret-project-check",
+            "Source": {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_VERSIONING_ENABLED"},
+        }
+    )
+    now = datetime.now(UTC)
+    record_evaluations(
+        config,
+        "acme-secret-project-check",
+        [Evaluation("AWS::S3::Bucket", "b", "NON_COMPLIANT", now, now)],
+    )
+    answerer = scoped_answerer(org)
+    with pytest.raises(errors.RuleNotFound) as everywhere:
+        answerer.answer(Question("rule", {"rule": "acme-secret-project-chek"}))
+    assert "acme-secret-project-check" in everywhere.value.suggestions
+    with pytest.raises(errors.RuleNotFound) as scoped:
+        answerer.answer(
+            Question("rule", {"rule": "acme-secret-project-chekk"}), Scope(frozenset({mine}), query=False)
+        )
+    assert "acme-secret-project-check" not in scoped.value.message

@@ -167,3 +167,22 @@ def test_a_private_answers_export_goes_to_the_asker_alone(bot: Bot) -> None:
     complete = next(c for c in calls if c.method == "files.completeUploadExternal")
     assert complete.params["channel_id"] == "D0ASKER"
     assert any(c.method == "conversations.open" and c.params["users"] == "U0ASKER" for c in calls)
+
+
+def test_slow_clients_do_not_stop_the_bot_answering_slack(bot: Bot) -> None:
+    import socket
+    from urllib.parse import urlparse
+
+    address = urlparse(bot.url)
+    slow = []
+    try:
+        for _ in range(150):  # more than waitress's default connection limit (100)
+            connection = socket.create_connection((address.hostname, address.port), timeout=5)
+            connection.sendall(b"POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Length: 100\r\n")
+            slow.append(connection)
+        started = time.monotonic()
+        response, _ = bot.command("help")
+        assert response.status_code == 200 and time.monotonic() - started < 5
+    finally:
+        for connection in slow:
+            connection.close()
