@@ -370,24 +370,26 @@ class AggregatorService:
             if region not in regions:
                 raise errors.RegionNotCovered(region, difflib.get_close_matches(region, sorted(regions), n=3))
 
-    def _without_compliance_items(self, tally: Tally, name: str) -> list[str]:
-        """Accounts inferred not to record compliance items: their rules have results, but
-        advanced queries see no AWS::Config::ResourceCompliance item of theirs. No aggregate API
-        shows member recorders, so this is an inference."""
+    def _without_compliance_items(self, tally: Tally, name: str) -> list[tuple[str, str]]:
+        """The sources (account, region) inferred not to record compliance items: their rules have
+        results there, but advanced queries see no AWS::Config::ResourceCompliance item of theirs
+        there. Recorders are set per region, so this is per source. No aggregate API shows
+        member recorders: it is an inference."""
 
-        def census() -> list[str]:
+        def census() -> list[tuple[str, str]]:
             evaluated = {
-                r.group
-                for r in self._summary_groups(tally, name, "ACCOUNT_ID", {})
+                (r.group, region)
+                for region in sorted(self._regions(tally, name))
+                for r in self._summary_groups(tally, name, "ACCOUNT_ID", {"AwsRegion": region})
                 if r.compliant_rules.value or r.non_compliant_rules.value
             }
             recording = {
-                str(row.get("accountId"))
+                (str(row.get("accountId")), str(row.get("awsRegion")))
                 for row in self._select(
                     tally,
                     name,
-                    "SELECT accountId, COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance' "
-                    "GROUP BY accountId",
+                    "SELECT accountId, awsRegion, COUNT(*) WHERE resourceType = "
+                    "'AWS::Config::ResourceCompliance' GROUP BY accountId, awsRegion",
                 )
             }
             return sorted(evaluated - recording)
@@ -679,24 +681,20 @@ class AggregatorService:
         ]
         # Accounts that do not record compliance items are invisible to the query: their rows
         # come from the compliance APIs instead.
-        blind = [
-            a
-            for a in self._without_compliance_items(tally, aggregator)
-            if account in (None, a) and (accounts is None or a in accounts)
-        ]
+        blind = {
+            (a, g)
+            for a, g in self._without_compliance_items(tally, aggregator)
+            if account in (None, a) and region in (None, g) and (accounts is None or a in accounts)
+        }
         blind_rows = [
             row
-            for a in blind
+            for a, g in sorted(blind)
             for row in self._pages(
                 tally,
                 RULES_BY_NAME,
                 RULE_ROWS,
                 ConfigurationAggregatorName=aggregator,
-                Filters={
-                    "ComplianceType": "NON_COMPLIANT",
-                    "AccountId": a,
-                    **({"AwsRegion": region} if region else {}),
-                },
+                Filters={"ComplianceType": "NON_COMPLIANT", "AccountId": a, "AwsRegion": g},
             )
             if matcher.matches(row["ConfigRuleName"])
         ]
@@ -709,8 +707,8 @@ class AggregatorService:
         resources = counting.merge([*found, *annotated])
         groups = _grouped(blind_rows, matcher.logical_name)
         counts = counting.group_counts(groups, resources, read)
-        for r in resources:  # the query saw every resource of the other accounts: exact
-            if r.account_id not in blind:
+        for r in resources:  # the query saw every resource of the other sources: exact
+            if (r.account_id, r.region) not in blind:
                 key = (r.rule, r.account_id, r.region)
                 counts[key] = Count(value=counts.get(key, Count(value=0)).value + 1)
         blind_read = all((r["ConfigRuleName"], r["AccountId"], r["AwsRegion"]) in read for r in blind_rows)
@@ -832,11 +830,11 @@ class AggregatorService:
             group = (logical_name(element["configRuleName"]), row["accountId"], row["awsRegion"])
             seen[group].add((target["targetResourceType"], target["targetResourceId"]))
         blind = set(self._without_compliance_items(tally, name))
-        blind_groups = {g: rows for g, rows in groups.items() if g[1] in blind}
+        blind_groups = {g: rows for g, rows in groups.items() if g[1:] in blind}
         wanted = [r for g in blind_groups.values() if counting.needs_details(g) for r in g]
         found, read = self._read_details(tally, name, logical_name, wanted)
         counts = counting.group_counts(blind_groups, counting.merge(found), read)
-        counts.update({g: Count(value=len(seen.get(g, ()))) for g in groups if g[1] not in blind})
+        counts.update({g: Count(value=len(seen.get(g, ()))) for g in groups if g[1:] not in blind})
         return counts, len(read) == len(wanted)
 
     def account(self, account_id: str, aggregator: str | None = None) -> Answer[AccountDrilldown]:
@@ -949,7 +947,11 @@ class AggregatorService:
         compliance.sort(key=lambda c: (c.compliance_type != "NON_COMPLIANT", c.rule, c.rule_name))
         blind = (
             [chosen["accountId"]]
-            if not compliance and chosen["accountId"] in self._without_compliance_items(tally, name)
+            if not compliance
+            and any(
+                a == chosen["accountId"] and chosen["awsRegion"] in (g, GLOBAL_REGION)
+                for a, g in self._without_compliance_items(tally, name)
+            )
             else []
         )
         coverage = self._coverage(
@@ -1134,7 +1136,7 @@ class AggregatorService:
         # Advanced queries see only what each source records: a query about compliance items
         # cannot see the accounts that do not record them.
         blind = (
-            self._without_compliance_items(tally, name)
+            sorted({a for a, _ in self._without_compliance_items(tally, name)})
             if "AWS::Config::ResourceCompliance" in expression
             else []
         )
@@ -1212,14 +1214,16 @@ class AggregatorService:
                     f"{'seen' if packs else 'not seen'}.",
                 )
             )
-        blind = self._without_compliance_items(tally, name)
-        if blind:
+        blind_sources = self._without_compliance_items(tally, name)
+        if blind_sources:
+            blind = sorted({a for a, _ in blind_sources})
             findings.append(
                 Finding(
                     severity="warning",
                     title=f"{len(blind)} account(s) do not record compliance items (inferred)",
-                    detail=f"{', '.join(blind[:20])}: their rules have results, but advanced queries "
-                    "see no AWS::Config::ResourceCompliance item of theirs. The bot reads their "
+                    detail=f"{', '.join(f'{a}/{g}' for a, g in blind_sources[:20])}: their rules have "
+                    "results there, but advanced queries see no AWS::Config::ResourceCompliance item "
+                    "of theirs. The bot reads their "
                     "non-compliant resources from the compliance APIs; their compliant resources are "
                     "not counted.",
                     fix="Record AWS::Config::ResourceCompliance in those accounts' configuration "
@@ -1277,11 +1281,15 @@ class AggregatorService:
             compliant[str(row.get("accountId"))] = int(row["COUNT(*)"])
         summary = self._summary_groups(tally, name, "ACCOUNT_ID", {})
         rules = {r.group: (r.compliant_rules.value, r.non_compliant_rules.value) for r in summary}
-        # Accounts whose rules have results but that record no compliance items are invisible to
+        # Sources whose rules have results but that record no compliance items are invisible to
         # the queries above: their findings come from the compliance APIs.
-        recording = set(compliant) | {f[0] for f in findings}
-        blind = sorted(a for a, (c, n) in rules.items() if (c or n) and a not in recording)
-        blind_rows = [row for a in blind for row in self._non_compliant_rows(tally, name, AccountId=a)]
+        blind_sources = self._without_compliance_items(tally, name)
+        blind = sorted({a for a, _ in blind_sources})
+        blind_rows = [
+            row
+            for a, g in blind_sources
+            for row in self._non_compliant_rows(tally, name, AccountId=a, AwsRegion=g)
+        ]
         found, read = self._read_details(tally, name, catalog.logical_name, blind_rows)
         for r in counting.merge(found):
             findings.add(
@@ -1308,13 +1316,15 @@ class AggregatorService:
             compliant_by_account=compliant,
             rules_by_account=rules,
             without_compliance_items=blind,
+            capped=any(r.compliant_rules.capped or r.non_compliant_rules.capped for r in summary),
+            truncated=len(read) < len(blind_rows),
         )
         coverage = coverage_of(
             problems,
             # Their non-compliant resources are read; their compliant ones cannot be counted.
             without_compliance_items=blind,
-            capped=any(r.compliant_rules.capped or r.non_compliant_rules.capped for r in summary),
-            truncated=len(read) < len(blind_rows),
+            capped=snapshot.capped,
+            truncated=snapshot.truncated,
         )
         return self._answer("snapshot", name, tally, snapshot, coverage)
 

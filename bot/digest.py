@@ -159,6 +159,16 @@ def message(
                 "resources are not counted."
             )
         )
+    if today.capped or today.truncated:
+        parts = [
+            *(["AWS capped some rule counts: they are lower bounds"] if today.capped else []),
+            *(
+                ["some details were not read (detail_call_cap): findings are a lower bound"]
+                if today.truncated
+                else []
+            ),
+        ]
+        blocks.append(_section(":warning: Not seen: " + "; ".join(parts) + "."))
     drills = []
     for label, question in (
         ("Rules", Question("rules", aggregator=aggregator)),

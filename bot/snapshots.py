@@ -33,6 +33,8 @@ class Snapshot(BaseModel):
     # Accounts inferred not to record compliance items: findings read from the compliance APIs,
     # compliant resources not counted.
     without_compliance_items: list[str] = Field(default_factory=list)
+    capped: bool = False  # some rule counts are AWS's lower bounds
+    truncated: bool = False  # some details were not read (detail_call_cap): findings are a lower bound
 
     @property
     def day(self) -> date:

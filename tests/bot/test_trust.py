@@ -515,3 +515,40 @@ def test_rule_suggestions_in_a_scoped_channel_come_from_its_own_accounts(org: Se
             Question("rule", {"rule": "acme-secret-project-chekk"}), Scope(frozenset({mine}), query=False)
         )
     assert "acme-secret-project-check" not in scoped.value.message
+
+
+def test_a_source_that_stops_recording_compliance_items_in_one_region_is_read_there_too(
+    org: SeededOrg,
+) -> None:
+    """Recorders are set per region: a member recording compliance items in one region and not
+    in another is read from the compliance APIs where it does not."""
+    from moto.config.models import ConfigRecorder, RecordingGroup
+
+    from simulator.state import existing_backend
+    from tests.bot.conftest import small_pages
+
+    member = next(a for a in org.accounts[1:] if a not in org.accounts_without_compliance_items)
+    region = "eu-west-1"
+    found = existing_backend(member, region)
+    assert found is not None
+    old = next(iter(found.recorders.values()))
+    excluded = RecordingGroup(
+        all_supported=False,
+        include_global_resource_types=False,
+        resource_types=[],
+        exclusion_by_resource_types={"resourceTypes": ["AWS::Config::ResourceCompliance"]},
+        recording_strategy={"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"},
+    )
+    found.recorders = {old.name: ConfigRecorder(old.role_arn, excluded, name=old.name)}
+    service = small_pages(org)  # the large-organization plans, which read compliance items
+    snapshot = service.snapshot().data
+    rules = {r.rule: r.resources.value for r in service.rules_overview().data.rows}
+    for logical in sorted({e.logical_rule for e in org.evaluations if e.account_id == member}):
+        truth = oracle(org, logical)
+        if not truth:
+            continue
+        answer = service.rule_compliance(logical)
+        assert {r.key for r in answer.data.resources} == truth, logical
+        assert rules[logical] == len(truth), logical
+        assert sum(f[2] == logical for f in snapshot.findings) == len(truth), logical
+    assert member in snapshot.without_compliance_items
