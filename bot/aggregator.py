@@ -96,6 +96,7 @@ PSEUDO_TYPES = ("AWS::Config::ResourceCompliance", "AWS::Config::ConformancePack
 ORG_RULES_TTL = 600.0
 STATUS_TTL = 60.0
 UNKNOWN_RULE_TTL = 60.0
+UNKNOWN_RULES_KEPT = 1000
 ACCOUNT_ID = re.compile(r"[0-9]{12}")
 RULES_BY_NAME = "DescribeAggregateComplianceByConfigRules"
 SELECT = "SelectAggregateResourceConfig"
@@ -536,7 +537,8 @@ class AggregatorService:
         with self._memo_lock:
             found = self._memo.get(self._unknown_key(aggregator, text, accounts))
         if found and time.monotonic() - found[0] < UNKNOWN_RULE_TTL:
-            raise found[1]
+            name, suggestions = found[1]
+            raise errors.RuleNotFound(name, suggestions)  # a new error: no traceback kept alive
 
     def _resolve(
         self,
@@ -550,18 +552,31 @@ class AggregatorService:
         try:
             return catalog.resolve(text, observed)
         except errors.RuleNotFound as unknown:
-            # A custom rule the catalog cannot know: does the aggregator have it?
+            # A custom rule the catalog cannot know: does the aggregator have it (in the scope)?
             if self._any(
                 tally,
                 RULES_BY_NAME,
                 RULE_ROWS,
-                lambda row: True,
+                lambda row: accounts is None or row["AccountId"] in accounts,
                 ConfigurationAggregatorName=aggregator,
                 Filters={"ConfigRuleName": text.strip()},
             ):
                 return text.strip()
+            now = time.monotonic()
             with self._memo_lock:
-                self._memo[self._unknown_key(aggregator, text, accounts)] = (time.monotonic(), unknown)
+                remembered = [k for k in self._memo if k[0] == "unknown_rule"]
+                for key in remembered:  # bounded: the expired go, then the oldest past the cap
+                    if now - self._memo[key][0] >= UNKNOWN_RULE_TTL:
+                        del self._memo[key]
+                remembered = sorted(
+                    (k for k in remembered if k in self._memo), key=lambda k: self._memo[k][0]
+                )
+                for key in remembered[: max(0, len(remembered) + 1 - UNKNOWN_RULES_KEPT)]:
+                    del self._memo[key]
+                self._memo[self._unknown_key(aggregator, text, accounts)] = (
+                    now,
+                    (unknown.name, unknown.suggestions),
+                )
             raise
 
     def _details(
@@ -808,6 +823,10 @@ class AggregatorService:
         else:
             _, counts, complete = self._logical_counts(tally, name, logical_name, groups, read_all=False)
         overview = counting.overview(groups, counts)
+        if not overview and not self._anything_evaluated(tally, name, accounts):
+            raise errors.NothingEvaluated(
+                "in this channel's accounts" if accounts is not None else "anywhere"
+            )
         coverage = self._coverage(
             tally,
             name,
@@ -815,6 +834,25 @@ class AggregatorService:
             truncated=not complete,
         )
         return self._answer("rules", name, tally, RulesOverview(rows=overview), coverage)
+
+    def _anything_evaluated(self, tally: Tally, name: str, accounts: Collection[str] | None) -> bool:
+        """Whether any rule has results in these accounts (None: anywhere): an empty answer is an
+        all-clear only then."""
+        if accounts is None:
+            return self._any(
+                tally, RULES_BY_NAME, RULE_ROWS, lambda row: True, ConfigurationAggregatorName=name
+            )
+        return any(
+            self._any(
+                tally,
+                RULES_BY_NAME,
+                RULE_ROWS,
+                lambda row: True,
+                ConfigurationAggregatorName=name,
+                Filters={"AccountId": account},
+            )
+            for account in sorted(accounts)
+        )
 
     def _counts_by_query(
         self,
@@ -843,7 +881,9 @@ class AggregatorService:
         self._check_scope(tally, name, account_id, None)
         logical_name = self._catalog(tally).memoized_logical_name()
         rows = self._non_compliant_rows(tally, name, AccountId=account_id)
-        if not rows and not self._is_source(tally, name, account_id):
+        if not rows and not self._anything_evaluated(tally, name, [account_id]):
+            if self._is_source(tally, name, account_id):
+                raise errors.NothingEvaluated(f"in account {account_id}")
             raise errors.AccountNotFound(account_id)
         groups = _grouped(rows, logical_name)
         resources, counts, complete = self._logical_counts(tally, name, logical_name, groups, read_all=True)

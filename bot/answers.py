@@ -97,6 +97,7 @@ class Answerer:
     def refresh(self, text: str = "", aggregator: str | None = None) -> int:
         """Drop the cached answers to one question (in every scope), or all of an aggregator's."""
         name = aggregator or self.service.settings.aggregator
+        self.service.forget()  # what this process remembers of AWS goes too (status, census...)
         if not text.strip():
             return self.cache.drop(pattern(self.cache.policy, name))
         question = parse(text)

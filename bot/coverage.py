@@ -43,12 +43,24 @@ def coverage_of(
     )
 
 
+def problems_in_scope(
+    problems: Iterable[SourceProblem], allowed: Callable[[str], bool]
+) -> list[SourceProblem]:
+    """The source problems a channel limited to some accounts may see: its own accounts', and an
+    ORGANIZATION source's (it hides every account), named without its id."""
+    return [
+        p if p.source_type == "ACCOUNT" else p.model_copy(update={"source_id": "organization"})
+        for p in problems
+        if p.source_type != "ACCOUNT" or allowed(p.source_id)
+    ]
+
+
 def limited(coverage: Coverage, allowed: Callable[[str], bool]) -> Coverage:
     """The coverage a channel limited to some accounts may see: its own accounts' gaps only."""
     return coverage.model_copy(
         update={
-            "failed": [p for p in coverage.failed if p.source_type == "ACCOUNT" and allowed(p.source_id)],
-            "outdated": [p for p in coverage.outdated if p.source_type == "ACCOUNT" and allowed(p.source_id)],
+            "failed": problems_in_scope(coverage.failed, allowed),
+            "outdated": problems_in_scope(coverage.outdated, allowed),
             "without_compliance_items": [a for a in coverage.without_compliance_items if allowed(a)],
         }
     )

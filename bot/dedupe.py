@@ -57,3 +57,13 @@ class Dedupe:
             return self._claim_in_redis(key)
         except REDIS_ERRORS:
             return True
+
+    def once_within(self, key: str, seconds: int) -> bool:
+        """True at most once per `seconds` across replicas (a rate limit, not a dedupe: no local
+        memory, so the window ends when it says); when Redis is down, allowed."""
+        try:
+            return bool(
+                self.cache.redis.set(f"{self.cache.policy.prefix}:once:{key}", "1", nx=True, ex=seconds)
+            )
+        except REDIS_ERRORS:
+            return True

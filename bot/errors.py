@@ -10,6 +10,7 @@
     |   +-- AccountNotFound       the account is not a source of the aggregator
     |   +-- RegionNotCovered      the aggregator does not read that region (with close names)
     |   +-- RuleNotDeployed       a known rule that no source in scope has evaluated
+    |   +-- NothingEvaluated      no rule has results in scope: no all-clear to give
     |   +-- AggregatorNotFound    no aggregator by that name in the region
     +-- AwsError                  AWS failed in a way the asker cannot fix by rephrasing
         +-- AccessDenied          which call, which role
@@ -112,6 +113,14 @@ class RuleNotDeployed(UserError):
         )
         self.rule = rule
         self.suggestions = list(suggestions)
+
+
+class NothingEvaluated(UserError):
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            f"No rule has results {where} yet, so there is nothing to call compliant: this is not an "
+            "all-clear. `health` shows whether its sources report."
+        )
 
 
 class AggregatorNotFound(UserError):

@@ -59,7 +59,13 @@ ACTION_REFRESH = "compliance_refresh"
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    entity = cut.rfind("&")
+    if entity >= 0 and ";" not in cut[entity:] and len(cut) - entity <= 5:
+        cut = cut[:entity]  # never half an escape (&lt;) on show
+    return cut + "…"
 
 
 def _header(text: str) -> HeaderBlock:
@@ -514,8 +520,8 @@ def home_view(
         )
         blocks.append(_section(f"*Aggregator sources*: {state}"))
     gaps = [caveat_line(a.coverage) for a in (rules, summary) if a is not None]
-    if gaps and gaps[0]:  # the worst rules depend on most; one line, not one per panel
-        blocks.append(_caveat(gaps[0]))
+    for gap in dict.fromkeys(g for g in gaps if g):  # each distinct gap once
+        blocks.append(_caveat(gap))
     latest = next((a for a in (summary, rules, health) if a is not None), None)
     if latest is not None:
         blocks.append(DividerBlock())

@@ -120,10 +120,10 @@ def _tokens(text: str) -> list[str]:
 
 
 def like_prefix(prefix: str) -> str | None:
-    """A LIKE pattern's literal part for names starting with `prefix`: cut before the first `_`
-    (a wildcard in AWS's LIKE), so the pattern matches a superset that the caller re-filters;
+    """A LIKE pattern's literal part for names starting with `prefix`: cut before the first `_` or
+    `%` (wildcards in AWS's LIKE), so the pattern matches a superset that the caller re-filters;
     None when fewer than the 3 characters AWS requires before `%` remain."""
-    literal = prefix.split("_", 1)[0]
+    literal = prefix.split("_", 1)[0].split("%", 1)[0]
     return literal if len(literal) >= 3 else None
 
 
@@ -217,6 +217,10 @@ class RuleCatalog:
         observed_names = set(observed)
         if text in observed_names:
             return self.logical_name(text)
+        # A logical name the aggregator shows (`rules` lists it) though the catalog does not know
+        # it: an organization rule whose definition this account may not read, say.
+        if any(self.logical_name(name) == text for name in observed_names):
+            return text
         key = _key(text)
         if key in self.aliases:
             return self.aliases[key]

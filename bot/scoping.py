@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.access import NotAvailable, QueryNotAllowed, Scope
-from bot.coverage import limited
+from bot.coverage import limited, problems_in_scope
 from bot.grammar import Question
 from bot.models import (
     AccountDrilldown,
@@ -76,11 +76,7 @@ def restrict(answer: Answer[Any], scope: Scope) -> Answer[Any]:
             raise NotAvailable("That resource")
         data = data.model_copy(update={"other_matches": 0})
     elif isinstance(data, SourceHealth):
-        data = data.model_copy(
-            update={
-                "problems": [p for p in data.problems if p.source_type == "ACCOUNT" and allowed(p.source_id)]
-            }
-        )
+        data = data.model_copy(update={"problems": problems_in_scope(data.problems, allowed)})
     elif isinstance(data, PackCompliance):
         data = data.model_copy(update={"rows": [r for r in data.rows if allowed(r.account_id)]})
     elif isinstance(data, QueryResult):

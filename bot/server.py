@@ -75,8 +75,10 @@ def _gate(deps: Deps, verifier: SignatureVerifier, environ: dict[str, Any]) -> t
     timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
     if not signature or not timestamp:
         return "401 Unauthorized", "not signed"
-    if not timestamp.isascii() or not timestamp.isdigit():
+    if not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 12:
         return "401 Unauthorized", "bad timestamp"
+    if not signature.isascii() or len(signature) > 128:
+        return "401 Unauthorized", "bad signature"
     if abs(time.time() - int(timestamp)) > SIGNATURE_WINDOW:
         return "401 Unauthorized", "stale timestamp"
     body = environ["wsgi.input"].read(size) if size else b""

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import redis
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.coverage import problems_in_scope
 from bot.models import SourceProblem
 
 RETENTION_DAYS = 90
@@ -51,9 +52,7 @@ class Snapshot(BaseModel):
         return self.model_copy(
             update={
                 "findings": findings,
-                "problems": [
-                    p for p in self.problems if p.source_type == "ACCOUNT" and p.source_id in accounts
-                ],
+                "problems": problems_in_scope(self.problems, accounts.__contains__),
                 "compliant_by_account": compliant,
                 "rules_by_account": rules,
                 "without_compliance_items": [a for a in self.without_compliance_items if a in accounts],

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from slack_sdk.errors import SlackClientError
 
 from bot import formatting
 from handlers.common import reply_for
@@ -62,7 +65,9 @@ def register(app: App, deps: Deps) -> None:
         context = {"surface": "command", "channel": channel, "user": user}
         if public:
             if notice.sent:
-                respond(delete_original=True)
+                # If the notice cannot be deleted it stays; the answer must still go.
+                with contextlib.suppress(SlackClientError, OSError):
+                    respond(delete_original=True)
             respond_or_post(
                 respond,
                 message,

@@ -142,7 +142,7 @@ def digest_reply(
     if (
         action == "now"
         and not may_manage(deps.access, user)
-        and not deps.dedupe.first_time(f"digest-now:{channel}")
+        and not deps.dedupe.once_within(f"digest-now:{channel}", 3600)
     ):
         raise UserError(
             "This channel had a digest on demand within the hour; the bot's admins can post another."

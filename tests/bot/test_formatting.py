@@ -289,3 +289,10 @@ def test_a_page_shows_every_resource_it_counts_however_long_their_lines() -> Non
     data = models(25)[0].model_copy(update={"resources": resources})
     text = json.dumps(formatting.message(answer(data), NOW, Question("rule", {"rule": "r"}), page=1))
     assert all(f"bucket-{i}-" in text for i in range(10, 20))
+
+
+def test_clipping_never_shows_half_an_escape() -> None:
+    from bot.formatting import _clip
+
+    assert _clip("a" * 8 + "&lt;b", 11) == "a" * 8 + "…"
+    assert _clip("abc", 11) == "abc"

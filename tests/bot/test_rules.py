@@ -138,3 +138,11 @@ def test_no_like_pattern_holds_an_underscore() -> None:
 def test_no_condition_when_a_safe_pattern_is_too_short() -> None:
     matcher = CATALOG.with_org_rules([]).matcher("ab_c")
     assert matcher.query_condition("name", lambda text: f"'{text}'") is None
+
+
+def test_no_like_pattern_holds_a_percent_sign_in_the_middle() -> None:
+    matcher = CATALOG.with_org_rules([OrgRule("weird%rule", None, "ab12cd34")]).matcher("weird%rule")
+    condition = matcher.query_condition("name", lambda text: f"'{text}'")
+    assert condition is not None
+    likes = [term.split(" LIKE ")[1] for term in condition.strip("()").split(" OR ") if " LIKE " in term]
+    assert all(pattern.count("%") == 1 and pattern.endswith("%'") for pattern in likes)

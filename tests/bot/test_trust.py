@@ -552,3 +552,60 @@ def test_a_source_that_stops_recording_compliance_items_in_one_region_is_read_th
         assert rules[logical] == len(truth), logical
         assert sum(f[2] == logical for f in snapshot.findings) == len(truth), logical
     assert member in snapshot.without_compliance_items
+
+
+def test_no_all_clear_when_no_rule_has_results_in_scope(service: AggregatorService) -> None:
+    with pytest.raises(errors.NothingEvaluated) as raised:
+        service.rules_overview(accounts=frozenset({"999999999999"}))
+    assert "not an all-clear" in raised.value.message
+
+
+def test_an_organization_source_that_failed_is_a_gap_in_every_scope() -> None:
+    from bot.coverage import caveat_line, limited
+    from bot.models import Coverage, SourceProblem
+
+    organization = SourceProblem(
+        source_id="o-abc123", source_type="ORGANIZATION", region="us-east-1", status="FAILED"
+    )
+    mine = limited(Coverage(failed=[organization]), lambda account: account == "123456789012")
+    assert len(mine.failed) == 1 and mine.failed[0].source_id == "organization"
+    line = caveat_line(mine)
+    assert line is not None and "o-abc123" not in line
+
+
+def test_a_rule_listed_by_rules_can_be_asked_about(org: SeededOrg) -> None:
+    from bot.rules import RuleCatalog
+
+    # Outside the management account the organization's rules are not readable: the catalog knows
+    # only AWS's names, and the custom organization rule is known by what the aggregator shows.
+    from simulator.faults import Fault
+
+    FAULTS.errors = [
+        Fault("AccessDeniedException", operations=frozenset({"describe_organization_config_rules"}))
+    ]
+    configured = settings_for(org)
+    blind_to_org_rules = AggregatorService(config_client(configured), configured, RuleCatalog.default())
+    try:
+        listed = {r.rule for r in blind_to_org_rules.rules_overview().data.rows}
+        assert "restricted-ssh-periodic" in listed
+        answer = blind_to_org_rules.rule_compliance("restricted-ssh-periodic")
+    finally:
+        FAULTS.clear()
+    assert {r.key for r in answer.data.resources} == oracle(org, "restricted-ssh-periodic")
+
+
+def test_remembered_unknown_rules_are_bounded_and_fresh(
+    service: AggregatorService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.aggregator
+
+    monkeypatch.setattr(bot.aggregator, "UNKNOWN_RULES_KEPT", 3)
+    for word in ("zzqa", "zzqb", "zzqc", "zzqd", "zzqe"):
+        with pytest.raises(errors.RuleNotFound):
+            service.rule_compliance(word)
+    assert sum(key[0] == "unknown_rule" for key in service._memo) <= 3
+    with pytest.raises(errors.RuleNotFound) as first:
+        service.rule_compliance("zzqe")
+    with pytest.raises(errors.RuleNotFound) as second:
+        service.rule_compliance("zzqe")
+    assert first.value is not second.value  # a new error each time: no traceback grows

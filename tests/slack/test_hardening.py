@@ -186,3 +186,23 @@ def test_slow_clients_do_not_stop_the_bot_answering_slack(bot: Bot) -> None:
     finally:
         for connection in slow:
             connection.close()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Slack-Signature": "v0=\xe9", "X-Slack-Request-Timestamp": "1700000000"},
+        {"X-Slack-Signature": "v0=00", "X-Slack-Request-Timestamp": "9" * 5000},
+    ],
+)
+def test_odd_signature_headers_are_401_not_500(bot: Bot, headers: dict[str, str]) -> None:
+    response = requests.post(
+        f"{bot.url}/slack/events",
+        data=b"command=%2Fcompliance&text=health",
+        headers={
+            "Content-Type": FORM,
+            **{k: v.encode("latin-1").decode("latin-1") for k, v in headers.items()},
+        },
+        timeout=10,
+    )
+    assert response.status_code == 401
