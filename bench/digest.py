@@ -20,6 +20,7 @@ import resource
 import time
 import tracemalloc
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,27 @@ def _serve(accounts: int, regions: int, resources: int, ready: Any, stop: Any) -
                 non_compliant += kind == "NON_COMPLIANT"
                 if kind == "COMPLIANT":
                     compliant_accounts.add(source.account_id)
+    # The census of sources that record no compliance items (per region: accounts with rule
+    # results; the compliance items grouped by account and region), and what the compliance APIs
+    # must read for the blind ones: their NON_COMPLIANT rule rows and those rules' details.
+    blind = set(org.accounts_without_compliance_items)
+    recording_pairs = {(e.account_id, e.region) for e in org.evaluations if e.account_id not in blind}
+    blind_pairs = {(e.account_id, e.region) for e in org.evaluations if e.account_id in blind}
+    failing = Counter(
+        (e.rule_name, e.account_id, e.region)
+        for e in org.evaluations
+        if e.account_id in blind and e.compliance_type == "NON_COMPLIANT"
+    )
+    rows_per_pair = Counter((a, g) for _, a, g in failing)
+    census = len(org.spec.regions) * math.ceil(accounts / 1000) + math.ceil(len(recording_pairs) / 100)
+    blind_reads = sum(max(1, math.ceil(rows_per_pair[p] / 1000)) for p in blind_pairs) + sum(
+        math.ceil(n / 100) for n in failing.values()
+    )
     ready.put(
         {
             "environment": running.client_environment(),
             "aggregator": org.aggregator_name,
+            "census_and_blind": census + blind_reads,
             "non_compliant": non_compliant,
             "compliant_accounts": len(compliant_accounts),
             "problems": len(org.statuses),
@@ -115,13 +133,15 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
     tracemalloc.stop()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # What the answer strictly needs: the pages of the NON_COMPLIANT query, of the per-account
-    # COMPLIANT counts (100 groups a page), of the per-account rule summary (1000 a page), and of
-    # the FAILED/OUTDATED sources. (The organization's rules are fetched once per 10 min.)
+    # COMPLIANT counts (100 groups a page), of the per-account rule summary (1000 a page), of
+    # the FAILED/OUTDATED sources, and the census and blind sources' reads (above). (The
+    # organization's rules are fetched once per 10 min.)
     bound = (
         math.ceil(info["non_compliant"] / 100)
         + math.ceil(info["compliant_accounts"] / 100)
         + math.ceil(accounts / 1000)
         + max(1, math.ceil(info["problems"] / 100))
+        + info["census_and_blind"]
     )
     plain = redis.Redis.from_url(redis_url)
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
