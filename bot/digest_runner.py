@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from bot import chart, digest, metrics
 from bot.access import scope_for
 from bot.errors import AwsError, UserError
+from bot.formatting import refusal_text
 from bot.lease import REDIS_ERRORS, Lease
 from bot.schedule import DigestSubscription, Occurrence, occurrence, parse_time, parse_zone
 from bot.snapshots import Snapshot, SnapshotStore
@@ -163,7 +164,8 @@ class DigestRunner:
         last = self.snapshots.latest(aggregator)
         note = (
             (
-                f":warning: AWS Config could not be read just now ({error}); these figures are from the "
+                f":warning: AWS Config could not be read just now ({refusal_text(str(error))}); these "
+                "figures are from the "
                 f"snapshot of {last.taken_at:%Y-%m-%d %H:%M} UTC."
             )
             if last
