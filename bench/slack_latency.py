@@ -67,6 +67,19 @@ def _serve(redis_url: str, ready: Any, stop: Any) -> None:
     bot.stop()
 
 
+def start_bot() -> tuple[Any, Any, str, str]:
+    """The whole bot (HTTP, simulator, Slack stand-in) in a process of its own: the process, the
+    event that stops it, the bot's URL and the stand-in's."""
+    context = multiprocessing.get_context("spawn")
+    ready = context.Queue()
+    stop = context.Event()
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    server = context.Process(target=_serve, args=(redis_url, ready, stop))
+    server.start()
+    url, slack_url = ready.get(timeout=120)
+    return server, stop, url, slack_url
+
+
 class SlackReader:
     """Reads the stand-in's record of calls from another process, through its /calls endpoint."""
 
@@ -100,13 +113,7 @@ def _has_call_to(path: str) -> Callable[[list[Any]], bool]:
 def measure(in_flight: int, cached: int) -> dict[str, dict[str, float]]:
     """Ack latency for a burst of `in_flight` commands, then one at a time while they are being
     answered; then request-to-answer latency of `cached` cached answers, one after the other."""
-    context = multiprocessing.get_context("spawn")
-    ready = context.Queue()
-    stop = context.Event()
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    server = context.Process(target=_serve, args=(redis_url, ready, stop))
-    server.start()
-    url, slack_url = ready.get(timeout=120)
+    server, stop, url, slack_url = start_bot()
     bot = _Remote(url, SlackReader(slack_url))
     try:
         session = requests.Session()

@@ -13,8 +13,6 @@ thread samples the bot's resident memory (/proc/<pid>/status VmRSS) every 5 ms. 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import os
 import threading
 import time
 from pathlib import Path
@@ -23,7 +21,7 @@ from typing import Any
 import requests
 
 from bench.common import Figure, figure, write_results
-from bench.slack_latency import _serve
+from bench.slack_latency import start_bot
 from bot.server import MAX_BODY
 
 GOAL_MB = 100
@@ -37,13 +35,7 @@ def rss_mb(pid: int) -> float:
 
 
 def measure(concurrent: int, rounds: int) -> dict[str, Any]:
-    context = multiprocessing.get_context("spawn")
-    ready = context.Queue()
-    stop = context.Event()
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    server = context.Process(target=_serve, args=(redis_url, ready, stop))
-    server.start()
-    url, _ = ready.get(timeout=120)
+    server, stop, url, _ = start_bot()
     assert server.pid is not None
     pid = server.pid
     body = b"a" * (MAX_BODY - 1)  # the largest accepted; one object shared by every sender
