@@ -25,12 +25,12 @@ import redis
 from moto import mock_aws
 
 from bench.common import Figure, figure, in_process_simulator, percentile, write_results
-from bot.aggregator import AggregatorService
-from bot.answers import Answerer, policy_from
-from bot.aws import config_client
-from bot.cache import Cache, CachePolicy, connect, key
-from bot.grammar import parse
-from bot.models import Answer, SourceHealth
+from bot.answers.models import Answer, SourceHealth
+from bot.aws.aggregator import AggregatorService
+from bot.aws.session import config_client
+from bot.cache.store import Cache, CachePolicy, connect, key
+from bot.questions.answerer import Answerer, policy_from
+from bot.questions.grammar import parse
 from bot.settings import Settings
 from simulator import install
 from simulator.orggen import OrgSpec, freeze_heap, generate

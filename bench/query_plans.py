@@ -26,8 +26,8 @@ from moto import mock_aws
 from moto.core.base_backend import BackendDict
 
 from bench.common import Figure, figure, in_process_simulator, write_results
-from bot.aggregator import AggregatorService, Tally
-from bot.aws import config_client
+from bot.aws.aggregator import AggregatorService, Tally
+from bot.aws.session import config_client
 from bot.settings import Settings
 from simulator import install
 from simulator.faults import FAULTS

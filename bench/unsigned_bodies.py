@@ -22,7 +22,7 @@ import requests
 
 from bench.common import Figure, figure, write_results
 from bench.slack_latency import start_bot
-from bot.server import MAX_BODY
+from bot.slack.server import MAX_BODY
 
 GOAL_MB = 100
 

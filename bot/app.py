@@ -17,17 +17,17 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.access import AccessConfig
-from bot.aggregator import AggregatorService
-from bot.answers import Answerer, policy_from
-from bot.audit import Audit
-from bot.aws import config_client
-from bot.cache import Cache, connect
+from bot.access.audit import Audit
+from bot.access.scopes import AccessConfig
+from bot.aws.aggregator import AggregatorService
+from bot.aws.session import config_client
+from bot.cache.store import Cache, connect
 from bot.config import ComplianceConfig, load_config
-from bot.dedupe import Dedupe
-from bot.digest_runner import DigestRunner, DigestScheduler
-from bot.rules import RuleCatalog
+from bot.digest.runner import DigestRunner, DigestScheduler
+from bot.questions.answerer import Answerer, policy_from
+from bot.questions.rules import RuleCatalog
 from bot.settings import Settings
+from bot.slack.dedupe import Dedupe
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def slack_client(settings: Settings) -> WebClient:
         base_url=settings.slack_api_url,
         retry_handlers=[
             # Within Slack's limits, an answer is retried for about a minute before it is given up
-            # (and logged as such: handlers/delivery.py).
+            # (and logged as such: bot/slack/delivery.py).
             ConnectionErrorRetryHandler(max_retry_count=4),
             RateLimitErrorRetryHandler(max_retry_count=10),
             ServerErrorRetryHandler(max_retry_count=6),

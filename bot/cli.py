@@ -108,8 +108,8 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 def _run_serve(args: argparse.Namespace) -> int:
     from bot.app import create_app
-    from bot.server import mode, serve_http, serve_socket_mode
     from bot.settings import Settings
+    from bot.slack.server import mode, serve_http, serve_socket_mode
 
     settings = Settings()
     app, deps = create_app(settings)
@@ -125,15 +125,15 @@ def _run_serve(args: argparse.Namespace) -> int:
 def _run_ask(args: argparse.Namespace) -> int:
     import json
 
-    from bot.aggregator import AggregatorService
-    from bot.answers import Answerer, policy_from
-    from bot.aws import config_client
-    from bot.cache import Cache, connect
+    from bot.aws.aggregator import AggregatorService
+    from bot.aws.session import config_client
+    from bot.cache.store import Cache, connect
     from bot.config import load_catalog
     from bot.errors import BotError
-    from bot.formatting import message
-    from bot.grammar import help_text, parse
-    from bot.render_text import render
+    from bot.presenters.formatting import message
+    from bot.presenters.text import render
+    from bot.questions.answerer import Answerer, policy_from
+    from bot.questions.grammar import help_text, parse
     from bot.settings import Settings
 
     settings = Settings()
@@ -171,7 +171,7 @@ def _run_ask(args: argparse.Namespace) -> int:
 
 def _resolves(catalog: object, word: str) -> bool:
     from bot.errors import UserError
-    from bot.rules import RuleCatalog
+    from bot.questions.rules import RuleCatalog
 
     assert isinstance(catalog, RuleCatalog)
     try:

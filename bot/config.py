@@ -15,10 +15,10 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.access import AccessConfig, ChannelAccess
+from bot.access.scopes import AccessConfig, ChannelAccess
+from bot.digest.schedule import DigestSubscription
 from bot.errors import BotError
-from bot.rules import RuleCatalog
-from bot.schedule import DigestSubscription
+from bot.questions.rules import RuleCatalog
 
 
 class ComplianceConfig(BaseModel):

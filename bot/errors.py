@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 def quoted(text: object) -> str:
     """A name or text quoted as code in a message: its own backticks become a look-alike, so it
-    cannot close the code span (the message reaches Slack; bot/slack_text.py)."""
+    cannot close the code span (the message reaches Slack; bot/slack/text.py)."""
     return "`" + str(text).replace("`", "\u02cb") + "`"
 
 
@@ -141,7 +141,7 @@ class AwsError(BotError):
 
 class AccessDenied(AwsError):
     def __init__(self, operation: str, role: str | None, code: str | None = None) -> None:
-        # The role and its account are in the log line (bot/messages.py), not in the reply: a
+        # The role and its account are in the log line (bot/boundary.py), not in the reply: a
         # channel limited to some accounts should not learn the aggregator account.
         super().__init__(
             f"AWS denied `config:{operation}` to the bot's AWS role. The bot's admins can grant "

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from bot import formatting
-from bot.access import may_manage, scope_for
-from bot.digest import ACTION_DRILL
+from bot.access.scopes import may_manage, scope_for
+from bot.boundary import describe
+from bot.digest.message import ACTION_DRILL
 from bot.errors import UserError
-from bot.export import to_csv
-from bot.messages import describe
+from bot.presenters import formatting
+from bot.presenters.export import to_csv
 from handlers.common import message_for
 
 if TYPE_CHECKING:

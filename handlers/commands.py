@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackClientError
 
-from bot import formatting
+from bot.presenters import formatting
+from bot.slack.delivery import respond_or_post
 from handlers.common import reply_for
-from handlers.delivery import respond_or_post
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond

@@ -6,13 +6,14 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from bot import formatting, metrics
-from bot.access import NotAvailable, QueryNotAllowed, may_manage, scope_for
-from bot.digest_runner import subscription_from
+from bot import metrics
+from bot.access.scopes import NotAvailable, QueryNotAllowed, may_manage, scope_for
+from bot.answers.models import Answer
+from bot.boundary import describe
+from bot.digest.runner import subscription_from
 from bot.errors import AwsError, UserError
-from bot.grammar import Question, help_text, parse
-from bot.messages import describe
-from bot.models import Answer
+from bot.presenters import formatting
+from bot.questions.grammar import Question, help_text, parse
 
 if TYPE_CHECKING:
     from bot.app import Deps

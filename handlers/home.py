@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot import formatting
-from bot.access import scope_for
-from bot.grammar import Question
-from bot.messages import describe
+from bot.access.scopes import scope_for
+from bot.boundary import describe
+from bot.presenters import formatting
+from bot.questions.grammar import Question
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App

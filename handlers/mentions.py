@@ -6,10 +6,10 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
-from bot.lease import REDIS_ERRORS
-from bot.mentions import question_text
+from bot.cache.lease import REDIS_ERRORS
+from bot.slack.delivery import post_or_give_up
+from bot.slack.mentions import question_text
 from handlers.common import reply_for
-from handlers.delivery import post_or_give_up
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App

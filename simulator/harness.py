@@ -15,11 +15,11 @@ import yaml
 from moto.core.base_backend import BackendDict
 from waitress.server import create_server
 
-from bot.answers import policy_from
 from bot.app import Deps, build_deps, create_app
-from bot.cache import Cache, connect
-from bot.server import WAITRESS_LIMITS, wsgi_app
+from bot.cache.store import Cache, connect
+from bot.questions.answerer import policy_from
 from bot.settings import Settings
+from bot.slack.server import WAITRESS_LIMITS, wsgi_app
 from simulator import server as sim_server
 from simulator.orggen import OrgSpec, SeededOrg
 from simulator.slack_api import SlackStandIn

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from bot.aggregator import AggregatorService
-from bot.aws import config_client
+from bot.aws.aggregator import AggregatorService
+from bot.aws.session import config_client
 from bot.settings import Settings
 from simulator.faults import FAULTS
 from simulator.orggen import OrgSpec, SeededOrg, generate
@@ -42,6 +42,6 @@ def service(org: SeededOrg) -> AggregatorService:
 def small_pages(org: SeededOrg, **overrides: Any) -> AggregatorService:
     """A service that pages at 2 items, so every answer crosses page boundaries."""
     settings = settings_for(org, **overrides)
-    from bot.aggregator import PAGE_MAX
+    from bot.aws.aggregator import PAGE_MAX
 
     return AggregatorService(config_client(settings), settings, page_sizes=dict.fromkeys(PAGE_MAX, 2))

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from bot import errors
-from bot.aggregator import AggregatorService
-from bot.aws import config_client
-from bot.rules import RuleCatalog
+from bot.aws.aggregator import AggregatorService
+from bot.aws.session import config_client
+from bot.questions.rules import RuleCatalog
 from simulator.faults import ACCESS_DENIED, FAULTS, INTERNAL, THROTTLING
 from simulator.orggen import ORG_RULES, SeededOrg
 from tests.bot.conftest import settings_for, small_pages

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from bot.answers import Answerer, policy_from
-from bot.cache import Cache, connect
-from bot.grammar import parse
+from bot.cache.store import Cache, connect
+from bot.questions.answerer import Answerer, policy_from
+from bot.questions.grammar import parse
 from simulator.orggen import SeededOrg
 from tests.bot.conftest import settings_for
 
@@ -19,8 +19,8 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 @pytest.fixture
 def answerer(org: SeededOrg) -> Iterator[tuple[Answerer, list[str]]]:
-    from bot.aggregator import AggregatorService
-    from bot.aws import config_client
+    from bot.aws.aggregator import AggregatorService
+    from bot.aws.session import config_client
 
     prefix = f"test-{uuid.uuid4().hex[:10]}"
     settings = settings_for(org, redis_url=REDIS_URL)

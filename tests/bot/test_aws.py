@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot import errors
-from bot.aggregator import AggregatorService
-from bot.aws import _session, config_client
+from bot.aws.aggregator import AggregatorService
+from bot.aws.session import _session, config_client
 from bot.settings import Settings
 from simulator.orggen import SeededOrg
 from tests.bot.conftest import settings_for

@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 
-from bot.cache import Cache, CachePolicy, connect, encode, key, pattern
-from bot.models import Answer, SourceHealth, SourceProblem
+from bot.answers.models import Answer, SourceHealth, SourceProblem
+from bot.cache.store import Cache, CachePolicy, connect, encode, key, pattern
 
 MODEL = Answer[SourceHealth]
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -292,7 +292,7 @@ def test_redis_outage_degrades_then_recovers(clock: Clock, caplog: pytest.LogCap
         assert cache.get_or_compute(k, "health", MODEL, compute).cached
         process.kill()
         process.wait()
-        with caplog.at_level(logging.ERROR, logger="bot.cache"):
+        with caplog.at_level(logging.ERROR, logger="bot.cache.store"):
             answers = [cache.get_or_compute(k, "health", MODEL, compute) for _ in range(3)]
             time.sleep(0.25)
             answers.append(cache.get_or_compute(k, "health", MODEL, compute))

@@ -13,14 +13,15 @@ import pytest
 import redis
 from PIL import Image
 
-from bot import chart, digest
-from bot.answers import policy_from
+from bot.answers.models import SourceProblem
 from bot.app import Deps, build_deps, create_app
-from bot.cache import Cache, connect
-from bot.digest_runner import DigestRunner, DigestScheduler, SubscriptionStore
-from bot.models import SourceProblem
-from bot.schedule import DigestSubscription
-from bot.snapshots import Snapshot
+from bot.cache.store import Cache, connect
+from bot.digest import chart
+from bot.digest import message as digest
+from bot.digest.runner import DigestRunner, DigestScheduler, SubscriptionStore
+from bot.digest.schedule import DigestSubscription
+from bot.digest.snapshots import Snapshot
+from bot.questions.answerer import policy_from
 from simulator import operations
 from simulator.faults import FAULTS, THROTTLING
 from simulator.orggen import SeededOrg
@@ -281,7 +282,7 @@ def test_a_replica_killed_before_posting_loses_nothing(
 
 
 def _due() -> Any:
-    from bot.schedule import occurrence
+    from bot.digest.schedule import occurrence
 
     due = occurrence(PARIS, NINE_PARIS, timedelta(hours=6))
     assert due is not None
@@ -320,8 +321,8 @@ def test_aws_down_at_digest_time_posts_what_is_known_with_a_note(
     FAULTS.errors = [THROTTLING]
     slept: list[float] = []
     settings = settings_for(org, aws_max_attempts=1)
-    from bot.aggregator import AggregatorService
-    from bot.aws import config_client
+    from bot.aws.aggregator import AggregatorService
+    from bot.aws.session import config_client
 
     deps.answerer.service = AggregatorService(config_client(settings), settings)
     ticker = DigestScheduler(

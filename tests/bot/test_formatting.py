@@ -10,10 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import formatting
-from bot.export import to_csv
-from bot.grammar import Question
-from bot.models import (
+from bot.answers.models import (
     AccountDrilldown,
     AggregatorInfo,
     Aggregators,
@@ -38,6 +35,9 @@ from bot.models import (
     SourceProblem,
     SummaryRow,
 )
+from bot.presenters import formatting
+from bot.presenters.export import to_csv
+from bot.questions.grammar import Question
 
 NOW = datetime(2026, 11, 26, 9, 41, tzinfo=UTC)
 LONG = "x" * 5000
@@ -292,7 +292,7 @@ def test_a_page_shows_every_resource_it_counts_however_long_their_lines() -> Non
 
 
 def test_clipping_never_shows_half_an_escape() -> None:
-    from bot.formatting import _clip
+    from bot.presenters.formatting import _clip
 
     assert _clip("a" * 8 + "&lt;b", 11) == "a" * 8 + "…"
     assert _clip("abc", 11) == "abc"

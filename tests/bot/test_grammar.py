@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import UnknownCommand, UserError
-from bot.grammar import REGISTRY, Question, help_text, parse, usage_hint
+from bot.questions.grammar import REGISTRY, Question, help_text, parse, usage_hint
 
 
 @pytest.mark.parametrize(
@@ -97,8 +97,8 @@ def test_any_text_parses_or_is_refused_politely(text: str) -> None:
 
 def test_input_is_bounded_before_anything_reads_it() -> None:
     from bot.errors import InvalidQuery, UserError
-    from bot.grammar import MAX_TEXT
-    from bot.query_validation import validate_query
+    from bot.questions.grammar import MAX_TEXT
+    from bot.questions.query_validation import validate_query
 
     with pytest.raises(UserError, match="at most"):
         parse("OrgConfigRule-" * (MAX_TEXT // 10))

@@ -15,12 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from bot import digest, errors, formatting
-from bot.console import console_url
-from bot.export import FORMULA_STARTS, to_csv
-from bot.models import Answer, ComplianceSummary, Coverage, RulesOverview, SourceHealth, SourceProblem
-from bot.slack_text import VOCABULARY, neutral
-from bot.snapshots import Snapshot
+from bot import errors
+from bot.answers.models import Answer, ComplianceSummary, Coverage, RulesOverview, SourceHealth, SourceProblem
+from bot.aws.console import console_url
+from bot.digest import message as digest
+from bot.digest.snapshots import Snapshot
+from bot.presenters import formatting
+from bot.presenters.export import FORMULA_STARTS, to_csv
+from bot.slack.text import VOCABULARY, neutral
 from tests.bot.test_formatting import models
 
 NOW = datetime(2026, 11, 26, 9, 41, tzinfo=UTC)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import InvalidQuery
-from bot.query_validation import quote, validate_query
+from bot.questions.query_validation import quote, validate_query
 
 
 @pytest.mark.parametrize(

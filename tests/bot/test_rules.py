@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import AmbiguousRule, RuleNotFound
-from bot.rules import OrgRule, RuleCatalog, packaged_rules
+from bot.questions.rules import OrgRule, RuleCatalog, packaged_rules
 
 CATALOG = RuleCatalog.default()
 RULES = packaged_rules()

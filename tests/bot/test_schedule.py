@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from bot.schedule import DigestSubscription, occurrence, scheduled_at
+from bot.digest.schedule import DigestSubscription, occurrence, scheduled_at
 
 GRACE = timedelta(hours=6)
 

@@ -16,13 +16,13 @@ from moto import mock_aws
 from moto.core.base_backend import BackendDict
 
 from bot import errors
-from bot.aggregator import AggregatorService
-from bot.aws import config_client
-from bot.export import table
-from bot.formatting import message
-from bot.grammar import Question
-from bot.models import Answer, Count
-from bot.render_text import render
+from bot.answers.models import Answer, Count
+from bot.aws.aggregator import AggregatorService
+from bot.aws.session import config_client
+from bot.presenters.export import table
+from bot.presenters.formatting import message
+from bot.presenters.text import render
+from bot.questions.grammar import Question
 from simulator import install, server
 from simulator.faults import FAULTS
 from simulator.orggen import OrgSpec, SeededOrg, generate
@@ -105,7 +105,7 @@ def test_one_logical_rule_one_count_in_every_answer(spec: OrgSpec, small_pages: 
     with mock_aws():
         org = generate(spec)
         configured = settings_for(org)
-        from bot.aggregator import PAGE_MAX
+        from bot.aws.aggregator import PAGE_MAX
 
         pages = dict.fromkeys(PAGE_MAX, 2) if small_pages else None
         check_one_count_everywhere(
@@ -336,7 +336,7 @@ def test_answers_that_depend_on_compliance_items_name_the_accounts_that_do_not_r
 def test_a_channel_scoped_to_some_accounts_sees_only_their_gaps(
     org: SeededOrg, service: AggregatorService, gaps: tuple[str, str, str]
 ) -> None:
-    from bot.coverage import limited
+    from bot.answers.coverage import limited
 
     failed, outdated, _ = gaps
     answer = service.rule_compliance("s3-encryption")
@@ -352,8 +352,8 @@ def test_app_home_the_digest_and_ask_json_carry_the_caveats(
 ) -> None:
     from datetime import UTC, datetime
 
-    from bot import digest
-    from bot.formatting import home_view
+    from bot.digest import message as digest
+    from bot.presenters.formatting import home_view
 
     failed, outdated, blind = gaps
     now = datetime.now(UTC)
@@ -407,9 +407,9 @@ def test_a_scoped_channel_is_capped_on_its_own_rows(org: SeededOrg) -> None:
     resources and query rows, however small the caps."""
     import uuid
 
-    from bot.access import Scope
-    from bot.answers import Answerer
-    from bot.cache import Cache, CachePolicy, connect
+    from bot.access.scopes import Scope
+    from bot.cache.store import Cache, CachePolicy, connect
+    from bot.questions.answerer import Answerer
 
     logical = "s3-bucket-server-side-encryption-enabled"
     last = max(a for a in org.accounts if oracle(org, logical, a))
@@ -440,8 +440,8 @@ def test_a_scoped_channel_is_capped_on_its_own_rows(org: SeededOrg) -> None:
 def scoped_answerer(org: SeededOrg) -> Any:
     import uuid
 
-    from bot.answers import Answerer
-    from bot.cache import Cache, CachePolicy, connect
+    from bot.cache.store import Cache, CachePolicy, connect
+    from bot.questions.answerer import Answerer
 
     configured = settings_for(org)
     return Answerer(
@@ -453,8 +453,8 @@ def scoped_answerer(org: SeededOrg) -> Any:
 def test_a_scoped_channel_picks_its_own_resource_and_learns_nothing_of_others(org: SeededOrg) -> None:
     from datetime import UTC, datetime
 
-    from bot.access import Scope
-    from bot.formatting import context_line
+    from bot.access.scopes import Scope
+    from bot.presenters.formatting import context_line
 
     answerer = scoped_answerer(org)
     # IAM roles named OrganizationAccountAccessRole exist in every member account.
@@ -488,7 +488,7 @@ def test_an_access_denied_reply_names_no_role_or_account(org: SeededOrg, service
 def test_rule_suggestions_in_a_scoped_channel_come_from_its_own_accounts(org: SeededOrg) -> None:
     from datetime import UTC, datetime
 
-    from bot.access import Scope
+    from bot.access.scopes import Scope
     from simulator.operations import record_evaluations
     from simulator.state import Evaluation, backend
 
@@ -561,8 +561,8 @@ def test_no_all_clear_when_no_rule_has_results_in_scope(service: AggregatorServi
 
 
 def test_an_organization_source_that_failed_is_a_gap_in_every_scope() -> None:
-    from bot.coverage import caveat_line, limited
-    from bot.models import Coverage, SourceProblem
+    from bot.answers.coverage import caveat_line, limited
+    from bot.answers.models import Coverage, SourceProblem
 
     organization = SourceProblem(
         source_id="o-abc123", source_type="ORGANIZATION", region="us-east-1", status="FAILED"
@@ -574,7 +574,7 @@ def test_an_organization_source_that_failed_is_a_gap_in_every_scope() -> None:
 
 
 def test_a_rule_listed_by_rules_can_be_asked_about(org: SeededOrg) -> None:
-    from bot.rules import RuleCatalog
+    from bot.questions.rules import RuleCatalog
 
     # Outside the management account the organization's rules are not readable: the catalog knows
     # only AWS's names, and the custom organization rule is known by what the aggregator shows.
@@ -597,9 +597,9 @@ def test_a_rule_listed_by_rules_can_be_asked_about(org: SeededOrg) -> None:
 def test_remembered_unknown_rules_are_bounded_and_fresh(
     service: AggregatorService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.aggregator
+    import bot.aws.aggregator
 
-    monkeypatch.setattr(bot.aggregator, "UNKNOWN_RULES_KEPT", 3)
+    monkeypatch.setattr(bot.aws.aggregator, "UNKNOWN_RULES_KEPT", 3)
     for word in ("zzqa", "zzqb", "zzqc", "zzqd", "zzqe"):
         with pytest.raises(errors.RuleNotFound):
             service.rule_compliance(word)

@@ -242,7 +242,7 @@ def test_sim_command_prints_how_to_connect_and_serves() -> None:
 def test_a_hung_call_times_out_into_a_typed_error(seeded: server.RunningSimulator) -> None:
     from botocore.config import Config
 
-    from bot.aggregator import AggregatorService
+    from bot.aws.aggregator import AggregatorService
     from bot.errors import AwsUnavailable
     from bot.settings import Settings
     from simulator.faults import FAULTS, hang

@@ -21,9 +21,9 @@ from moto.core.base_backend import BackendDict
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
-from bot.answers import policy_from
 from bot.app import build_deps, create_app
-from bot.cache import Cache, connect
+from bot.cache.store import Cache, connect
+from bot.questions.answerer import policy_from
 from bot.settings import Settings
 from simulator import server as sim_server
 from simulator.orggen import OrgSpec, SeededOrg
@@ -163,7 +163,7 @@ def bot_server() -> Iterator[Bot]:
     prefix = f"test-{uuid.uuid4().hex[:10]}"
     cache = Cache(connect(REDIS_URL), policy_from(settings, prefix=prefix))
     app, deps = create_app(settings, build_deps(settings, cache=cache))
-    from bot.server import WAITRESS_LIMITS, wsgi_app
+    from bot.slack.server import WAITRESS_LIMITS, wsgi_app
 
     http = create_server(wsgi_app(app, deps), host="127.0.0.1", port=0, threads=8, **WAITRESS_LIMITS)
     thread = threading.Thread(target=http.run, daemon=True)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import redis
 
-from bot.audit import redact
+from bot.access.audit import redact
 from simulator.faults import ACCESS_DENIED, FAULTS
 from tests.slack.conftest import BOT_TOKEN, PAYMENTS, REDIS_URL, SECRET, Bot
 

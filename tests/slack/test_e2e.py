@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from bot.formatting import ACTION_EXPORT, ACTION_PAGE, ACTION_REFRESH
+from bot.presenters.formatting import ACTION_EXPORT, ACTION_PAGE, ACTION_REFRESH
 from tests.slack.conftest import ADMIN, BOT_TOKEN, Bot
 
 pytestmark = pytest.mark.server

@@ -11,8 +11,8 @@ import time
 import pytest
 import requests
 
-from bot.server import MAX_BODY
-from handlers.delivery import RESPONSE_DELAYS
+from bot.slack.delivery import RESPONSE_DELAYS
+from bot.slack.server import MAX_BODY
 from tests.slack.conftest import SECRET, Bot
 
 FORM = "application/x-www-form-urlencoded"
@@ -70,8 +70,8 @@ def test_a_signed_but_malformed_payload_is_a_client_error(bot: Bot) -> None:
 
 
 def test_metrics_need_the_token_when_one_is_set() -> None:
-    from bot.server import _may_scrape
     from bot.settings import Settings
+    from bot.slack.server import _may_scrape
 
     base = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "COMPLIANCE_AGGREGATOR": "Org"}
     open_settings = Settings(**base)  # type: ignore[arg-type]
@@ -118,7 +118,7 @@ def test_a_slash_commands_answer_survives_a_failing_response_url(bot: Bot) -> No
 def test_an_answer_given_up_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     from slack_sdk.errors import SlackApiError
 
-    from handlers.delivery import post_or_give_up, respond_or_post
+    from bot.slack.delivery import post_or_give_up, respond_or_post
 
     class Failed:
         status_code = 500
@@ -157,7 +157,7 @@ def test_a_mentions_answer_survives_several_slack_5xx(bot: Bot) -> None:
 
 
 def test_a_private_answers_export_goes_to_the_asker_alone(bot: Bot) -> None:
-    from bot.formatting import ACTION_EXPORT
+    from bot.presenters.formatting import ACTION_EXPORT
     from tests.slack.test_e2e import buttons
 
     _, url = bot.command("s3-encryption", user_id="U0ASKER")

@@ -6,11 +6,11 @@ import io
 import json
 from typing import Any
 
-from bot.answers import policy_from
 from bot.app import build_deps, create_app
-from bot.cache import Cache, connect
-from bot.server import wsgi_app
+from bot.cache.store import Cache, connect
+from bot.questions.answerer import policy_from
 from bot.settings import Settings
+from bot.slack.server import wsgi_app
 from simulator.slack_api import SlackStandIn
 
 

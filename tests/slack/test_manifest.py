@@ -16,9 +16,9 @@ from slack_sdk.signature import SignatureVerifier
 
 import handlers
 from bot.app import build_deps, create_app
-from bot.grammar import usage_hint
-from bot.server import mode
+from bot.questions.grammar import usage_hint
 from bot.settings import Settings
+from bot.slack.server import mode
 from simulator.slack_api import SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.formatting import ACTION_EXPORT, ACTION_PAGE
+from bot.presenters.formatting import ACTION_EXPORT, ACTION_PAGE
 from tests.slack.conftest import ADMIN, PAYMENTS, Bot
 from tests.slack.test_e2e import buttons, text_of
 

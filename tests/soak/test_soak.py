@@ -118,11 +118,11 @@ def _bot(env: dict[str, str], ready: Any, stop: Any) -> None:
     os.environ.update(env)
     from waitress.server import create_server
 
-    from bot.answers import policy_from
     from bot.app import build_deps, create_app
-    from bot.cache import Cache, connect
-    from bot.server import wsgi_app
+    from bot.cache.store import Cache, connect
+    from bot.questions.answerer import policy_from
     from bot.settings import Settings
+    from bot.slack.server import wsgi_app
 
     settings = Settings()
     cache = Cache(connect(settings.redis_url), policy_from(settings, prefix="soak"))

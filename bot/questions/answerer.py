@@ -6,13 +6,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from bot import cache as cache_module
-from bot.access import EVERYTHING, Scope
-from bot.aggregator import AggregatorService
-from bot.cache import Cache, CachePolicy, pattern
-from bot.errors import UserError
-from bot.grammar import Question, parse
-from bot.models import (
+from bot.access.scopes import EVERYTHING, Scope
+from bot.access.scoping import FILTERED, READ_IN_SCOPE, check, restrict
+from bot.answers.models import (
     AccountDrilldown,
     Aggregators,
     Answer,
@@ -26,8 +22,12 @@ from bot.models import (
     RulesOverview,
     SourceHealth,
 )
-from bot.questions import answer as ask_aws
-from bot.scoping import FILTERED, READ_IN_SCOPE, check, restrict
+from bot.aws.aggregator import AggregatorService
+from bot.cache import store as cache_module
+from bot.cache.store import Cache, CachePolicy, pattern
+from bot.errors import UserError
+from bot.questions.dispatch import answer as ask_aws
+from bot.questions.grammar import Question, parse
 from bot.settings import Settings
 
 ANSWER_MODELS: dict[str, type[Answer[Any]]] = {

@@ -24,9 +24,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.coverage import caveat_line
-from bot.grammar import Question
-from bot.models import (
+from bot.answers.coverage import caveat_line
+from bot.answers.models import (
     SUMMARY_UNIT,
     AccountDrilldown,
     Aggregators,
@@ -43,7 +42,8 @@ from bot.models import (
     RulesOverview,
     SourceHealth,
 )
-from bot.slack_text import BACKTICK_LOOKALIKE, escape, neutralised, unescape
+from bot.questions.grammar import Question
+from bot.slack.text import BACKTICK_LOOKALIKE, escape, neutralised, unescape
 
 PAGE_SIZE = 10
 TABLE_ROWS = 15
@@ -435,7 +435,7 @@ def message(
     answer: Answer[Any], now: datetime, question: Question | None = None, page: int = 0
 ) -> dict[str, Any]:
     """The Slack message for an answer: `text` (the notification) and `blocks`. Every string of
-    data in the answer is made neutral first (`bot/slack_text.py`), so no formatter can forget."""
+    data in the answer is made neutral first (`bot/slack/text.py`), so no formatter can forget."""
     answer = neutralised(answer)
     formatter = FORMATTERS[type(answer.data)]
     blocks = formatter(answer, question, page)

@@ -29,8 +29,8 @@ from typing import Any
 import redis
 
 from bot import metrics
-from bot.lease import REDIS_ERRORS, Lease
-from bot.models import Answer
+from bot.answers.models import Answer
+from bot.cache.lease import REDIS_ERRORS, Lease
 
 log = logging.getLogger(__name__)
 

@@ -19,13 +19,15 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot import chart, digest, metrics
-from bot.access import scope_for
+from bot import metrics
+from bot.access.scopes import scope_for
+from bot.cache.lease import REDIS_ERRORS, Lease
+from bot.digest import chart
+from bot.digest import message as digest
+from bot.digest.schedule import DigestSubscription, Occurrence, occurrence, parse_time, parse_zone
+from bot.digest.snapshots import Snapshot, SnapshotStore
 from bot.errors import AwsError, UserError
-from bot.formatting import refusal_text
-from bot.lease import REDIS_ERRORS, Lease
-from bot.schedule import DigestSubscription, Occurrence, occurrence, parse_time, parse_zone
-from bot.snapshots import Snapshot, SnapshotStore
+from bot.presenters.formatting import refusal_text
 
 if TYPE_CHECKING:
     from bot.app import Deps

@@ -15,7 +15,7 @@ from typing import Any
 
 import redis
 
-from bot.lease import REDIS_ERRORS
+from bot.cache.lease import REDIS_ERRORS
 
 STREAM_MAXLEN = 100_000
 _SECRETS = (

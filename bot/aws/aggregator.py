@@ -29,10 +29,10 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 
-from bot import counting, errors, metrics
-from bot.console import console_url
-from bot.coverage import coverage_of
-from bot.models import (
+from bot import errors, metrics
+from bot.answers import counting
+from bot.answers.coverage import coverage_of
+from bot.answers.models import (
     AccountDrilldown,
     AggregatorInfo,
     Aggregators,
@@ -56,9 +56,10 @@ from bot.models import (
     SourceProblem,
     SummaryRow,
 )
-from bot.query_validation import MAX_LENGTH as MAX_EXPRESSION
-from bot.query_validation import quote, validate_query
-from bot.rules import Matcher, OrgRule, RuleCatalog
+from bot.aws.console import console_url
+from bot.questions.query_validation import MAX_LENGTH as MAX_EXPRESSION
+from bot.questions.query_validation import quote, validate_query
+from bot.questions.rules import Matcher, OrgRule, RuleCatalog
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -1290,7 +1291,7 @@ class AggregatorService:
         """The organization's compliance today, for the digest: every non-compliant finding
         (one advanced query, all pages), compliant resources (one COUNT query), rules (one
         summary call) and the sources that FAILED or are OUTDATED."""
-        from bot.snapshots import Snapshot
+        from bot.digest.snapshots import Snapshot
 
         tally = Tally()
         name = self._name(aggregator)

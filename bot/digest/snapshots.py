@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 import redis
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.coverage import problems_in_scope
-from bot.models import SourceProblem
+from bot.answers.coverage import problems_in_scope
+from bot.answers.models import SourceProblem
 
 RETENTION_DAYS = 90
 Finding = tuple[str, str, str, str, str]  # account, region, logical rule, resource type, resource id

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.access import NotAvailable, QueryNotAllowed, Scope
-from bot.coverage import limited, problems_in_scope
-from bot.grammar import Question
-from bot.models import (
+from bot.access.scopes import NotAvailable, QueryNotAllowed, Scope
+from bot.answers.coverage import limited, problems_in_scope
+from bot.answers.models import (
     AccountDrilldown,
     Answer,
     PackCompliance,
@@ -17,7 +16,8 @@ from bot.models import (
     RuleCompliance,
     SourceHealth,
 )
-from bot.query_validation import selected_fields, validate_query
+from bot.questions.grammar import Question
+from bot.questions.query_validation import selected_fields, validate_query
 
 # Questions whose scoped answer is a filter of the org-wide one.
 FILTERED = frozenset({"rule", "account", "resource", "health", "packs", "query"})

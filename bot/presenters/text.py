@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.coverage import caveat_line
-from bot.models import (
+from bot.answers.coverage import caveat_line
+from bot.answers.models import (
     SUMMARY_UNIT,
     AccountDrilldown,
     Aggregators,

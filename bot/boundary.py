@@ -8,7 +8,7 @@ import logging
 import uuid
 from typing import Any
 
-from bot.audit import redact
+from bot.access.audit import redact
 from bot.errors import AccessDenied, AwsError, BotError, Throttled, UserError
 
 log = logging.getLogger("bot.errors")

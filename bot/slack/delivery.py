@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-log = logging.getLogger("handlers.delivery")
+log = logging.getLogger("bot.slack.delivery")
 # response_url takes 5 uses in 30 minutes; a slow answer's notice may have used one, and
 # replacing it another: three tries for the answer, spaced out for a brief outage.
 RESPONSE_DELAYS: Sequence[float] = (0.0, 1.0, 4.0)

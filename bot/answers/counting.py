@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.models import Count, NonCompliantResource, RuleOverviewRow, SourceCount
+from bot.answers.models import Count, NonCompliantResource, RuleOverviewRow, SourceCount
 
 Row = Mapping[str, Any]  # one item of DescribeAggregateComplianceByConfigRules
 Group = tuple[str, str, str]  # logical rule, account, region

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.aggregator import AggregatorService
-from bot.grammar import Question
-from bot.models import Answer
+from bot.answers.models import Answer
+from bot.aws.aggregator import AggregatorService
+from bot.questions.grammar import Question
 
 
 def answer(

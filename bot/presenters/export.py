@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from bot.models import (
+from bot.answers.models import (
     AccountDrilldown,
     Answer,
     ComplianceSummary,

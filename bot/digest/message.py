@@ -18,10 +18,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.formatting import MAX_BLOCKS, SECTION_CHARS, _clip, _table, question_value
-from bot.grammar import Question
-from bot.slack_text import neutralised
-from bot.snapshots import Finding, Snapshot
+from bot.digest.snapshots import Finding, Snapshot
+from bot.presenters.formatting import MAX_BLOCKS, SECTION_CHARS, _clip, _table, question_value
+from bot.questions.grammar import Question
+from bot.slack.text import neutralised
 
 ACTION_DRILL = "compliance_drill"
 SHOWN = 8
@@ -70,7 +70,7 @@ def message(
     aggregator: str | None = None,
 ) -> dict[str, Any]:
     """The digest message: overall compliance, the change, the worst, source health, buttons."""
-    # Every string of data in the snapshots neutral for mrkdwn (bot/slack_text.py).
+    # Every string of data in the snapshots neutral for mrkdwn (bot/slack/text.py).
     today, previous = neutralised(today), neutralised(previous)
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=_clip(f"Compliance digest · {day_label}", 150)))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from bot.cache import Cache
-from bot.lease import REDIS_ERRORS
+from bot.cache.lease import REDIS_ERRORS
+from bot.cache.store import Cache
 
 TTL_SECONDS = 3600
 LOCAL_MEMORY = 10_000

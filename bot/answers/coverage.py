@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 
-from bot.models import Coverage, SourceProblem
+from bot.answers.models import Coverage, SourceProblem
 
 SHOWN = 3  # sources or accounts named in the line; the rest are counted
 
