@@ -29,7 +29,8 @@ from bot.answers.models import Answer, SourceHealth
 from bot.aws.aggregator import AggregatorService
 from bot.aws.session import config_client
 from bot.cache.store import Cache, CachePolicy, connect, key
-from bot.questions.answerer import Answerer, policy_from
+from bot.deps import policy_from
+from bot.questions.answerer import Answerer
 from bot.questions.grammar import parse
 from bot.settings import Settings
 from simulator import install

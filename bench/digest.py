@@ -101,11 +101,10 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
     child.start()
     info = ready.get(timeout=7200)
     os.environ.update(info["environment"])  # the bot's settings read the aggregator and role from it
-    from bot.app import build_deps
     from bot.aws.aggregator import Tally
     from bot.cache.store import Cache, connect
+    from bot.deps import build_deps, policy_from
     from bot.digest.runner import DigestRunner
-    from bot.questions.answerer import policy_from
     from bot.settings import Settings
 
     settings = Settings(SLACK_API_URL="http://127.0.0.1:9/api/")

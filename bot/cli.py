@@ -129,10 +129,11 @@ def _run_ask(args: argparse.Namespace) -> int:
     from bot.aws.session import config_client
     from bot.cache.store import Cache, connect
     from bot.config import load_catalog
+    from bot.deps import policy_from
     from bot.errors import BotError
     from bot.presenters.formatting import message
     from bot.presenters.text import render
-    from bot.questions.answerer import Answerer, policy_from
+    from bot.questions.answerer import Answerer
     from bot.questions.grammar import help_text, parse
     from bot.settings import Settings
 

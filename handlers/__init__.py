@@ -9,7 +9,7 @@ from handlers import actions, commands, home, mentions
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Deps
+    from bot.deps import Deps
 
 SURFACES = (commands, mentions, actions, home)
 # What manifest.yml must declare, and no more (tests/test_manifest.py holds them to it).

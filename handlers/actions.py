@@ -17,7 +17,7 @@ from handlers.common import message_for
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond
 
-    from bot.app import Deps
+    from bot.deps import Deps
 
 
 def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:

@@ -16,7 +16,7 @@ from handlers.common import reply_for
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond
 
-    from bot.app import Deps
+    from bot.deps import Deps
 
 COMMAND = "/compliance"
 

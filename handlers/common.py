@@ -16,7 +16,7 @@ from bot.presenters import formatting
 from bot.questions.grammar import Question, help_text, parse
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 
 def reply_for(

@@ -12,7 +12,7 @@ from bot.questions.grammar import Question
 if TYPE_CHECKING:
     from slack_bolt import Ack, App
 
-    from bot.app import Deps
+    from bot.deps import Deps
 
 
 EVENT = "app_home_opened"

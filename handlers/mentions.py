@@ -14,7 +14,7 @@ from handlers.common import reply_for
 if TYPE_CHECKING:
     from slack_bolt import Ack, App
 
-    from bot.app import Deps
+    from bot.deps import Deps
 
 log = logging.getLogger(__name__)
 EVENT = "app_mention"

@@ -15,9 +15,9 @@ import yaml
 from moto.core.base_backend import BackendDict
 from waitress.server import create_server
 
-from bot.app import Deps, build_deps, create_app
+from bot.app import create_app
 from bot.cache.store import Cache, connect
-from bot.questions.answerer import policy_from
+from bot.deps import Deps, build_deps, policy_from
 from bot.settings import Settings
 from bot.slack.server import WAITRESS_LIMITS, wsgi_app
 from simulator import server as sim_server

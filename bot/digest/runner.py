@@ -30,7 +30,7 @@ from bot.errors import AwsError, UserError
 from bot.presenters.formatting import refusal_text
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "compliance_digest"

@@ -24,11 +24,10 @@ from bot.answers.models import (
 )
 from bot.aws.aggregator import AggregatorService
 from bot.cache import store as cache_module
-from bot.cache.store import Cache, CachePolicy, pattern
+from bot.cache.store import Cache, pattern
 from bot.errors import UserError
 from bot.questions.dispatch import answer as ask_aws
 from bot.questions.grammar import Question, parse
-from bot.settings import Settings
 
 ANSWER_MODELS: dict[str, type[Answer[Any]]] = {
     "rule": Answer[RuleCompliance],
@@ -43,14 +42,6 @@ ANSWER_MODELS: dict[str, type[Answer[Any]]] = {
     "aggregators": Answer[Aggregators],
     "doctor": Answer[DoctorReport],
 }
-
-
-def policy_from(settings: Settings, prefix: str = cache_module.PREFIX) -> CachePolicy:
-    return CachePolicy(
-        ttls={**cache_module.DEFAULT_TTLS, **settings.cache_ttls},
-        max_stale=settings.cache_max_stale,
-        prefix=prefix,
-    )
 
 
 class Answerer:

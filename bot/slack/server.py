@@ -16,7 +16,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
 from bot import metrics
-from bot.app import Deps
+from bot.deps import Deps
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

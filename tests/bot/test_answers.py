@@ -9,7 +9,8 @@ import pytest
 import redis
 
 from bot.cache.store import Cache, connect
-from bot.questions.answerer import Answerer, policy_from
+from bot.deps import policy_from
+from bot.questions.answerer import Answerer
 from bot.questions.grammar import parse
 from simulator.orggen import SeededOrg
 from tests.bot.conftest import settings_for

@@ -14,14 +14,14 @@ import redis
 from PIL import Image
 
 from bot.answers.models import SourceProblem
-from bot.app import Deps, build_deps, create_app
+from bot.app import create_app
 from bot.cache.store import Cache, connect
+from bot.deps import Deps, build_deps, policy_from
 from bot.digest import chart
 from bot.digest import message as digest
 from bot.digest.runner import DigestRunner, DigestScheduler, SubscriptionStore
 from bot.digest.schedule import DigestSubscription
 from bot.digest.snapshots import Snapshot
-from bot.questions.answerer import policy_from
 from simulator import operations
 from simulator.faults import FAULTS, THROTTLING
 from simulator.orggen import SeededOrg

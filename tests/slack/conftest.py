@@ -21,9 +21,9 @@ from moto.core.base_backend import BackendDict
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
-from bot.app import build_deps, create_app
+from bot.app import create_app
 from bot.cache.store import Cache, connect
-from bot.questions.answerer import policy_from
+from bot.deps import build_deps, policy_from
 from bot.settings import Settings
 from simulator import server as sim_server
 from simulator.orggen import OrgSpec, SeededOrg

@@ -27,11 +27,11 @@ DUE = datetime(2026, 11, 26, 8, 0, 30, tzinfo=UTC)
 
 def _tick(env: dict[str, str], prefix: str, start_at: float, out: Any) -> None:
     os.environ.update(env)
-    from bot.app import build_deps, create_app
+    from bot.app import create_app
     from bot.cache.store import Cache, connect
+    from bot.deps import build_deps, policy_from
     from bot.digest.runner import DigestRunner, DigestScheduler
     from bot.digest.schedule import DigestSubscription
-    from bot.questions.answerer import policy_from
     from bot.settings import Settings
 
     settings = Settings()

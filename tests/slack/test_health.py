@@ -6,9 +6,9 @@ import io
 import json
 from typing import Any
 
-from bot.app import build_deps, create_app
+from bot.app import create_app
 from bot.cache.store import Cache, connect
-from bot.questions.answerer import policy_from
+from bot.deps import build_deps, policy_from
 from bot.settings import Settings
 from bot.slack.server import wsgi_app
 from simulator.slack_api import SlackStandIn

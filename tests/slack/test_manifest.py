@@ -15,7 +15,8 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 import handlers
-from bot.app import build_deps, create_app
+from bot.app import create_app
+from bot.deps import build_deps
 from bot.questions.grammar import usage_hint
 from bot.settings import Settings
 from bot.slack.server import mode

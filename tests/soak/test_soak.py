@@ -118,9 +118,9 @@ def _bot(env: dict[str, str], ready: Any, stop: Any) -> None:
     os.environ.update(env)
     from waitress.server import create_server
 
-    from bot.app import build_deps, create_app
+    from bot.app import create_app
     from bot.cache.store import Cache, connect
-    from bot.questions.answerer import policy_from
+    from bot.deps import build_deps, policy_from
     from bot.settings import Settings
     from bot.slack.server import wsgi_app
 

@@ -1,0 +1,94 @@
+"""Everything the surfaces use, built once and passed down: `build_deps(settings)`. No module-level
+clients; the Slack app (bot/app.py), the digest and the CLI take what they need from here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.access.audit import Audit
+from bot.access.scopes import AccessConfig
+from bot.aws.aggregator import AggregatorService
+from bot.aws.session import config_client
+from bot.cache import store as cache_module
+from bot.cache.store import Cache, CachePolicy, connect
+from bot.config import ComplianceConfig, load_config
+from bot.digest.runner import DigestScheduler
+from bot.questions.answerer import Answerer
+from bot.questions.rules import RuleCatalog
+from bot.settings import Settings
+from bot.slack.dedupe import Dedupe
+
+
+def policy_from(settings: Settings, prefix: str = cache_module.PREFIX) -> CachePolicy:
+    return CachePolicy(
+        ttls={**cache_module.DEFAULT_TTLS, **settings.cache_ttls},
+        max_stale=settings.cache_max_stale,
+        prefix=prefix,
+    )
+
+
+@dataclass
+class Deps:
+    """Everything the handlers use, built once and passed down (no module-level clients)."""
+
+    settings: Settings
+    answerer: Answerer
+    cache: Cache
+    slack: WebClient
+    dedupe: Dedupe
+    catalog: RuleCatalog
+    clock: Callable[[], datetime]
+    working_after: float = 1.0  # seconds before a visible "working on it"
+    digests: DigestScheduler | None = None
+    audit: Audit = field(default_factory=lambda: Audit(None, None))
+    config: ComplianceConfig = field(default_factory=ComplianceConfig)
+    access: AccessConfig = field(default_factory=AccessConfig)
+
+
+def slack_client(settings: Settings) -> WebClient:
+    """Slack's Web API client, retrying 429s (after Retry-After), 5xx and dropped connections."""
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value() or None,
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            # Within Slack's limits, an answer is retried for about a minute before it is given up
+            # (and logged as such: bot/slack/delivery.py).
+            ConnectionErrorRetryHandler(max_retry_count=4),
+            RateLimitErrorRetryHandler(max_retry_count=10),
+            ServerErrorRetryHandler(max_retry_count=6),
+        ],
+    )
+
+
+def build_deps(
+    settings: Settings,
+    service: AggregatorService | None = None,
+    cache: Cache | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Deps:
+    config = load_config(settings.config_file)
+    catalog = RuleCatalog.default(config.aliases)
+    clock = clock or (lambda: datetime.now(UTC))
+    cache = cache or Cache(connect(settings.redis_url), policy_from(settings), clock=clock)
+    service = service or AggregatorService(config_client(settings), settings, catalog, clock=clock)
+    return Deps(
+        settings=settings,
+        answerer=Answerer(service, cache),
+        cache=cache,
+        slack=slack_client(settings),
+        dedupe=Dedupe(cache),
+        catalog=catalog,
+        clock=clock,
+        config=config,
+        access=config.access(),
+        audit=Audit(cache.redis, f"{cache.policy.prefix}:audit" if config.audit_stream else None, clock),
+    )
