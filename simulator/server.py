@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from moto.server import ThreadedMotoServer
 
 from simulator.install import install
-from simulator.orggen import OrgSpec, SeededOrg, freeze_heap, generate
+from simulator.seeding.generator import freeze_heap, generate
+from simulator.seeding.spec import OrgSpec, SeededOrg
 
 # moto accepts any credentials; these are the ones every client of the simulator uses.
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -49,7 +50,7 @@ def start(
 
     The server and the seeding share this process's moto backends, so the seeded state is what
     clients read. `freeze` (for a process that serves one organization until it exits) keeps the
-    seeded heap out of the cyclic garbage collector's scans; see `orggen.freeze_heap`.
+    seeded heap out of the cyclic garbage collector's scans; see `seeding.generator.freeze_heap`.
     """
     install()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise here

@@ -354,8 +354,9 @@ def test_queries_that_pin_accounts_regions_or_types_read_only_what_can_match(
 ) -> None:
     """The simulator skips sources and document kinds a query's WHERE excludes; the rows are the
     ones every document would give, global resources (recorded in us-east-1) included."""
-    from simulator import operations, sql
+    from simulator import operations
     from simulator.sources import get_aggregator
+    from simulator.sql import evaluator, parser
 
     aggregator = get_aggregator(org.management_account, org.spec.aggregator_region, org.aggregator_name)
     every = list(operations.query_documents(aggregator))
@@ -370,7 +371,9 @@ def test_queries_that_pin_accounts_regions_or_types_read_only_what_can_match(
     ]
     for where in wheres:
         expression = f"SELECT accountId, awsRegion, resourceType, resourceId WHERE {where}"
-        expected = [json.dumps(r, separators=(",", ":")) for r in sql.run(sql.parse(expression), every)]
+        expected = [
+            json.dumps(r, separators=(",", ":")) for r in evaluator.run(parser.parse(expression), every)
+        ]
         found = everything(
             config,
             "select_aggregate_resource_config",
@@ -610,8 +613,9 @@ def test_a_recorder_that_excludes_pack_compliance_hides_only_pack_items(org: See
 
 
 def test_an_organization_without_us_east_1_records_global_resources_in_its_first_region(moto: None) -> None:
-    from simulator import operations, sql
+    from simulator import operations
     from simulator.sources import get_aggregator
+    from simulator.sql import evaluator, parser
 
     org = generate(
         OrgSpec(seed=2, accounts=3, regions=("eu-west-1", "ap-southeast-2"), aggregator_region="eu-west-1")
@@ -632,7 +636,7 @@ def test_an_organization_without_us_east_1_records_global_resources_in_its_first
     assert item["resourceName"] == roles[0].resource_name
     aggregator = get_aggregator(org.management_account, "eu-west-1", org.aggregator_name)
     expression = "SELECT accountId, resourceId WHERE awsRegion = 'global'"
-    every = sql.run(sql.parse(expression), operations.query_documents(aggregator))
+    every = evaluator.run(parser.parse(expression), operations.query_documents(aggregator))
     found = config.select_aggregate_resource_config(
         ConfigurationAggregatorName=org.aggregator_name, Expression=expression
     )["Results"]

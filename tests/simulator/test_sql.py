@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator import sql
 from simulator.errors import InvalidExpressionException
+from simulator.sql import evaluator, parser
 
 DOCS: list[dict[str, Any]] = [
     {
@@ -43,7 +43,7 @@ DOCS: list[dict[str, Any]] = [
 
 
 def run(text: str, docs: list[dict[str, Any]] = DOCS) -> list[dict[str, Any]]:
-    return sql.run(sql.parse(text), docs)
+    return evaluator.run(parser.parse(text), docs)
 
 
 def test_projection_keeps_nesting() -> None:
@@ -121,12 +121,13 @@ def test_group_by_with_aggregates_and_order() -> None:
     ]
     assert run("SELECT COUNT(*) WHERE accountId = 'none'") == [{"COUNT(*)": 0}]
     assert (
-        sql.parse("SELECT resourceType, COUNT(*) GROUP BY resourceType ORDER BY COUNT(*)").paginated is False
+        parser.parse("SELECT resourceType, COUNT(*) GROUP BY resourceType ORDER BY COUNT(*)").paginated
+        is False
     )
 
 
 def test_keywords_are_case_insensitive_and_fields_named() -> None:
-    query = sql.parse("select resourceId, count(*) group by resourceId order by resourceId asc")
+    query = parser.parse("select resourceId, count(*) group by resourceId order by resourceId asc")
     assert query.field_names == ["resourceId", "COUNT(*)"]
 
 
@@ -157,7 +158,7 @@ def test_keywords_are_case_insensitive_and_fields_named() -> None:
 )
 def test_rejections_point_at_the_problem(text: str, message: str) -> None:
     with pytest.raises(InvalidExpressionException) as raised:
-        sql.parse(text)
+        parser.parse(text)
     assert message in raised.value.description
 
 
@@ -262,7 +263,7 @@ def test_a_pinned_field_holds_for_every_matching_document(
     """What lets the simulator skip sources and document kinds: if the condition pins a field to
     some values, no document without one of them matches."""
     text, oracle = predicate
-    allowed = sql.pinned(sql.parse(f"SELECT id WHERE {text}").where, field)
+    allowed = evaluator.pinned(parser.parse(f"SELECT id WHERE {text}").where, field)
     if allowed is not None:
         for doc in docs:
             if oracle(doc):
@@ -288,7 +289,7 @@ def test_a_pinned_field_holds_for_every_matching_document(
     ],
 )
 def test_pinned(where: str, field: str, expected: set[str] | None) -> None:
-    found = sql.pinned(sql.parse(f"SELECT id WHERE {where}").where, field)
+    found = evaluator.pinned(parser.parse(f"SELECT id WHERE {where}").where, field)
     assert found == (frozenset(expected) if expected is not None else None)
 
 
@@ -303,7 +304,7 @@ def test_count_by_group_sums_to_the_rows(docs: list[dict[str, Any]], field: str)
 @given(st.text(max_size=200))
 def test_any_text_parses_or_is_rejected_cleanly(text: str) -> None:
     with contextlib.suppress(InvalidExpressionException):
-        sql.parse(text)
+        parser.parse(text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -341,12 +342,12 @@ def test_any_text_parses_or_is_rejected_cleanly(text: str) -> None:
 )
 def test_token_soup_parses_or_is_rejected_cleanly(words: list[str]) -> None:
     try:
-        query = sql.parse(" ".join(words))
+        query = parser.parse(" ".join(words))
     except InvalidExpressionException:
         return
-    sql.run(query, DOCS)
+    evaluator.run(query, DOCS)
 
 
 def test_absurd_nesting_is_an_invalid_expression_not_a_crash() -> None:
     with pytest.raises(InvalidExpressionException):
-        sql.parse("SELECT resourceId WHERE " + "(" * 5000 + "resourceId = 'x'" + ")" * 5000)
+        parser.parse("SELECT resourceId WHERE " + "(" * 5000 + "resourceId = 'x'" + ")" * 5000)

@@ -1,0 +1,190 @@
+"""Organization config rules: PutOrganizationConfigRule (in the management account only) deploys a
+managed or custom rule as OrgConfigRule-<name>-<suffix> in every member account that is not
+excluded, with the same suffix everywhere; DescribeOrganizationConfigRules lists them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from moto.config.models import ConfigBackend, ConfigEmptyDictable, ConfigRule, SourceDetail
+from moto.config.models import Source as RuleSource
+
+from simulator.api.common import Params, Response, page_response, require
+from simulator.errors import (
+    InvalidParameterValueException,
+    MaxNumberOfOrganizationConfigRulesExceededException,
+    NoAvailableOrganizationException,
+    NoSuchOrganizationConfigRuleException,
+    OrganizationAccessDeniedException,
+    validation,
+)
+from simulator.sources import organization_of
+from simulator.state import OrganizationRule, backend, sim
+
+MAX_ORGANIZATION_RULES = 150
+ORG_RULE_CREATOR = "config-multiaccountsetup.amazonaws.com"
+# A managed rule without required parameters, for `_put_member_rule`'s stand-in source.
+STAND_IN_RULE_IDENTIFIER = "S3_BUCKET_VERSIONING_ENABLED"
+
+
+def _management(account: str) -> tuple[str, str, list[str]]:
+    org = organization_of(account)
+    if org is None:
+        raise NoAvailableOrganizationException()
+    if org[0] != account:
+        raise OrganizationAccessDeniedException()
+    return org
+
+
+def member_rule_name(org_id: str, name: str) -> str:
+    """OrgConfigRule-<name>-<8 chars>, the same suffix in every member account."""
+    suffix = hashlib.sha256(f"{org_id}/{name}".encode()).hexdigest()[:8]
+    return f"OrgConfigRule-{name}-{suffix}"
+
+
+def put_organization_config_rule(account: str, region: str, params: Params) -> Response:
+    require(params, "OrganizationConfigRuleName")
+    name = params["OrganizationConfigRuleName"]
+    if len(name) > 64:
+        raise validation(
+            name, "organizationConfigRuleName", "Member must have length less than or equal to 64"
+        )
+    managed = params.get("OrganizationManagedRuleMetadata")
+    custom = params.get("OrganizationCustomRuleMetadata")
+    if bool(managed) == bool(custom):
+        raise InvalidParameterValueException(
+            "Provide exactly one of OrganizationManagedRuleMetadata and OrganizationCustomRuleMetadata."
+        )
+    _management_account, org_id, members = _management(account)
+    state = sim(backend(account, region))
+    if name not in state.org_rules and len(state.org_rules) >= MAX_ORGANIZATION_RULES:
+        raise MaxNumberOfOrganizationConfigRulesExceededException(
+            f"Failed to put organization config rule '{name}': the maximum of "
+            f"{MAX_ORGANIZATION_RULES} is reached."
+        )
+    excluded = list(params.get("ExcludedAccounts") or [])
+    rule = state.org_rules.get(name)
+    if rule is None:
+        suffix = member_rule_name(org_id, name).rsplit("-", 1)[1]
+        rule = OrganizationRule(
+            name=name,
+            arn=f"arn:aws:config:{region}:{account}:organization-config-rule/{name}-{suffix}",
+            managed=managed,
+            custom=custom,
+            excluded_accounts=excluded,
+            updated=datetime.now(UTC),
+        )
+        state.org_rules[name] = rule
+    else:
+        rule.managed, rule.custom, rule.excluded_accounts = managed, custom, excluded
+        rule.updated = datetime.now(UTC)
+    member_rule = _member_rule(rule)
+    for member in members:
+        member_name = member_rule_name(org_id, name)
+        member_backend = backend(member, region)
+        if member in excluded:
+            if member_name in member_backend.config_rules:
+                del member_backend.config_rules[member_name]
+            rule.member_rule_names.pop(member, None)
+            continue
+        made = _put_member_rule(member_backend, {**member_rule, "ConfigRuleName": member_name})
+        # moto refuses CreatedBy on input; AWS sets it on organization rules' member copies.
+        made.created_by = ORG_RULE_CREATOR
+        rule.member_rule_names[member] = member_name
+    return {"OrganizationConfigRuleArn": rule.arn}
+
+
+def _put_member_rule(config: ConfigBackend, rule: dict[str, Any]) -> ConfigRule:
+    """Put an organization rule's copy in a member account and region.
+
+    moto looks a custom rule's Lambda function up in the member's own account and region, where
+    AWS invokes the management account's function; so a custom copy is put with a stand-in
+    managed source, then given its own source (and parameters, which the stand-in would check).
+    """
+    source = rule["Source"]
+    if source["Owner"] != "CUSTOM_LAMBDA":
+        config.put_config_rule(rule)
+        return config.config_rules[rule["ConfigRuleName"]]
+    stand_in = {k: v for k, v in rule.items() if k != "InputParameters"}
+    stand_in["Source"] = {"Owner": "AWS", "SourceIdentifier": STAND_IN_RULE_IDENTIFIER}
+    config.put_config_rule(stand_in)
+    made = config.config_rules[rule["ConfigRuleName"]]
+    custom = cast(RuleSource, RuleSource.__new__(RuleSource))
+    ConfigEmptyDictable.__init__(custom, capitalize_start=True, capitalize_arn=False)
+    custom.owner = "CUSTOM_LAMBDA"
+    custom.source_identifier = source["SourceIdentifier"]
+    custom.source_details = [
+        SourceDetail(
+            event_source=detail["EventSource"],
+            message_type=detail["MessageType"],
+            maximum_execution_frequency=detail.get("MaximumExecutionFrequency"),
+        )
+        for detail in source.get("SourceDetails", [])
+    ]
+    made.source = custom
+    made.input_parameters = rule.get("InputParameters")
+    made.input_parameters_dict = json.loads(made.input_parameters) if made.input_parameters else {}
+    return made
+
+
+def _member_rule(rule: OrganizationRule) -> dict[str, Any]:
+    metadata = rule.managed or rule.custom or {}
+    config_rule: dict[str, Any] = {}
+    if rule.managed:
+        config_rule["Source"] = {"Owner": "AWS", "SourceIdentifier": rule.managed["RuleIdentifier"]}
+    else:
+        assert rule.custom is not None
+        config_rule["Source"] = {
+            "Owner": "CUSTOM_LAMBDA",
+            "SourceIdentifier": rule.custom["LambdaFunctionArn"],
+            "SourceDetails": [
+                {"EventSource": "aws.config", "MessageType": trigger}
+                | (
+                    {"MaximumExecutionFrequency": rule.custom["MaximumExecutionFrequency"]}
+                    if trigger == "ScheduledNotification" and rule.custom.get("MaximumExecutionFrequency")
+                    else {}
+                )
+                for trigger in rule.custom.get("OrganizationConfigRuleTriggerTypes", [])
+            ],
+        }
+    if metadata.get("ResourceTypesScope"):
+        config_rule["Scope"] = {"ComplianceResourceTypes": list(metadata["ResourceTypesScope"])}
+    for member in ("Description", "InputParameters", "MaximumExecutionFrequency"):
+        if metadata.get(member):
+            config_rule[member] = metadata[member]
+    return config_rule
+
+
+def describe_organization_config_rules(account: str, region: str, params: Params) -> Response:
+    _management(account)
+    state = sim(backend(account, region))
+    names = params.get("OrganizationConfigRuleNames") or []
+    for name in names:
+        if name not in state.org_rules:
+            raise NoSuchOrganizationConfigRuleException(
+                f"The organization config rule '{name}' does not exist."
+            )
+
+    def compute() -> list[Response]:
+        rows = []
+        for name in sorted(names or state.org_rules):
+            rule = state.org_rules[name]
+            row: Response = {
+                "OrganizationConfigRuleName": rule.name,
+                "OrganizationConfigRuleArn": rule.arn,
+                "ExcludedAccounts": rule.excluded_accounts,
+                "LastUpdateTime": rule.updated,
+            }
+            if rule.managed:
+                row["OrganizationManagedRuleMetadata"] = rule.managed
+            if rule.custom:
+                row["OrganizationCustomRuleMetadata"] = rule.custom
+            rows.append(row)
+        return rows
+
+    return page_response(
+        state, "DescribeOrganizationConfigRules", params, 100, compute, "OrganizationConfigRules"
+    )

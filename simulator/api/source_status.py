@@ -1,0 +1,66 @@
+"""DescribeConfigurationAggregatorSourcesStatus: the organization's own row per region (for an
+organization aggregator), then every source account and region with its last update status,
+error code and message, filtered by UpdateStatus."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from simulator.api.common import Params, Response, aggregator_and_state, page_response
+from simulator.errors import InvalidParameterValueException, validation
+from simulator.sources import organization_of, sources_of
+
+UPDATE_STATUSES = ("FAILED", "SUCCEEDED", "OUTDATED")
+
+
+def describe_configuration_aggregator_sources_status(account: str, region: str, params: Params) -> Response:
+    aggregator, state = aggregator_and_state(account, region, params)
+    statuses = params.get("UpdateStatus")
+    if statuses is not None:
+        if not statuses:
+            raise validation("[]", "updateStatus", "Member must have length greater than or equal to 1")
+        for status in statuses:
+            if status not in UPDATE_STATUSES:
+                raise InvalidParameterValueException(
+                    f"Invalid UpdateStatus {status!r}: valid values are FAILED, SUCCEEDED, OUTDATED."
+                )
+
+    def compute() -> list[Response]:
+        rows: list[Response] = []
+        sources = sources_of(aggregator)
+        org = organization_of(aggregator.account_id)
+        if aggregator.model.organization_aggregation_source is not None and org is not None:
+            # The organization itself, per region, then each member account.
+            for org_region in sorted({s.region for s in sources}):
+                rows.append(
+                    {
+                        "SourceId": org[1],
+                        "SourceType": "ORGANIZATION",
+                        "AwsRegion": org_region,
+                        "LastUpdateStatus": "SUCCEEDED",
+                        "LastUpdateTime": datetime.now(UTC),
+                    }
+                )
+        for source in sources:
+            row: Response = {
+                "SourceId": source.source_id,
+                "SourceType": source.source_type,
+                "AwsRegion": source.region,
+                "LastUpdateStatus": source.status,
+                "LastUpdateTime": source.last_update,
+            }
+            if source.error_code:
+                row["LastErrorCode"] = source.error_code
+            if source.error_message:
+                row["LastErrorMessage"] = source.error_message
+            rows.append(row)
+        return [r for r in rows if not statuses or r["LastUpdateStatus"] in statuses]
+
+    return page_response(
+        state,
+        "DescribeConfigurationAggregatorSourcesStatus",
+        params,
+        100,
+        compute,
+        "AggregatedSourceStatusList",
+    )
