@@ -1,13 +1,14 @@
 # syntax=docker/dockerfile:1
 # Multi-stage: build a wheel, install it with only its runtime dependencies into a slim image,
 # run as a non-root user. No secrets are baked in: SLACK_* and AWS settings come from the
-# environment at run time.
+# environment at run time. The wheel is the bot alone (bot/, handlers/): the simulator and the
+# playground come with a checkout, never with the image (build_backend/backend.py).
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
+COPY build_backend ./build_backend
 COPY bot ./bot
 COPY handlers ./handlers
-COPY simulator ./simulator
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim

@@ -26,12 +26,12 @@ from moto import mock_aws
 
 from bench.common import Figure, figure, in_process_simulator, percentile, write_results
 from bot.answers.models import Answer, SourceHealth
-from bot.aws.aggregator import AggregatorService
 from bot.aws.session import config_client
 from bot.cache.store import Cache, CachePolicy, connect, key
 from bot.deps import policy_from
 from bot.questions.answerer import Answerer
 from bot.questions.grammar import parse
+from bot.questions.plans import PlanContext
 from bot.settings import Settings
 from simulator import install
 from simulator.orggen import OrgSpec, freeze_heap, generate
@@ -55,7 +55,7 @@ def latency_and_memory(url: str, accounts: int, repeats: int) -> list[dict[str, 
             detail_call_cap=100_000,
         )
         cache = Cache(connect(url), policy_from(settings, prefix=prefix))
-        answerer = Answerer(AggregatorService(config_client(settings), settings), cache)
+        answerer = Answerer(PlanContext(config_client(settings), settings), cache)
         print(f"organization: {accounts} accounts x 4 regions; Redis {url}")
         print(
             f"{'question':<20} {'cold ms':>9} {'hit p50 ms':>11} {'hit p99 ms':>11} "

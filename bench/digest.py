@@ -101,10 +101,11 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
     child.start()
     info = ready.get(timeout=7200)
     os.environ.update(info["environment"])  # the bot's settings read the aggregator and role from it
-    from bot.aws.aggregator import Tally
+    from bot.aws.client import Tally
     from bot.cache.store import Cache, connect
     from bot.deps import build_deps, policy_from
     from bot.digest.runner import DigestRunner
+    from bot.digest.snapshot_plan import take_snapshot
     from bot.settings import Settings
 
     settings = Settings(SLACK_API_URL="http://127.0.0.1:9/api/")
@@ -115,8 +116,8 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
     name = info["aggregator"]
     # The steady state: yesterday's snapshot (the delta) and 29 earlier days (the trend) exist,
     # as they do after a month in production. The first snapshot also counts the plan's calls.
-    deps.answerer.service.org_rules(Tally())  # fetched once per 10 minutes, not per digest
-    first = deps.answerer.service.snapshot(name)
+    deps.plans.org_rules(Tally())  # fetched once per 10 minutes, not per digest
+    first = take_snapshot(deps.plans, name)
     aws_calls = first.aws_calls
     for days_ago in range(30, 0, -1):
         earlier = first.data.taken_at - timedelta(days=days_ago)

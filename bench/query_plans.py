@@ -26,8 +26,10 @@ from moto import mock_aws
 from moto.core.base_backend import BackendDict
 
 from bench.common import Figure, figure, in_process_simulator, write_results
-from bot.aws.aggregator import AggregatorService, Tally
+from bot.aws.client import Tally
 from bot.aws.session import config_client
+from bot.questions import plans
+from bot.questions.plans import PlanContext
 from bot.settings import Settings
 from simulator import install
 from simulator.faults import FAULTS
@@ -102,25 +104,25 @@ def lower_bounds(org: SeededOrg) -> dict[str, tuple[int, int]]:
     return {q: (b + (status if q != "health" else 0), p) for q, (b, p) in bounds.items()}
 
 
-def ask(service: AggregatorService, question: str, org: SeededOrg) -> Any:
+def ask(service: PlanContext, question: str, org: SeededOrg) -> Any:
     if question == "s3-encryption":
-        return service.rule_compliance("s3-encryption")
+        return plans.rule_compliance(service, "s3-encryption")
     if question == "account":
-        return service.account(org.accounts[1])
+        return plans.account(service, org.accounts[1])
     if question == "summary by account":
-        return service.summary("account")
+        return plans.summary(service, "account")
     if question == "rules":
-        return service.rules_overview()
+        return plans.rules_overview(service)
     if question == "resource":
-        return service.resource(
-            next(r.resource_id for r in org.resources if r.resource_type == "AWS::S3::Bucket")
+        return plans.resource(
+            service, next(r.resource_id for r in org.resources if r.resource_type == "AWS::S3::Bucket")
         )
     if question == "resources by type":
-        return service.resource_counts("type")
+        return plans.resource_counts(service, "type")
     if question == "health":
-        return service.health()
+        return plans.health(service)
     if question == "packs":
-        return service.packs()
+        return plans.packs(service)
     raise ValueError(question)
 
 
@@ -145,7 +147,7 @@ def run(accounts: int, regions: int, latency_ms: float, resources: int = 1) -> l
             aws_concurrency=CONCURRENCY,
             detail_call_cap=100_000,
         )
-        service = AggregatorService(config_client(settings), settings)
+        service = PlanContext(config_client(settings), settings)
         service.org_rules(Tally())  # warm: one call per 10 minutes, shared by every question
         try:
             for question, (bound, _parallel) in lower_bounds(org).items():

@@ -21,27 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import urlencode
 
 import requests
 from slack_sdk.signature import SignatureVerifier
 
 from bench.common import Figure, figure, percentile, write_results
-from simulator import harness
+from playground import harness
+from playground.slack_requests import FORM, command_body
 from simulator.orggen import OrgSpec
 
 
 def post_command(url: str, text: str, response_url: str, session: requests.Session) -> float:
-    body = urlencode(
-        {
-            "command": "/compliance",
-            "text": text,
-            "response_url": response_url,
-            "channel_id": "C0",
-            "user_id": "U0",
-            "team_id": "T0",
-        }
-    ).encode()
+    body = command_body(text, response_url, channel_id="C0", user_id="U0", team_id="T0")
     timestamp = str(int(time.time()))
     signature = SignatureVerifier(harness.SIGNING_SECRET).generate_signature(timestamp=timestamp, body=body)
     start = time.perf_counter()
@@ -50,7 +41,7 @@ def post_command(url: str, text: str, response_url: str, session: requests.Sessi
         data=body,
         timeout=30,
         headers={
-            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Type": FORM,
             "X-Slack-Request-Timestamp": timestamp,
             "X-Slack-Signature": signature,
         },

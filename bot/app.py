@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 from slack_bolt import App
 
+from bot import boundary
 from bot.deps import Deps, build_deps
 from bot.digest.runner import DigestRunner, DigestScheduler
 from bot.settings import Settings
@@ -39,4 +41,11 @@ def create_app(settings: Settings, deps: Deps | None = None) -> tuple[App, Deps]
         process_before_response=True,
     )
     register_listeners(app, deps)
+
+    @app.error
+    def the_error_boundary(error: Exception, body: dict[str, Any]) -> None:
+        """What escaped a listener (every listener answers its own failures politely first): one
+        structured log line, through the same boundary."""
+        boundary.describe(error, surface="bolt", type=body.get("type"), team=body.get("team_id"))
+
     return app, deps

@@ -9,7 +9,9 @@ import uuid
 from typing import Any
 
 from bot.access.audit import redact
+from bot.access.scopes import NotAvailable, QueryNotAllowed
 from bot.errors import AccessDenied, AwsError, BotError, Throttled, UserError
+from bot.slack import blocks
 
 log = logging.getLogger("bot.errors")
 
@@ -59,3 +61,19 @@ def describe(error: BaseException, **context: Any) -> str:
         exc_info=error,
     )
     return unexpected(reference)
+
+
+def outcome(error: BaseException) -> str:
+    """How a question ended, for the metrics and the audit line."""
+    if isinstance(error, NotAvailable | QueryNotAllowed):
+        return "denied"
+    if isinstance(error, UserError):
+        return "refused"
+    if isinstance(error, AwsError):
+        return "aws_error"
+    return "error"
+
+
+def error_message(error: BaseException, **context: Any) -> dict[str, Any]:
+    """The one reply to any failure: logged once (`describe`), escaped, within Slack's limits."""
+    return blocks.error_message(describe(error, **context))

@@ -16,13 +16,13 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.access.audit import Audit
 from bot.access.scopes import AccessConfig
-from bot.aws.aggregator import AggregatorService
 from bot.aws.session import config_client
 from bot.cache import store as cache_module
 from bot.cache.store import Cache, CachePolicy, connect
 from bot.config import ComplianceConfig, load_config
 from bot.digest.runner import DigestScheduler
-from bot.questions.answerer import Answerer
+from bot.questions.answerer import Answerer, ttls
+from bot.questions.plans.context import PlanContext
 from bot.questions.rules import RuleCatalog
 from bot.settings import Settings
 from bot.slack.dedupe import Dedupe
@@ -30,7 +30,7 @@ from bot.slack.dedupe import Dedupe
 
 def policy_from(settings: Settings, prefix: str = cache_module.PREFIX) -> CachePolicy:
     return CachePolicy(
-        ttls={**cache_module.DEFAULT_TTLS, **settings.cache_ttls},
+        ttls={**ttls(), **settings.cache_ttls},
         max_stale=settings.cache_max_stale,
         prefix=prefix,
     )
@@ -53,6 +53,10 @@ class Deps:
     config: ComplianceConfig = field(default_factory=ComplianceConfig)
     access: AccessConfig = field(default_factory=AccessConfig)
 
+    @property
+    def plans(self) -> PlanContext:
+        return self.answerer.service
+
 
 def slack_client(settings: Settings) -> WebClient:
     """Slack's Web API client, retrying 429s (after Retry-After), 5xx and dropped connections."""
@@ -71,7 +75,7 @@ def slack_client(settings: Settings) -> WebClient:
 
 def build_deps(
     settings: Settings,
-    service: AggregatorService | None = None,
+    service: PlanContext | None = None,
     cache: Cache | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Deps:
@@ -79,7 +83,7 @@ def build_deps(
     catalog = RuleCatalog.default(config.aliases)
     clock = clock or (lambda: datetime.now(UTC))
     cache = cache or Cache(connect(settings.redis_url), policy_from(settings), clock=clock)
-    service = service or AggregatorService(config_client(settings), settings, catalog, clock=clock)
+    service = service or PlanContext(config_client(settings), settings, catalog, clock=clock)
     return Deps(
         settings=settings,
         answerer=Answerer(service, cache),

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from slack_bolt import App
 
+from bot.deps import Deps
 from handlers import actions, commands, home, mentions
-
-if TYPE_CHECKING:
-    from slack_bolt import App
-
-    from bot.deps import Deps
 
 SURFACES = (commands, mentions, actions, home)
 # What manifest.yml must declare, and no more (tests/test_manifest.py holds them to it).

@@ -4,20 +4,19 @@ the button's value; the scope is always that of the channel the button is clicke
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
 
 from bot.access.scopes import may_manage, scope_for
-from bot.boundary import describe
+from bot.boundary import error_message
+from bot.deps import Deps
 from bot.digest.message import ACTION_DRILL
 from bot.errors import UserError
-from bot.presenters import formatting
+from bot.presenters.common import ACTION_EXPORT, ACTION_PAGE, ACTION_REFRESH, question_from_value
 from bot.presenters.export import to_csv
+from bot.questions.registry import presenter_of
 from handlers.common import message_for
-
-if TYPE_CHECKING:
-    from slack_bolt import Ack, App, Respond
-
-    from bot.deps import Deps
 
 
 def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -32,14 +31,14 @@ def register(app: App, deps: Deps) -> None:
     def failed(respond: Respond, error: Exception, action: str, body: dict[str, Any]) -> None:
         channel, user = _where(body)
         respond(
-            **formatting.error_message(describe(error, action=action, channel=channel, user=user)),
+            **error_message(error, action=action, channel=channel, user=user),
             response_type="ephemeral",
             replace_original=False,
         )
 
     def page(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         try:
-            question, number = formatting.question_from_value(action["value"])
+            question, number = question_from_value(action["value"])
             respond(**message_for(deps, question, number, *_where(body)), replace_original=True)
         except Exception as error:
             failed(respond, error, "page", body)
@@ -49,7 +48,7 @@ def register(app: App, deps: Deps) -> None:
             channel, user = _where(body)
             if not may_manage(deps.access, user):
                 raise UserError("Only the bot's admins can refresh cached answers.")
-            question, number = formatting.question_from_value(action["value"])
+            question, number = question_from_value(action["value"])
             deps.answerer.forget(question)
             respond(**message_for(deps, question, number, channel, user), replace_original=True)
         except Exception as error:
@@ -58,11 +57,11 @@ def register(app: App, deps: Deps) -> None:
     def export(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         try:
             channel, user = _where(body)
-            question, _ = formatting.question_from_value(action["value"])
+            question, _ = question_from_value(action["value"])
             answer = deps.answerer.answer(question, scope_for(deps.access, channel, user))
             message = body.get("message") or {}
             csv_file: dict[str, Any] = {
-                "content": to_csv(answer),
+                "content": to_csv(answer, presenter_of(answer)),
                 "filename": f"compliance-{question.kind}-{answer.as_of:%Y%m%d-%H%M}.csv",
                 "title": f"{answer.question} ({answer.aggregator})",
             }
@@ -80,7 +79,7 @@ def register(app: App, deps: Deps) -> None:
 
     def drill(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         try:
-            question, _ = formatting.question_from_value(action["value"])
+            question, _ = question_from_value(action["value"])
             respond(
                 **message_for(deps, question, 0, *_where(body)),
                 response_type="ephemeral",
@@ -89,7 +88,7 @@ def register(app: App, deps: Deps) -> None:
         except Exception as error:
             failed(respond, error, "drill", body)
 
-    app.action(re.compile(f"^{formatting.ACTION_PAGE}_(next|prev)$"))(ack=acknowledge, lazy=[page])
-    app.action(formatting.ACTION_REFRESH)(ack=acknowledge, lazy=[refresh])
-    app.action(formatting.ACTION_EXPORT)(ack=acknowledge, lazy=[export])
+    app.action(re.compile(f"^{ACTION_PAGE}_(next|prev)$"))(ack=acknowledge, lazy=[page])
+    app.action(ACTION_REFRESH)(ack=acknowledge, lazy=[refresh])
+    app.action(ACTION_EXPORT)(ack=acknowledge, lazy=[export])
     app.action(re.compile(f"^{ACTION_DRILL}_"))(ack=acknowledge, lazy=[drill])

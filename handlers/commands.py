@@ -5,18 +5,15 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from slack_bolt import Ack, App, Respond
 from slack_sdk.errors import SlackClientError
 
-from bot.presenters import formatting
+from bot.deps import Deps
+from bot.slack import blocks
 from bot.slack.delivery import respond_or_post
 from handlers.common import reply_for
-
-if TYPE_CHECKING:
-    from slack_bolt import Ack, App, Respond
-
-    from bot.deps import Deps
 
 COMMAND = "/compliance"
 
@@ -37,7 +34,7 @@ class WorkingNotice:
     def _notice(self) -> None:
         with self._lock:
             if not self._done:
-                self._respond(**formatting.working_message(), response_type="ephemeral")
+                self._respond(**blocks.working_message(), response_type="ephemeral")
                 self.sent = True
 
     def __enter__(self) -> WorkingNotice:
@@ -50,11 +47,17 @@ class WorkingNotice:
         self._timer.cancel()
 
 
-def register(app: App, deps: Deps) -> None:
-    def acknowledge(ack: Ack) -> None:
+class Command:
+    """The listeners of /compliance: `acknowledge` within Slack's 3 seconds, then `answer` (lazy)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def acknowledge(self, ack: Ack) -> None:
         ack()
 
-    def answer(body: dict[str, Any], respond: Respond) -> None:
+    def answer(self, body: dict[str, Any], respond: Respond) -> None:
+        deps = self.deps
         text = str(body.get("text") or "")
         with WorkingNotice(respond, deps.working_after) as notice:
             message, question = reply_for(
@@ -85,4 +88,7 @@ def register(app: App, deps: Deps) -> None:
                 replace_original=notice.sent,
             )
 
-    app.command(COMMAND)(ack=acknowledge, lazy=[answer])
+
+def register(app: App, deps: Deps) -> None:
+    command = Command(deps)
+    app.command(COMMAND)(ack=command.acknowledge, lazy=[command.answer])

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from slack_bolt import Ack, App
 
 from bot.access.scopes import scope_for
 from bot.boundary import describe
-from bot.presenters import formatting
-from bot.questions.grammar import Question
-
-if TYPE_CHECKING:
-    from slack_bolt import Ack, App
-
-    from bot.deps import Deps
-
+from bot.deps import Deps
+from bot.presenters.home import home_view
+from bot.questions.question import Question
 
 EVENT = "app_home_opened"
 
@@ -36,7 +33,7 @@ def register(app: App, deps: Deps) -> None:
                 )
             except Exception as error:
                 problem = describe(error, surface="app_home", user=event.get("user"))
-        view = formatting.home_view(
+        view = home_view(
             answers.get("summary"), answers.get("rules"), answers.get("health"), deps.clock(), problem
         )
         deps.slack.views_publish(user_id=event["user"], view=view)

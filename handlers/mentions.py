@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from slack_bolt import Ack, App
 
 from bot.cache.lease import REDIS_ERRORS
+from bot.deps import Deps
 from bot.slack.delivery import post_or_give_up
 from bot.slack.mentions import question_text
 from handlers.common import reply_for
-
-if TYPE_CHECKING:
-    from slack_bolt import Ack, App
-
-    from bot.deps import Deps
 
 log = logging.getLogger(__name__)
 EVENT = "app_mention"

@@ -3,6 +3,7 @@ the scope's accounts removed, so it never shows an out-of-scope account or count
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from bot.access.scopes import NotAvailable, QueryNotAllowed, Scope
@@ -16,21 +17,20 @@ from bot.answers.models import (
     RuleCompliance,
     SourceHealth,
 )
-from bot.questions.grammar import Question
 from bot.questions.query_validation import selected_fields, validate_query
-
-# Questions whose scoped answer is a filter of the org-wide one.
-FILTERED = frozenset({"rule", "account", "resource", "health", "packs", "query"})
-# Questions the service limits to the scope's accounts itself (AWS's grouped totals cannot be split).
-LIMITED = frozenset({"summary", "rules", "resources"})
-# Filtered questions the service must read for the scope's accounts (and the answer is filtered as
-# well): caps (detail calls, query rows) count the scope's rows only, and a resource name picks
-# among the scope's resources.
-READ_IN_SCOPE = frozenset({"rule", "query", "resource"})
-ORGANIZATION_ONLY = frozenset({"aggregators", "doctor"})
+from bot.questions.question import Question
 
 
-def check(question: Question, scope: Scope) -> None:
+class Scoping(enum.Enum):
+    """How a channel limited to some accounts gets its answer."""
+
+    FILTER = "the organization's answer, with everything outside the scope removed"
+    READ_IN_SCOPE = "read for the scope's accounts (caps count theirs), then filtered"
+    LIMIT = "the plan limits itself to the scope's accounts (AWS's totals cannot be split)"
+    ORGANIZATION_ONLY = "not available in a channel limited to some accounts"
+
+
+def check(question: Question, scope: Scope, scoping: Scoping) -> None:
     """Refuse, before any AWS call, what this scope may not ask."""
     if scope.nothing:
         raise NotAvailable("Compliance data")
@@ -41,7 +41,7 @@ def check(question: Question, scope: Scope) -> None:
     account = question.params.get("account")
     if account and not scope.allows(account):
         raise NotAvailable("That account")
-    if question.kind in ORGANIZATION_ONLY:
+    if scoping is Scoping.ORGANIZATION_ONLY:
         raise NotAvailable(f"`{question.kind}`")
     if question.kind == "query":
         if not scope.query:

@@ -3,6 +3,7 @@ its holder, and gone by itself if the holder dies."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from types import TracebackType
@@ -10,6 +11,8 @@ from types import TracebackType
 import redis
 
 REDIS_ERRORS = (redis.RedisError, OSError)
+
+log = logging.getLogger(__name__)
 
 
 class Lease:
@@ -34,7 +37,9 @@ class Lease:
             try:
                 if self.held():
                     self.client.pexpire(self.key, int(self.seconds * 1000))
-            except REDIS_ERRORS:
+            except REDIS_ERRORS as error:
+                # Not silent: the holder goes on, but another process may take the lease over.
+                log.warning("lease %s could not be renewed (%s): it may expire", self.key, error)
                 return
 
     def held(self) -> bool:

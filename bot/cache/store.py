@@ -36,24 +36,12 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 PREFIX = "cb"
-DEFAULT_TTLS: Mapping[str, int] = {
-    "rule": 300,
-    "summary": 300,
-    "rules": 300,
-    "account": 300,
-    "resource": 120,
-    "resources": 900,
-    "health": 60,
-    "packs": 300,
-    "query": 120,
-    "aggregators": 3600,
-    "doctor": 600,
-}
 
 
 @dataclass(frozen=True)
 class CachePolicy:
-    ttls: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_TTLS))
+    # Seconds an answer is fresh, per question kind (the registry's TTLs: bot/deps.policy_from).
+    ttls: Mapping[str, int] = field(default_factory=dict)
     max_stale: int = 900  # seconds past the TTL an entry may still be served while refreshing
     lock_lease: float = 30.0  # seconds; renewed while the holder computes
     wait_timeout: float = 20.0  # how long a waiter waits for another process's result

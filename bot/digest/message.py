@@ -19,8 +19,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.digest.snapshots import Finding, Snapshot
-from bot.presenters.formatting import MAX_BLOCKS, SECTION_CHARS, _clip, _table, question_value
-from bot.questions.grammar import Question
+from bot.presenters.common import question_value
+from bot.questions.question import Question
+from bot.slack.blocks import MAX_BLOCKS, SECTION_CHARS, clip, table
 from bot.slack.text import neutralised
 
 ACTION_DRILL = "compliance_drill"
@@ -57,7 +58,7 @@ def delta(today: Snapshot, previous: Snapshot | None) -> Delta | None:
 
 
 def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=_clip(text, SECTION_CHARS)))
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_CHARS)))
 
 
 def message(
@@ -73,7 +74,7 @@ def message(
     # Every string of data in the snapshots neutral for mrkdwn (bot/slack/text.py).
     today, previous = neutralised(today), neutralised(previous)
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=_clip(f"Compliance digest · {day_label}", 150)))
+        HeaderBlock(text=PlainTextObject(text=clip(f"Compliance digest · {day_label}", 150)))
     ]
     for note in (late_note, degraded_note):
         if note:
@@ -111,25 +112,25 @@ def message(
         if change.rules_worse or change.rules_better:
             rows = (
                 [["rule", "change"]]
-                + [[_clip(r, 50), f"+{c}"] for r, c in change.rules_worse[:SHOWN]]
-                + [[_clip(r, 50), str(c)] for r, c in change.rules_better[:SHOWN]]
+                + [[clip(r, 50), f"+{c}"] for r, c in change.rules_worse[:SHOWN]]
+                + [[clip(r, 50), str(c)] for r, c in change.rules_better[:SHOWN]]
             )
-            blocks.append(_table(rows, total=len(change.rules_worse) + len(change.rules_better)))
+            blocks.append(table(rows, total=len(change.rules_worse) + len(change.rules_better)))
         if change.accounts:
             rows = [["account", "new", "fixed"]] + [[a, str(n), str(f)] for a, n, f in change.accounts]
-            blocks.append(_table(rows))
+            blocks.append(table(rows))
     worst_rules = Counter(f[2] for f in today.findings).most_common(SHOWN)
     worst_accounts = Counter(f[0] for f in today.findings).most_common(SHOWN)
     if worst_rules:
         blocks.append(
-            _table(
-                [["worst rules", "findings"]] + [[_clip(r, 50), str(n)] for r, n in worst_rules],
+            table(
+                [["worst rules", "findings"]] + [[clip(r, 50), str(n)] for r, n in worst_rules],
                 total=len({f[2] for f in today.findings}),
             )
         )
     if worst_accounts:
         blocks.append(
-            _table(
+            table(
                 [["worst accounts", "findings"]] + [[a, str(n)] for a, n in worst_accounts],
                 total=len({f[0] for f in today.findings}),
             )

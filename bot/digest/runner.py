@@ -17,22 +17,49 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+
+from slack_sdk import WebClient
 
 from bot import metrics
-from bot.access.scopes import scope_for
+from bot.access.scopes import AccessConfig, scope_for
 from bot.cache.lease import REDIS_ERRORS, Lease
+from bot.cache.store import Cache
 from bot.digest import chart
 from bot.digest import message as digest
-from bot.digest.schedule import DigestSubscription, Occurrence, occurrence, parse_time, parse_zone
+from bot.digest.schedule import DigestSubscription, Occurrence, occurrence
+from bot.digest.snapshot_plan import take_snapshot
 from bot.digest.snapshots import Snapshot, SnapshotStore
 from bot.errors import AwsError, UserError
-from bot.presenters.formatting import refusal_text
-
-if TYPE_CHECKING:
-    from bot.deps import Deps
+from bot.questions.plans.context import PlanContext
+from bot.settings import Settings
+from bot.slack.blocks import refusal_text
 
 log = logging.getLogger(__name__)
+
+
+class DigestDesk(Protocol):
+    """What the digest uses of the bot's dependencies (`bot.deps.Deps` has them)."""
+
+    @property
+    def cache(self) -> Cache: ...
+
+    @property
+    def plans(self) -> PlanContext: ...
+
+    @property
+    def slack(self) -> WebClient: ...
+
+    @property
+    def access(self) -> AccessConfig: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+
+
 EVENT_TYPE = "compliance_digest"
 RUN_TTL = int(timedelta(days=3).total_seconds())
 SNAPSHOT_REUSE = timedelta(hours=1)
@@ -41,7 +68,7 @@ SNAPSHOT_REUSE = timedelta(hours=1)
 class SubscriptionStore:
     """Subscriptions made in Slack, in Redis so they survive restarts and every replica sees them."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: DigestDesk) -> None:
         self.redis = deps.cache.redis
         self.key = f"{deps.cache.policy.prefix}:digest:subs"
 
@@ -59,7 +86,7 @@ class SubscriptionStore:
 class DigestRunner:
     def __init__(
         self,
-        deps: Deps,
+        deps: DigestDesk,
         retry_delays: Sequence[float] = (2.0, 8.0, 30.0),
         lease_seconds: float = 120.0,
         sleep: Callable[[float], None] = time.sleep,
@@ -151,13 +178,12 @@ class DigestRunner:
         recent = self.snapshots.get(aggregator, now.date().isoformat())
         if recent is not None and now - recent.taken_at < SNAPSHOT_REUSE:
             return recent, None
-        service = self.deps.answerer.service
         error: Exception | None = None
         for attempt, delay in enumerate([0.0, *self.retry_delays]):
             if delay:
                 self.sleep(delay)
             try:
-                snapshot: Snapshot = service.snapshot(aggregator).data
+                snapshot: Snapshot = take_snapshot(self.deps.plans, aggregator).data
                 self.snapshots.save(snapshot)
                 return snapshot, None
             except (AwsError, UserError) as failure:
@@ -216,7 +242,7 @@ class DigestScheduler:
 
     def __init__(
         self,
-        deps: Deps,
+        deps: DigestDesk,
         runner: DigestRunner,
         configured: Sequence[DigestSubscription],
         grace: timedelta,
@@ -268,17 +294,3 @@ class DigestScheduler:
         self._stop.set()
         if self._thread:
             self._thread.join(timeout=5)
-
-
-def subscription_from(channel: str, params: dict[str, str], aggregator: str | None) -> DigestSubscription:
-    """A subscription from `digest subscribe [HH:MM] [timezone]`, or a UserError saying what is wrong."""
-    try:
-        when = params.get("time", "09:00")
-        parse_time(when)
-        zone = params.get("timezone", "UTC")
-        parse_zone(zone)
-    except ValueError as error:
-        raise UserError(f"{error}. Usage: `digest subscribe [HH:MM] [timezone]`") from error
-    return DigestSubscription(
-        channel=channel, time=when, timezone=zone, aggregator=aggregator, source="slack"
-    )

@@ -1,57 +1,47 @@
-"""Questions answered through the cache: the path every surface (CLI, Slack, digest) takes."""
+"""Questions answered through the cache: the path every surface (CLI, Slack, digest) takes. The
+registry entry of the question's kind gives the plan, the model, the TTL and how scope applies."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from bot.access.scopes import EVERYTHING, Scope
-from bot.access.scoping import FILTERED, READ_IN_SCOPE, check, restrict
-from bot.answers.models import (
-    AccountDrilldown,
-    Aggregators,
-    Answer,
-    ComplianceSummary,
-    DoctorReport,
-    PackCompliance,
-    QueryResult,
-    ResourceCounts,
-    ResourceReport,
-    RuleCompliance,
-    RulesOverview,
-    SourceHealth,
-)
-from bot.aws.aggregator import AggregatorService
+from bot.access.scoping import Scoping, check, restrict
+from bot.answers.models import Answer
 from bot.cache import store as cache_module
 from bot.cache.store import Cache, pattern
 from bot.errors import UserError
-from bot.questions.dispatch import answer as ask_aws
-from bot.questions.grammar import Question, parse
+from bot.questions.grammar import parse
+from bot.questions.plans.context import PlanContext
+from bot.questions.question import Question
+from bot.questions.registry import REGISTRY, RULE, Kind
 
-ANSWER_MODELS: dict[str, type[Answer[Any]]] = {
-    "rule": Answer[RuleCompliance],
-    "summary": Answer[ComplianceSummary],
-    "rules": Answer[RulesOverview],
-    "account": Answer[AccountDrilldown],
-    "resource": Answer[ResourceReport],
-    "resources": Answer[ResourceCounts],
-    "health": Answer[SourceHealth],
-    "packs": Answer[PackCompliance],
-    "query": Answer[QueryResult],
-    "aggregators": Answer[Aggregators],
-    "doctor": Answer[DoctorReport],
-}
+
+def kind_of(question: Question) -> Kind:
+    """The registry entry of a question that asks AWS, or a polite refusal."""
+    kind = REGISTRY.get(question.kind)
+    if kind is None or kind.plan is None:
+        raise UserError(
+            f"`{question.kind}` is not a question about compliance: it manages something in a "
+            "Slack channel, so ask it there with `/compliance`."
+        )
+    return kind
+
+
+def ttls() -> dict[str, int]:
+    """Each kind's cache TTL, in seconds (settings may override them)."""
+    return {name: kind.ttl for name, kind in REGISTRY.items() if kind.plan is not None}
 
 
 class Answerer:
-    def __init__(self, service: AggregatorService, cache: Cache) -> None:
+    def __init__(self, service: PlanContext, cache: Cache) -> None:
         self.service = service
         self.cache = cache
 
     def _arguments(self, question: Question) -> dict[str, str]:
         args = dict(question.params)
-        if question.kind == "rule":
+        if question.kind == RULE:
             try:  # one key for every name of a rule, when the catalog alone can tell
                 args["rule"] = self.service.catalog.resolve(args["rule"])
             except UserError:
@@ -67,23 +57,21 @@ class Answerer:
     def answer(self, question: Question, scope: Scope = EVERYTHING) -> Answer[Any]:
         """The answer for this scope: checked before any AWS call, then cached under the scope.
         A filtered scope reuses the cached org-wide answer, so channels share its AWS cost."""
-        if question.kind not in ANSWER_MODELS:
-            raise UserError(
-                f"`{question.kind}` is not a question about compliance: it manages something in a "
-                "Slack channel, so ask it there with `/compliance`."
-            )
-        check(question, scope)
+        kind = kind_of(question)
+        plan, model = kind.plan, kind.model
+        assert plan is not None and model is not None
+        check(question, scope, kind.scoping)
         compute: Callable[[], Answer[Any]]
         if scope.everything:
-            compute = partial(ask_aws, self.service, question)
-        elif question.kind in READ_IN_SCOPE:
-            compute = lambda: restrict(ask_aws(self.service, question, scope.accounts), scope)  # noqa: E731
-        elif question.kind in FILTERED:
+            compute = lambda: plan(self.service, question, None)  # noqa: E731
+        elif kind.scoping is Scoping.READ_IN_SCOPE:
+            compute = lambda: restrict(plan(self.service, question, scope.accounts), scope)  # noqa: E731
+        elif kind.scoping is Scoping.FILTER:
             compute = lambda: restrict(self.answer(question), scope)  # noqa: E731
         else:
-            compute = partial(ask_aws, self.service, question, scope.accounts)
+            compute = lambda: plan(self.service, question, scope.accounts)  # noqa: E731
         key = self.key_of(question, scope.name)
-        return self.cache.get_or_compute(key, question.kind, ANSWER_MODELS[question.kind], compute)
+        return self.cache.get_or_compute(key, question.kind, model, compute)
 
     def refresh(self, text: str = "", aggregator: str | None = None) -> int:
         """Drop the cached answers to one question (in every scope), or all of an aggregator's."""
@@ -92,7 +80,7 @@ class Answerer:
         if not text.strip():
             return self.cache.drop(pattern(self.cache.policy, name))
         question = parse(text)
-        if question.kind not in ANSWER_MODELS:
+        if question.kind not in REGISTRY or REGISTRY[question.kind].plan is None:
             raise UserError(f"`{text}` is not a question with a cached answer.")
         return self.forget(
             question

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 
-from bot.errors import AmbiguousRule, RuleNotFound
+from bot.errors import AmbiguousRule, RuleNotFound, UserError
 
 # How AWS names one check in member accounts; matched by their whole shape, so that
 # `OrgConfigRule-restricted-ssh-` never claims `OrgConfigRule-restricted-ssh-periodic-<suffix>`.
@@ -203,6 +203,14 @@ class RuleCatalog:
         if org_rule and org_rule.identifier in self._by_identifier:
             return self._by_identifier[org_rule.identifier or ""]
         return member_name
+
+    def knows(self, word: str) -> bool:
+        """Whether the catalog alone resolves `word` to one rule (the grammar's `is_rule`)."""
+        try:
+            self.resolve(word)
+        except UserError:
+            return False
+        return True
 
     def resolve(self, text: str, observed: Iterable[str] = ()) -> str:
         """The logical rule the asker means, or RuleNotFound / AmbiguousRule.

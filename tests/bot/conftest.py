@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from bot.aws.aggregator import AggregatorService
 from bot.aws.session import config_client
+from bot.questions.plans import PlanContext
 from bot.settings import Settings
 from simulator.faults import FAULTS
 from simulator.orggen import OrgSpec, SeededOrg, generate
@@ -34,14 +34,14 @@ def settings_for(org: SeededOrg, **overrides: Any) -> Settings:
 
 
 @pytest.fixture
-def service(org: SeededOrg) -> AggregatorService:
+def service(org: SeededOrg) -> PlanContext:
     settings = settings_for(org)
-    return AggregatorService(config_client(settings), settings)
+    return PlanContext(config_client(settings), settings)
 
 
-def small_pages(org: SeededOrg, **overrides: Any) -> AggregatorService:
+def small_pages(org: SeededOrg, **overrides: Any) -> PlanContext:
     """A service that pages at 2 items, so every answer crosses page boundaries."""
     settings = settings_for(org, **overrides)
-    from bot.aws.aggregator import PAGE_MAX
+    from bot.aws.client import PAGE_MAX
 
-    return AggregatorService(config_client(settings), settings, page_sizes=dict.fromkeys(PAGE_MAX, 2))
+    return PlanContext(config_client(settings), settings, page_sizes=dict.fromkeys(PAGE_MAX, 2))

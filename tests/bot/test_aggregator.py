@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from bot import errors
-from bot.aws.aggregator import AggregatorService
 from bot.aws.session import config_client
+from bot.questions import plans
+from bot.questions.plans import PlanContext
 from bot.questions.rules import RuleCatalog
 from simulator.faults import ACCESS_DENIED, FAULTS, INTERNAL, THROTTLING
 from simulator.orggen import ORG_RULES, SeededOrg
@@ -37,9 +38,9 @@ def found(answer: Any) -> set[tuple[str, str, str, str]]:
 
 @pytest.mark.parametrize("logical", ORG_RULES)
 def test_rule_compliance_is_exactly_the_seeded_non_compliant_resources(
-    org: SeededOrg, service: AggregatorService, logical: str
+    org: SeededOrg, service: PlanContext, logical: str
 ) -> None:
-    answer = service.rule_compliance(logical)
+    answer = plans.rule_compliance(service, logical)
     assert answer.data.rule == logical
     assert found(answer) == oracle_non_compliant(org, logical)
     assert answer.data.plan == "fan-out" and answer.data.complete
@@ -57,29 +58,29 @@ def test_rule_compliance_is_exactly_the_seeded_non_compliant_resources(
     assert answer.aws_calls == sum(answer.calls_by_operation.values()) > 0
 
 
-def test_rule_compliance_finds_every_copy_of_a_rule(org: SeededOrg, service: AggregatorService) -> None:
+def test_rule_compliance_finds_every_copy_of_a_rule(org: SeededOrg, service: PlanContext) -> None:
     # s3-bucket-versioning-enabled runs as a conformance-pack rule everywhere and, in some
     # accounts, under its plain name too.
     logical = "s3-bucket-versioning-enabled"
-    answer = service.rule_compliance("S3_BUCKET_VERSIONING_ENABLED")
+    answer = plans.rule_compliance(service, "S3_BUCKET_VERSIONING_ENABLED")
     assert found(answer) == oracle_non_compliant(org, logical)
     names = set(answer.data.member_rule_names)
     assert any("-conformance-pack-" in n for n in names)
 
 
-def test_rule_compliance_scoped_to_an_account_and_region(org: SeededOrg, service: AggregatorService) -> None:
+def test_rule_compliance_scoped_to_an_account_and_region(org: SeededOrg, service: PlanContext) -> None:
     logical = "s3-bucket-server-side-encryption-enabled"
     some = next(
         e for e in org.evaluations if e.logical_rule == logical and e.compliance_type == "NON_COMPLIANT"
     )
-    answer = service.rule_compliance("s3-encryption", account=some.account_id, region=some.region)
+    answer = plans.rule_compliance(service, "s3-encryption", account=some.account_id, region=some.region)
     assert found(answer) == oracle_non_compliant(org, logical, some.account_id, some.region)
 
 
 def test_large_organizations_switch_to_one_advanced_query(org: SeededOrg) -> None:
     service = small_pages(org)
     for logical in ("restricted-ssh", "s3-bucket-versioning-enabled"):
-        answer = service.rule_compliance(logical)
+        answer = plans.rule_compliance(service, logical)
         assert answer.data.plan == "advanced-query"
         assert found(answer) == oracle_non_compliant(org, logical)
         assert all(r.annotation for r in answer.data.resources)
@@ -88,7 +89,7 @@ def test_large_organizations_switch_to_one_advanced_query(org: SeededOrg) -> Non
 
 def test_detail_call_cap_gives_a_partial_answer_that_says_so(org: SeededOrg) -> None:
     settings = settings_for(org, detail_call_cap=1)
-    answer = AggregatorService(config_client(settings), settings).rule_compliance("s3-encryption")
+    answer = plans.rule_compliance(PlanContext(config_client(settings), settings), "s3-encryption")
     assert not answer.data.complete and answer.coverage.truncated
     assert answer.calls_by_operation["GetAggregateComplianceDetailsByConfigRule"] == 1
     # The total still counts every resource (AWS's per-source counts), the list only what was read.
@@ -99,15 +100,15 @@ def test_detail_call_cap_gives_a_partial_answer_that_says_so(org: SeededOrg) -> 
     assert len(answer.data.resources) < total
 
 
-def test_unknown_and_ambiguous_rules(org: SeededOrg, service: AggregatorService) -> None:
+def test_unknown_and_ambiguous_rules(org: SeededOrg, service: PlanContext) -> None:
     with pytest.raises(errors.RuleNotFound) as raised:
-        service.rule_compliance("s3-encrypton")
+        plans.rule_compliance(service, "s3-encrypton")
     assert "s3-encryption" in raised.value.suggestions
     with pytest.raises(errors.AmbiguousRule):
-        service.rule_compliance("encryption")
+        plans.rule_compliance(service, "encryption")
 
 
-def test_summary_by_account_and_region(org: SeededOrg, service: AggregatorService) -> None:
+def test_summary_by_account_and_region(org: SeededOrg, service: PlanContext) -> None:
     per_rule: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for e in org.evaluations:
         per_rule[(e.account_id, e.region, e.rule_name)].add(e.compliance_type)
@@ -118,7 +119,7 @@ def test_summary_by_account_and_region(org: SeededOrg, service: AggregatorServic
                 expected[key[index]][1] += 1
             elif "COMPLIANT" in kinds:
                 expected[key[index]][0] += 1
-        answer = service.summary(group_by)  # type: ignore[arg-type]
+        answer = plans.summary(service, group_by)  # type: ignore[arg-type]
         assert {
             r.group: [r.compliant_rules.value, r.non_compliant_rules.value] for r in answer.data.rows
         } == dict(expected)
@@ -126,10 +127,8 @@ def test_summary_by_account_and_region(org: SeededOrg, service: AggregatorServic
         assert answer.calls_by_operation["GetAggregateConfigRuleComplianceSummary"] == 1
 
 
-def test_rules_overview_groups_copies_and_puts_the_worst_first(
-    org: SeededOrg, service: AggregatorService
-) -> None:
-    answer = service.rules_overview()
+def test_rules_overview_groups_copies_and_puts_the_worst_first(org: SeededOrg, service: PlanContext) -> None:
+    answer = plans.rules_overview(service)
     rows = {r.rule: r for r in answer.data.rows}
     for logical in ORG_RULES:
         truth = oracle_non_compliant(org, logical)
@@ -140,9 +139,9 @@ def test_rules_overview_groups_copies_and_puts_the_worst_first(
     assert values == sorted(values, reverse=True)
 
 
-def test_account_drilldown(org: SeededOrg, service: AggregatorService) -> None:
+def test_account_drilldown(org: SeededOrg, service: PlanContext) -> None:
     account = org.accounts[1]
-    answer = service.account(account)
+    answer = plans.account(service, account)
     expected = {
         (e.region, e.resource_type, e.resource_id, e.logical_rule, e.rule_name)
         for e in org.evaluations
@@ -162,17 +161,17 @@ def test_account_drilldown(org: SeededOrg, service: AggregatorService) -> None:
         if e.account_id == account and e.compliance_type == "NON_COMPLIANT"
     }
     with pytest.raises(errors.AccountNotFound):
-        service.account("999999999999")
+        plans.account(service, "999999999999")
     with pytest.raises(errors.AccountNotFound):
-        service.account("12")
+        plans.account(service, "12")
 
 
 @pytest.mark.parametrize("by", ["id", "name", "arn"])
-def test_resource_lookup(org: SeededOrg, service: AggregatorService, by: str) -> None:
+def test_resource_lookup(org: SeededOrg, service: PlanContext, by: str) -> None:
     resource = next(r for r in org.resources if r.resource_type == "AWS::S3::Bucket")
     identifier = {"id": resource.resource_id, "name": resource.resource_name, "arn": resource.arn}[by]
     assert identifier
-    answer = service.resource(identifier)
+    answer = plans.resource(service, identifier)
     report = answer.data
     assert (report.account_id, report.region, report.resource_id) == (
         resource.account_id,
@@ -194,13 +193,13 @@ def test_resource_lookup(org: SeededOrg, service: AggregatorService, by: str) ->
     assert answer.calls_by_operation["SelectAggregateResourceConfig"] == 2
 
 
-def test_resource_not_found(org: SeededOrg, service: AggregatorService) -> None:
+def test_resource_not_found(org: SeededOrg, service: PlanContext) -> None:
     with pytest.raises(errors.ResourceNotFound):
-        service.resource("no-such-thing-anywhere")
+        plans.resource(service, "no-such-thing-anywhere")
 
 
-def test_resource_counts(org: SeededOrg, service: AggregatorService) -> None:
-    by_type = service.resource_counts("type")
+def test_resource_counts(org: SeededOrg, service: PlanContext) -> None:
+    by_type = plans.resource_counts(service, "type")
     seeded = Counter(r.resource_type for r in org.resources)
     counts = {r.group: r.count for r in by_type.data.rows}
     for resource_type, count in seeded.items():
@@ -211,7 +210,7 @@ def test_resource_counts(org: SeededOrg, service: AggregatorService) -> None:
         else:
             assert counts[resource_type] == count
     account = org.accounts[0]
-    volumes = service.resource_counts("region", resource_type="AWS::EC2::Volume", account=account)
+    volumes = plans.resource_counts(service, "region", resource_type="AWS::EC2::Volume", account=account)
     expected = Counter(
         r.region for r in org.resources if r.account_id == account and r.resource_type == "AWS::EC2::Volume"
     )
@@ -219,8 +218,8 @@ def test_resource_counts(org: SeededOrg, service: AggregatorService) -> None:
     assert volumes.data.total == sum(expected.values())
 
 
-def test_health_reports_failed_and_outdated_sources(org: SeededOrg, service: AggregatorService) -> None:
-    answer = service.health()
+def test_health_reports_failed_and_outdated_sources(org: SeededOrg, service: PlanContext) -> None:
+    answer = plans.health(service)
     assert {(p.source_id, p.region, p.status) for p in answer.data.problems} == {
         (a, r, s.status) for (a, r), s in org.statuses.items()
     }
@@ -228,45 +227,45 @@ def test_health_reports_failed_and_outdated_sources(org: SeededOrg, service: Agg
     assert failed.error_code == "AccessDeniedException" and failed.age_seconds and failed.age_seconds > 3600
 
 
-def test_packs(org: SeededOrg, service: AggregatorService) -> None:
-    answer = service.packs()
+def test_packs(org: SeededOrg, service: PlanContext) -> None:
+    answer = plans.packs(service)
     assert {(r.account_id, r.region) for r in answer.data.rows} == {
         (a, g) for a in org.accounts for g in org.spec.regions
     }
-    only = service.packs(account=org.accounts[0], region="eu-west-1")
+    only = plans.packs(service, account=org.accounts[0], region="eu-west-1")
     assert [(r.account_id, r.region) for r in only.data.rows] == [(org.accounts[0], "eu-west-1")]
 
 
 def test_advanced_query_reads_every_page_up_to_the_cap(org: SeededOrg) -> None:
     service = small_pages(org, query_row_cap=7)
-    answer = service.query("SELECT resourceId, resourceType WHERE resourceType = 'AWS::EC2::Volume'")
+    answer = plans.query(service, "SELECT resourceId, resourceType WHERE resourceType = 'AWS::EC2::Volume'")
     assert answer.data.columns == ["resourceId", "resourceType"]
     assert len(answer.data.rows) == 7 and answer.data.truncated
-    everything = small_pages(org).query("SELECT resourceId WHERE resourceType = 'AWS::EC2::Volume'")
+    everything = plans.query(small_pages(org), "SELECT resourceId WHERE resourceType = 'AWS::EC2::Volume'")
     assert len(everything.data.rows) == sum(r.resource_type == "AWS::EC2::Volume" for r in org.resources)
     assert not everything.data.truncated
 
 
-def test_a_query_we_reject_makes_no_aws_call(org: SeededOrg, service: AggregatorService) -> None:
+def test_a_query_we_reject_makes_no_aws_call(org: SeededOrg, service: PlanContext) -> None:
     sent: list[str] = []
-    service.client.meta.events.register("before-send.config.*", lambda **kwargs: sent.append("x"))
+    service.aws.client.meta.events.register("before-send.config.*", lambda **kwargs: sent.append("x"))
     with pytest.raises(errors.InvalidQuery) as raised:
-        service.query("SELECT resourceId FROM everything")
+        plans.query(service, "SELECT resourceId FROM everything")
     assert not raised.value.from_aws and sent == []
 
 
-def test_a_query_aws_rejects_carries_its_message(org: SeededOrg, service: AggregatorService) -> None:
+def test_a_query_aws_rejects_carries_its_message(org: SeededOrg, service: PlanContext) -> None:
     with pytest.raises(errors.InvalidQuery) as raised:
-        service.query("SELECT resourceId WHERE resourceName IS NULL")
+        plans.query(service, "SELECT resourceId WHERE resourceName IS NULL")
     assert raised.value.from_aws and "NULL" in raised.value.message
 
 
-def test_aggregators_and_doctor(org: SeededOrg, service: AggregatorService) -> None:
-    aggregators = service.aggregators().data.rows
+def test_aggregators_and_doctor(org: SeededOrg, service: PlanContext) -> None:
+    aggregators = plans.aggregators(service).data.rows
     assert [(a.name, a.kind, a.regions) for a in aggregators] == [
         (org.aggregator_name, "organization", sorted(org.spec.regions))
     ]
-    report = service.doctor(organization_accounts=lambda: [*org.accounts, "999999999999"]).data
+    report = plans.doctor(service, organization_accounts=lambda: [*org.accounts, "999999999999"]).data
     titles = {f.title: f for f in report.findings}
     assert titles["Organization-based aggregator"].severity == "ok"
     assert titles["Not all regions"].severity == "warning" and "all_regions = true" in (
@@ -277,56 +276,58 @@ def test_aggregators_and_doctor(org: SeededOrg, service: AggregatorService) -> N
     assert "999999999999" in titles["1 organization account(s) missing"].detail
 
 
-def test_every_question_pages_beyond_one_page(org: SeededOrg, service: AggregatorService) -> None:
+def test_every_question_pages_beyond_one_page(org: SeededOrg, service: PlanContext) -> None:
     paged = small_pages(org)
-    assert paged.summary("region").data == service.summary("region").data
-    assert paged.rules_overview().data == service.rules_overview().data
-    assert paged.account(org.accounts[2]).data == service.account(org.accounts[2]).data
-    assert paged.resource_counts("account").data == service.resource_counts("account").data
+    assert plans.summary(paged, "region").data == plans.summary(service, "region").data
+    assert plans.rules_overview(paged).data == plans.rules_overview(service).data
+    assert plans.account(paged, org.accounts[2]).data == plans.account(service, org.accounts[2]).data
+    assert plans.resource_counts(paged, "account").data == plans.resource_counts(service, "account").data
 
     def problems(answer: Any) -> list[tuple[str, str, str]]:
         return [(p.source_id, p.region, p.status) for p in answer.data.problems]
 
-    assert problems(paged.health()) == problems(service.health())
-    assert paged.packs().data == service.packs().data
-    assert {r.name for r in paged.aggregators().data.rows} == {org.aggregator_name}
-    assert found(paged.rule_compliance("restricted-ssh")) == found(service.rule_compliance("restricted-ssh"))
+    assert problems(plans.health(paged)) == problems(plans.health(service))
+    assert plans.packs(paged).data == plans.packs(service).data
+    assert {r.name for r in plans.aggregators(paged).data.rows} == {org.aggregator_name}
+    assert found(plans.rule_compliance(paged, "restricted-ssh")) == found(
+        plans.rule_compliance(service, "restricted-ssh")
+    )
 
 
-def test_missing_aggregator(org: SeededOrg, service: AggregatorService) -> None:
+def test_missing_aggregator(org: SeededOrg, service: PlanContext) -> None:
     with pytest.raises(errors.AggregatorNotFound) as raised:
-        service.summary(aggregator="NoSuchAggregator")
+        plans.summary(service, aggregator="NoSuchAggregator")
     assert "NoSuchAggregator" in raised.value.message and "us-east-1" in raised.value.message
 
 
 def test_access_denied_names_the_call_and_keeps_the_role_for_the_log(
-    org: SeededOrg, service: AggregatorService
+    org: SeededOrg, service: PlanContext
 ) -> None:
     FAULTS.errors = [ACCESS_DENIED]
     with pytest.raises(errors.AccessDenied) as raised:
-        service.summary()
+        plans.summary(service)
     assert "GetAggregateConfigRuleComplianceSummary" in raised.value.message
     assert org.role_arn not in raised.value.message and raised.value.role == org.role_arn
 
 
 def test_throttling_that_outlasts_the_retries_is_typed(org: SeededOrg) -> None:
     settings = settings_for(org, aws_max_attempts=2)
-    service = AggregatorService(config_client(settings), settings)
+    service = PlanContext(config_client(settings), settings)
     FAULTS.errors = [THROTTLING]
     with pytest.raises(errors.Throttled):
-        service.health()
+        plans.health(service)
 
 
 def test_throttling_that_the_retries_absorb_is_invisible(org: SeededOrg) -> None:
     settings = settings_for(org, aws_max_attempts=8)
-    service = AggregatorService(config_client(settings), settings)
+    service = PlanContext(config_client(settings), settings)
     FAULTS.errors = [THROTTLING.__class__(**{**THROTTLING.__dict__, "rate": 0.3})]
-    assert service.summary().aws_calls == 2  # the summary and the sources' status
+    assert plans.summary(service).aws_calls == 2  # the summary and the sources' status
 
 
 def test_server_errors_become_unavailable(org: SeededOrg) -> None:
     settings = settings_for(org, aws_max_attempts=1)
-    service = AggregatorService(config_client(settings), settings)
+    service = PlanContext(config_client(settings), settings)
     FAULTS.errors = [INTERNAL]
     with pytest.raises(errors.AwsUnavailable):
-        service.packs()
+        plans.packs(service)

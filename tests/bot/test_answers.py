@@ -20,8 +20,8 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 @pytest.fixture
 def answerer(org: SeededOrg) -> Iterator[tuple[Answerer, list[str]]]:
-    from bot.aws.aggregator import AggregatorService
     from bot.aws.session import config_client
+    from bot.questions.plans import PlanContext
 
     prefix = f"test-{uuid.uuid4().hex[:10]}"
     settings = settings_for(org, redis_url=REDIS_URL)
@@ -29,7 +29,7 @@ def answerer(org: SeededOrg) -> Iterator[tuple[Answerer, list[str]]]:
     sent: list[str] = []
     client.meta.events.register("before-send.config.*", lambda **kwargs: sent.append("request"))
     cache = Cache(connect(settings.redis_url), policy_from(settings, prefix=prefix))
-    yield Answerer(AggregatorService(client, settings), cache), sent
+    yield Answerer(PlanContext(client, settings), cache), sent
     cache.close()
     plain = redis.Redis.from_url(REDIS_URL)
     for found in plain.scan_iter(match=f"{prefix}:*"):

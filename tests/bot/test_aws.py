@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 
 from bot import errors
-from bot.aws.aggregator import AggregatorService
 from bot.aws.session import _session, config_client
+from bot.questions import plans
+from bot.questions.plans import PlanContext
 from bot.settings import Settings
 from simulator.orggen import SeededOrg
 from tests.bot.conftest import settings_for
@@ -16,10 +17,10 @@ from tests.bot.conftest import settings_for
 
 def test_without_a_role_the_default_credentials_are_used(org: SeededOrg) -> None:
     settings = Settings(aggregator=org.aggregator_name, aggregator_region="us-east-1")
-    service = AggregatorService(config_client(settings), settings)
+    service = PlanContext(config_client(settings), settings)
     # moto puts plain credentials in its default account, which has no aggregator.
     with pytest.raises(errors.AggregatorNotFound):
-        service.health()
+        plans.health(service)
 
 
 def test_the_role_is_assumed_and_refreshed_before_it_expires(org: SeededOrg) -> None:

@@ -21,11 +21,12 @@ from bot.digest import chart
 from bot.digest import message as digest
 from bot.digest.runner import DigestRunner, DigestScheduler, SubscriptionStore
 from bot.digest.schedule import DigestSubscription
+from bot.digest.snapshot_plan import take_snapshot
 from bot.digest.snapshots import Snapshot
+from playground.slack_api import SlackStandIn
 from simulator import operations
 from simulator.faults import FAULTS, THROTTLING
 from simulator.orggen import SeededOrg
-from simulator.slack_api import SlackStandIn
 from simulator.state import Evaluation, backend
 from tests.bot.conftest import settings_for
 
@@ -321,10 +322,10 @@ def test_aws_down_at_digest_time_posts_what_is_known_with_a_note(
     FAULTS.errors = [THROTTLING]
     slept: list[float] = []
     settings = settings_for(org, aws_max_attempts=1)
-    from bot.aws.aggregator import AggregatorService
     from bot.aws.session import config_client
+    from bot.questions.plans import PlanContext
 
-    deps.answerer.service = AggregatorService(config_client(settings), settings)
+    deps.answerer.service = PlanContext(config_client(settings), settings)
     ticker = DigestScheduler(
         deps, DigestRunner(deps, retry_delays=(1.0, 4.0), sleep=slept.append), [PARIS], timedelta(hours=6)
     )
@@ -382,7 +383,7 @@ def test_the_trend_reads_day_summaries_with_the_snapshots_own_figures(
     existed is still read (from its snapshot)."""
     deps = make_deps(org, slack, prefix, Clock(NINE_PARIS))
     store = DigestRunner(deps).snapshots
-    today = deps.answerer.service.snapshot().data
+    today = take_snapshot(deps.plans).data
     days = [today.model_copy(update={"taken_at": NINE_PARIS - timedelta(days=n)}) for n in range(3)]
     for snapshot in days:
         store.save(snapshot)

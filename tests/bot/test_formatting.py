@@ -35,12 +35,39 @@ from bot.answers.models import (
     SourceProblem,
     SummaryRow,
 )
-from bot.presenters import formatting
+from bot.presenters.common import question_from_value
 from bot.presenters.export import to_csv
-from bot.questions.grammar import Question
+from bot.presenters.home import home_view
+from bot.presenters.message import message
+from bot.presenters.presenter import Presenter
+from bot.presenters.query import QUERY
+from bot.presenters.resources import RESOURCE, RESOURCES
+from bot.presenters.rule import ACCOUNT, RULE
+from bot.presenters.sources import AGGREGATORS, DOCTOR, HEALTH
+from bot.presenters.summaries import PACKS, RULES, SUMMARY
+from bot.questions.question import Question
+from bot.slack.blocks import clip
 
 NOW = datetime(2026, 11, 26, 9, 41, tzinfo=UTC)
 LONG = "x" * 5000
+# Each answer model's presenter, as the registry (bot/questions/kinds.py) pairs them.
+PRESENTERS: dict[type, Presenter[Any]] = {
+    RuleCompliance: RULE,
+    ComplianceSummary: SUMMARY,
+    RulesOverview: RULES,
+    AccountDrilldown: ACCOUNT,
+    ResourceReport: RESOURCE,
+    ResourceCounts: RESOURCES,
+    SourceHealth: HEALTH,
+    PackCompliance: PACKS,
+    QueryResult: QUERY,
+    Aggregators: AGGREGATORS,
+    DoctorReport: DOCTOR,
+}
+
+
+def presenter(data: Any) -> Presenter[Any]:
+    return PRESENTERS[type(data)]
 
 
 def resource(i: int, text: str = "") -> NonCompliantResource:
@@ -180,8 +207,8 @@ def answer(data: Any, cached: bool = True) -> Answer[Any]:
     )
 
 
-def check_limits(message: dict[str, Any]) -> None:
-    blocks = message["blocks"]
+def check_limits(posted: dict[str, Any]) -> None:
+    blocks = posted["blocks"]
     assert len(blocks) <= 50
     for block in blocks:
         if block["type"] == "header":
@@ -210,16 +237,16 @@ def test_every_formatter_stays_inside_the_limits(size: int, text: str) -> None:
     question = Question("rule", {"rule": "restricted-ssh"})
     for data in models(size, text):
         for page in (0, 1, 10_000):
-            check_limits(formatting.message(answer(data), NOW, question, page))
-        check_limits(formatting.message(answer(data, cached=False), NOW, None))
+            check_limits(message(answer(data), presenter(data), NOW, question, page))
+        check_limits(message(answer(data, cached=False), presenter(data), NOW, None))
 
 
 def test_the_context_line_says_how_old_and_where() -> None:
-    message = formatting.message(answer(models(1)[1]), NOW)
-    assert message["blocks"][-1]["elements"][0]["text"] == (
+    posted = message(answer(models(1)[1]), SUMMARY, NOW)
+    assert posted["blocks"][-1]["elements"][0]["text"] == (
         "data as of 09:38 UTC, cached 3 min ago, aggregator OrgAggregator"
     )
-    fresh = formatting.message(answer(models(1)[1], cached=False), NOW)
+    fresh = message(answer(models(1)[1], cached=False), SUMMARY, NOW)
     assert (
         fresh["blocks"][-1]["elements"][0]["text"]
         == "data as of 09:38 UTC, fresh, 3 AWS calls, aggregator OrgAggregator"
@@ -238,14 +265,14 @@ def test_capped_counts_read_as_lower_bounds() -> None:
         ],
         complete=False,
     )
-    assert "100+" in json.dumps(formatting.message(answer(data), NOW))
+    assert "100+" in json.dumps(message(answer(data), RULE, NOW))
 
 
 def test_buttons_carry_their_question_and_page() -> None:
     question = Question("rule", {"rule": "restricted-ssh"}, aggregator="Org")
-    message = formatting.message(answer(models(25)[0]), NOW, question, 1)
+    posted = message(answer(models(25)[0]), RULE, NOW, question, 1)
     actions = {
-        e["action_id"]: e["value"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+        e["action_id"]: e["value"] for b in posted["blocks"] if b["type"] == "actions" for e in b["elements"]
     }
     assert set(actions) == {
         "compliance_page_prev",
@@ -253,13 +280,13 @@ def test_buttons_carry_their_question_and_page() -> None:
         "compliance_export",
         "compliance_refresh",
     }
-    assert formatting.question_from_value(actions["compliance_page_next"]) == (question, 2)
-    assert formatting.question_from_value(actions["compliance_page_prev"]) == (question, 0)
+    assert question_from_value(actions["compliance_page_next"]) == (question, 2)
+    assert question_from_value(actions["compliance_page_prev"]) == (question, 0)
 
 
 def test_home_view_stays_inside_the_limits() -> None:
     data = models(3000, LONG)
-    view = formatting.home_view(answer(data[1]), answer(data[2]), answer(data[6]), NOW, problem=LONG)
+    view = home_view(answer(data[1]), answer(data[2]), answer(data[6]), NOW, problem=LONG)
     assert view["type"] == "home" and len(view["blocks"]) <= 100
     assert len(json.dumps(view)) < 250_000
 
@@ -267,16 +294,25 @@ def test_home_view_stays_inside_the_limits() -> None:
 @pytest.mark.parametrize("index", [0, 1, 2, 3, 5, 6, 7, 8])
 def test_export_has_every_row(index: int) -> None:
     data = models(1000)[index]
-    lines = to_csv(answer(data)).strip().splitlines()
+    lines = to_csv(answer(data), presenter(data)).strip().splitlines()
     expected = {0: 1000, 1: 1000, 2: 1000, 3: 1000, 5: 1000, 6: 1000, 7: 1000, 8: 1000}[index]
     assert len(lines) == expected + 1
+
+
+def test_one_resource_aggregators_and_doctor_have_no_csv_form() -> None:
+    for data in models(2):
+        if presenter(data) in (RESOURCE, AGGREGATORS, DOCTOR):
+            with pytest.raises(ValueError, match="has no CSV form"):
+                to_csv(answer(data), presenter(data))
+        else:
+            assert to_csv(answer(data), presenter(data))
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 60), st.text(max_size=300), st.integers(-5, 50))
 def test_random_sizes_and_text_never_break_a_formatter(size: int, text: str, page: int) -> None:
     for data in models(size, text):
-        check_limits(formatting.message(answer(data), NOW, Question("rules"), page))
+        check_limits(message(answer(data), presenter(data), NOW, Question("rules"), page))
 
 
 def test_a_page_shows_every_resource_it_counts_however_long_their_lines() -> None:
@@ -287,12 +323,10 @@ def test_a_page_shows_every_resource_it_counts_however_long_their_lines() -> Non
         for i in range(25)
     ]
     data = models(25)[0].model_copy(update={"resources": resources})
-    text = json.dumps(formatting.message(answer(data), NOW, Question("rule", {"rule": "r"}), page=1))
+    text = json.dumps(message(answer(data), RULE, NOW, Question("rule", {"rule": "r"}), page=1))
     assert all(f"bucket-{i}-" in text for i in range(10, 20))
 
 
 def test_clipping_never_shows_half_an_escape() -> None:
-    from bot.presenters.formatting import _clip
-
-    assert _clip("a" * 8 + "&lt;b", 11) == "a" * 8 + "…"
-    assert _clip("abc", 11) == "abc"
+    assert clip("a" * 8 + "&lt;b", 11) == "a" * 8 + "…"
+    assert clip("abc", 11) == "abc"

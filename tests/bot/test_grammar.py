@@ -7,7 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import UnknownCommand, UserError
-from bot.questions.grammar import REGISTRY, Question, help_text, parse, usage_hint
+from bot.questions.grammar import parse
+from bot.questions.help import help_text, usage_hint
+from bot.questions.question import Question
+from bot.questions.registry import REGISTRY
 
 
 @pytest.mark.parametrize(

@@ -20,10 +20,12 @@ from bot.answers.models import Answer, ComplianceSummary, Coverage, RulesOvervie
 from bot.aws.console import console_url
 from bot.digest import message as digest
 from bot.digest.snapshots import Snapshot
-from bot.presenters import formatting
 from bot.presenters.export import FORMULA_STARTS, to_csv
+from bot.presenters.home import home_view
+from bot.presenters.message import message
+from bot.slack.blocks import error_message
 from bot.slack.text import VOCABULARY, neutral
-from tests.bot.test_formatting import models
+from tests.bot.test_formatting import models, presenter
 
 NOW = datetime(2026, 11, 26, 9, 41, tzinfo=UTC)
 ATTACKS = [
@@ -125,9 +127,9 @@ def test_no_answer_kind_posts_data_as_markup(text: str, size: int) -> None:
             ),
             text,
         )
-        assert_safe(formatting.message(answer, NOW), text)
+        assert_safe(message(answer, presenter(data), NOW), text)
         try:
-            exported = to_csv(answer)
+            exported = to_csv(answer, presenter(data))
         except ValueError:
             continue  # a kind without a CSV form (one resource, aggregators, doctor)
         for row in csv.reader(io.StringIO(exported)):
@@ -145,7 +147,7 @@ def test_app_home_the_digest_and_error_replies_post_no_markup(text: str) -> None
     def answer(data: Any) -> Answer[Any]:
         return hostile(Answer[Any](question="q", aggregator="Org", data=data, as_of=NOW, aws_calls=1), text)
 
-    home = formatting.home_view(answer(summary), answer(rules), answer(health), NOW, problem=text)
+    home = home_view(answer(summary), answer(rules), answer(health), NOW, problem=text)
     assert_safe(home, text)
     snapshot = hostile(
         Snapshot(
@@ -173,4 +175,4 @@ def test_app_home_the_digest_and_error_replies_post_no_markup(text: str) -> None
         errors.ResourceNotFound(text),
         errors.RegionNotCovered(text, [text]),
     ):
-        assert_safe(formatting.error_message(error.message), text)
+        assert_safe(error_message(error.message), text)

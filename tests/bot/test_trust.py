@@ -17,16 +17,20 @@ from moto.core.base_backend import BackendDict
 
 from bot import errors
 from bot.answers.models import Answer, Count
-from bot.aws.aggregator import AggregatorService
 from bot.aws.session import config_client
+from bot.digest.snapshot_plan import take_snapshot
 from bot.presenters.export import table
-from bot.presenters.formatting import message
+from bot.presenters.message import message
+from bot.presenters.rule import RULE
 from bot.presenters.text import render
-from bot.questions.grammar import Question
+from bot.questions import plans
+from bot.questions.plans import PlanContext
+from bot.questions.question import Question
 from simulator import install, server
 from simulator.faults import FAULTS
 from simulator.orggen import OrgSpec, SeededOrg, generate
 from tests.bot.conftest import settings_for
+from tests.bot.test_formatting import presenter
 
 Key = tuple[str, str, str, str]
 
@@ -45,25 +49,26 @@ def shown_text(answer: Answer[Any], question: Question | None = None) -> str:
     """Everything a person reads of an answer: the Slack message and the terminal's text."""
     from datetime import UTC, datetime
 
-    return json.dumps(message(answer, datetime.now(UTC), question)) + "\n" + render(answer)
+    shown = presenter(answer.data)
+    return json.dumps(message(answer, shown, datetime.now(UTC), question)) + "\n" + render(answer, shown)
 
 
-def check_one_count_everywhere(org: SeededOrg, service: AggregatorService) -> None:
+def check_one_count_everywhere(org: SeededOrg, service: PlanContext) -> None:
     """For every logical rule: the rule answer's rows are the distinct resources, and its headline,
     per-account table, CSV, `rules`, every `account` and the digest's snapshot show that figure."""
-    rules = {r.rule: r for r in service.rules_overview().data.rows}
-    snapshot = service.snapshot().data
+    rules = {r.rule: r for r in plans.rules_overview(service).data.rows}
+    snapshot = take_snapshot(service).data
     per_rule_in_snapshot = Counter(f[2] for f in snapshot.findings)
-    accounts = {a: service.account(a).data for a in org.accounts}
+    accounts = {a: plans.account(service, a).data for a in org.accounts}
     for logical in sorted({e.logical_rule for e in org.evaluations}):
         truth = oracle(org, logical)
-        answer = service.rule_compliance(logical)
+        answer = plans.rule_compliance(service, logical)
         keys = [r.key for r in answer.data.resources]
         assert len(keys) == len(set(keys)), f"{logical}: a resource listed twice"
         assert set(keys) == truth, logical
         assert answer.data.non_compliant_resources == Count(value=len(truth)), logical
         assert sum(s.non_compliant.value for s in answer.data.sources) == len(truth)
-        assert len(table(answer)[1]) == len(truth)
+        assert len(table(answer, RULE)[1]) == len(truth)
         if truth:
             text = shown_text(answer, Question("rule", {"rule": logical}))
             assert f"of {len(truth)}*" in text and f"Non-compliant resources*\\n{len(truth)}" in text
@@ -105,12 +110,10 @@ def test_one_logical_rule_one_count_in_every_answer(spec: OrgSpec, small_pages: 
     with mock_aws():
         org = generate(spec)
         configured = settings_for(org)
-        from bot.aws.aggregator import PAGE_MAX
+        from bot.aws.client import PAGE_MAX
 
         pages = dict.fromkeys(PAGE_MAX, 2) if small_pages else None
-        check_one_count_everywhere(
-            org, AggregatorService(config_client(configured), configured, page_sizes=pages)
-        )
+        check_one_count_everywhere(org, PlanContext(config_client(configured), configured, page_sizes=pages))
     BackendDict.reset()
 
 
@@ -122,7 +125,7 @@ def test_one_logical_rule_one_count_over_http(monkeypatch: pytest.MonkeyPatch) -
         assert running.org is not None
         monkeypatch.setenv("AWS_ENDPOINT_URL", running.endpoint)
         configured = settings_for(running.org)
-        check_one_count_everywhere(running.org, AggregatorService(config_client(configured), configured))
+        check_one_count_everywhere(running.org, PlanContext(config_client(configured), configured))
     finally:
         running.stop()
         BackendDict.reset()
@@ -132,7 +135,7 @@ def test_one_logical_rule_one_count_over_http(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_a_resource_flagged_by_two_copies_of_a_rule_is_one_row_naming_both(
-    org: SeededOrg, service: AggregatorService
+    org: SeededOrg, service: PlanContext
 ) -> None:
     copies: dict[Key, set[str]] = {}
     for e in org.evaluations:
@@ -141,7 +144,7 @@ def test_a_resource_flagged_by_two_copies_of_a_rule_is_one_row_naming_both(
     doubled = [(k, names) for k, names in copies.items() if len(names) > 1]
     assert doubled, "the generated organization deploys copies of a rule"
     (logical, account, region, resource_id), names = doubled[0]
-    answer = service.rule_compliance(logical)
+    answer = plans.rule_compliance(service, logical)
     rows = [
         r
         for r in answer.data.resources
@@ -154,29 +157,29 @@ def test_a_resource_flagged_by_two_copies_of_a_rule_is_one_row_naming_both(
     ("region", "suggestion"), [("mars-1", None), ("eu-west1", "eu-west-1"), ("us-east-1x", "us-east-1")]
 )
 def test_a_region_the_aggregator_does_not_read_is_not_an_all_clear(
-    service: AggregatorService, region: str, suggestion: str | None
+    service: PlanContext, region: str, suggestion: str | None
 ) -> None:
     with pytest.raises(errors.RegionNotCovered) as raised:
-        service.rule_compliance("s3-encryption", region=region)
+        plans.rule_compliance(service, "s3-encryption", region=region)
     assert f"`{region}`" in raised.value.message
     if suggestion:
         assert suggestion in raised.value.suggestions
     with pytest.raises(errors.RegionNotCovered):
-        service.packs(region=region)
+        plans.packs(service, region=region)
 
 
-def test_an_account_that_is_not_a_source_is_not_an_all_clear(service: AggregatorService) -> None:
+def test_an_account_that_is_not_a_source_is_not_an_all_clear(service: PlanContext) -> None:
     with pytest.raises(errors.AccountNotFound) as raised:
-        service.rule_compliance("s3-encryption", account="999999999999")
+        plans.rule_compliance(service, "s3-encryption", account="999999999999")
     assert "not a source" in raised.value.message
     with pytest.raises(errors.AccountNotFound) as raised:
-        service.rule_compliance("s3-encryption", account="12345")
+        plans.rule_compliance(service, "s3-encryption", account="12345")
     assert "12 digits" in raised.value.message
 
 
-def test_a_rule_no_source_has_is_not_an_all_clear(service: AggregatorService) -> None:
+def test_a_rule_no_source_has_is_not_an_all_clear(service: PlanContext) -> None:
     with pytest.raises(errors.RuleNotDeployed) as raised:
-        service.rule_compliance("guardduty")
+        plans.rule_compliance(service, "guardduty")
     assert (
         "guardduty-enabled-centralized" in raised.value.message and "not an all-clear" in raised.value.message
     )
@@ -185,15 +188,15 @@ def test_a_rule_no_source_has_is_not_an_all_clear(service: AggregatorService) ->
 def test_the_all_clear_needs_every_source_in_scope_to_have_reported(moto: None) -> None:
     org = generate(OrgSpec(seed=3, accounts=3, regions=("us-east-1",), non_compliance=0.0))
     configured = settings_for(org)
-    service = AggregatorService(config_client(configured), configured)
-    answer = service.rule_compliance("encrypted-volumes")
+    service = PlanContext(config_client(configured), configured)
+    answer = plans.rule_compliance(service, "encrypted-volumes")
     assert not answer.data.resources and answer.coverage.failed
     text = shown_text(answer)
     assert "white_check_mark" not in text and "not an all-clear" in text
 
 
 def test_a_global_resources_compliance_is_found_in_the_region_that_evaluated_it(
-    org: SeededOrg, service: AggregatorService
+    org: SeededOrg, service: PlanContext
 ) -> None:
     role = next(
         e
@@ -201,24 +204,24 @@ def test_a_global_resources_compliance_is_found_in_the_region_that_evaluated_it(
         if e.resource_type == "AWS::IAM::Role" and e.compliance_type == "NON_COMPLIANT"
     )
     assert role.resource_id.startswith("AROA")
-    report = service.resource(role.resource_id).data
+    report = plans.resource(service, role.resource_id).data
     assert report.region == "global"
     assert report.compliance_type == "NON_COMPLIANT"
     assert {(c.rule_name, c.region) for c in report.compliance} >= {(role.rule_name, role.region)}
 
 
-def test_empty_pages_with_a_token_change_no_answer(org: SeededOrg, service: AggregatorService) -> None:
+def test_empty_pages_with_a_token_change_no_answer(org: SeededOrg, service: PlanContext) -> None:
     def answers() -> list[Any]:
-        fresh = AggregatorService(config_client(settings_for(org)), settings_for(org))
+        fresh = PlanContext(config_client(settings_for(org)), settings_for(org))
         account = org.accounts[1]
         return [
-            fresh.rule_compliance("s3-encryption").data,
-            fresh.rule_compliance("restricted-ssh", account=account).data,
-            fresh.rules_overview().data,
-            fresh.account(account).data,
-            fresh.summary().data,
-            fresh.packs().data,
-            fresh.doctor().data,
+            plans.rule_compliance(fresh, "s3-encryption").data,
+            plans.rule_compliance(fresh, "restricted-ssh", account=account).data,
+            plans.rules_overview(fresh).data,
+            plans.account(fresh, account).data,
+            plans.summary(fresh).data,
+            plans.packs(fresh).data,
+            plans.doctor(fresh).data,
         ]
 
     plain = answers()
@@ -226,8 +229,8 @@ def test_empty_pages_with_a_token_change_no_answer(org: SeededOrg, service: Aggr
     try:
         assert answers() == plain
         with pytest.raises(errors.RuleNotDeployed):
-            AggregatorService(config_client(settings_for(org)), settings_for(org)).rule_compliance(
-                "guardduty"
+            plans.rule_compliance(
+                PlanContext(config_client(settings_for(org)), settings_for(org)), "guardduty"
             )
     finally:
         FAULTS.clear()
@@ -245,14 +248,14 @@ def test_capped_counts_read_as_lower_bounds_or_are_made_exact(moto: None) -> Non
         )
     )
     configured = settings_for(org)
-    service = AggregatorService(config_client(configured), configured)
-    rules = {r.rule: r.resources for r in service.rules_overview().data.rows}
+    service = PlanContext(config_client(configured), configured)
+    rules = {r.rule: r.resources for r in plans.rules_overview(service).data.rows}
     for logical, count in rules.items():
         assert count == Count(value=len(oracle(org, logical))), logical  # details read: exact
-    capped = AggregatorService(
+    capped = PlanContext(
         config_client(settings_for(org, detail_call_cap=1)), settings_for(org, detail_call_cap=1)
     )
-    answer = capped.rules_overview()
+    answer = plans.rules_overview(capped)
     assert answer.coverage.truncated
     assert any(r.resources.capped for r in answer.data.rows)
     assert "at least" in shown_text(answer) or "+" in shown_text(answer)
@@ -270,7 +273,7 @@ def gaps(org: SeededOrg) -> Iterator[tuple[str, str, str]]:
 
 
 def test_every_answer_kind_names_failed_and_outdated_sources(
-    org: SeededOrg, service: AggregatorService, gaps: tuple[str, str, str]
+    org: SeededOrg, service: PlanContext, gaps: tuple[str, str, str]
 ) -> None:
     failed, outdated, _ = gaps
     failed_region = next(g for (a, g), s in org.statuses.items() if s.status == "FAILED")
@@ -280,23 +283,23 @@ def test_every_answer_kind_names_failed_and_outdated_sources(
         if (r.account_id, r.region) == (failed, failed_region) and r.resource_type == "AWS::S3::Bucket"
     )
     organization_wide = [
-        service.rule_compliance("s3-encryption"),
-        service.summary(),
-        service.summary("region"),
-        service.rules_overview(),
-        service.resource_counts(),
-        service.packs(),
-        service.query("SELECT accountId, resourceId WHERE resourceType = 'AWS::S3::Bucket'"),
+        plans.rule_compliance(service, "s3-encryption"),
+        plans.summary(service),
+        plans.summary(service, "region"),
+        plans.rules_overview(service),
+        plans.resource_counts(service),
+        plans.packs(service),
+        plans.query(service, "SELECT accountId, resourceId WHERE resourceType = 'AWS::S3::Bucket'"),
     ]
     for answer in organization_wide:
         text = shown_text(answer)
         assert "FAILED" in text and failed in text and "AccessDeniedException" in text, answer.question
         assert "OUTDATED" in text and outdated in text, answer.question
         assert answer.coverage.failed and answer.coverage.outdated
-    for answer in (service.account(failed), service.resource(bucket.resource_id)):
+    for answer in (plans.account(service, failed), plans.resource(service, bucket.resource_id)):
         text = shown_text(answer)
         assert "FAILED" in text and failed in text, answer.question
-    assert "OUTDATED" in shown_text(service.account(outdated))
+    assert "OUTDATED" in shown_text(plans.account(service, outdated))
 
 
 def test_an_account_without_compliance_items_is_read_from_the_compliance_apis(
@@ -307,39 +310,41 @@ def test_an_account_without_compliance_items_is_read_from_the_compliance_apis(
     _, _, blind = gaps
     service = small_pages(org)  # large-organization plan: the advanced query cannot see `blind`
     for logical in ("restricted-ssh", "s3-bucket-server-side-encryption-enabled"):
-        answer = service.rule_compliance(logical)
+        answer = plans.rule_compliance(service, logical)
         assert answer.data.plan == "advanced-query"
         assert {r.key for r in answer.data.resources} == oracle(org, logical)
-    snapshot = service.snapshot()
+    snapshot = take_snapshot(service)
     assert snapshot.data.without_compliance_items == [blind]
     assert blind in {f[0] for f in snapshot.data.findings}
 
 
 def test_answers_that_depend_on_compliance_items_name_the_accounts_that_do_not_record_them(
-    org: SeededOrg, service: AggregatorService, gaps: tuple[str, str, str]
+    org: SeededOrg, service: PlanContext, gaps: tuple[str, str, str]
 ) -> None:
     _, _, blind = gaps
-    query = service.query(
-        "SELECT accountId, COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance' GROUP BY accountId"
+    query = plans.query(
+        service,
+        "SELECT accountId, COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance' "
+        "GROUP BY accountId",
     )
     assert query.coverage.without_compliance_items == [blind]
     assert blind in shown_text(query) and "do not record compliance items" in shown_text(query)
     evaluated = {e.resource_id for e in org.evaluations if e.account_id == blind}
     resource = next(r for r in org.resources if r.account_id == blind and r.resource_id in evaluated)
-    answer = service.resource(resource.resource_id)
+    answer = plans.resource(service, resource.resource_id)
     assert "do not record compliance items" in shown_text(answer)
     # A query about something else does not depend on them and does not say so.
-    other = service.query("SELECT accountId, resourceId WHERE resourceType = 'AWS::S3::Bucket'")
+    other = plans.query(service, "SELECT accountId, resourceId WHERE resourceType = 'AWS::S3::Bucket'")
     assert not other.coverage.without_compliance_items
 
 
 def test_a_channel_scoped_to_some_accounts_sees_only_their_gaps(
-    org: SeededOrg, service: AggregatorService, gaps: tuple[str, str, str]
+    org: SeededOrg, service: PlanContext, gaps: tuple[str, str, str]
 ) -> None:
     from bot.answers.coverage import limited
 
     failed, outdated, _ = gaps
-    answer = service.rule_compliance("s3-encryption")
+    answer = plans.rule_compliance(service, "s3-encryption")
     others = [a for a in org.accounts if a not in (failed, outdated)]
     assert limited(answer.coverage, lambda account: account in others).complete
     mine = limited(answer.coverage, lambda account: account == outdated)
@@ -348,30 +353,32 @@ def test_a_channel_scoped_to_some_accounts_sees_only_their_gaps(
 
 
 def test_app_home_the_digest_and_ask_json_carry_the_caveats(
-    org: SeededOrg, service: AggregatorService, gaps: tuple[str, str, str]
+    org: SeededOrg, service: PlanContext, gaps: tuple[str, str, str]
 ) -> None:
     from datetime import UTC, datetime
 
     from bot.digest import message as digest
-    from bot.presenters.formatting import home_view
+    from bot.presenters.home import home_view
 
     failed, outdated, blind = gaps
     now = datetime.now(UTC)
-    home = json.dumps(home_view(service.summary(), service.rules_overview(), service.health(), now))
+    home = json.dumps(
+        home_view(plans.summary(service), plans.rules_overview(service), plans.health(service), now)
+    )
     assert "FAILED" in home and failed in home and "OUTDATED" in home and outdated in home
-    posted = json.dumps(digest.message(service.snapshot().data, None, "today", now))
+    posted = json.dumps(digest.message(take_snapshot(service).data, None, "today", now))
     assert failed in posted and outdated in posted
     assert blind in posted and "do not record compliance items" in posted
-    dumped = service.rule_compliance("s3-encryption").model_dump(mode="json")
+    dumped = plans.rule_compliance(service, "s3-encryption").model_dump(mode="json")
     assert {p["source_id"] for p in dumped["coverage"]["failed"]} == {failed}
     assert {p["source_id"] for p in dumped["coverage"]["outdated"]} == {outdated}
 
 
 def test_doctor_names_the_accounts_that_do_not_record_compliance_items(
-    service: AggregatorService, gaps: tuple[str, str, str]
+    service: PlanContext, gaps: tuple[str, str, str]
 ) -> None:
     _, _, blind = gaps
-    findings = service.doctor().data.findings
+    findings = plans.doctor(service).data.findings
     assert any(blind in f.detail and "do not record compliance items" in f.title for f in findings)
 
 
@@ -387,18 +394,18 @@ def aws_calls() -> float:
     )
 
 
-def test_rejected_input_costs_no_aws_call_twice(service: AggregatorService) -> None:
+def test_rejected_input_costs_no_aws_call_twice(service: PlanContext) -> None:
     with pytest.raises(errors.RuleNotFound):
-        service.rule_compliance("no-such-rule-here")
+        plans.rule_compliance(service, "no-such-rule-here")
     before = aws_calls()
     with pytest.raises(errors.RuleNotFound):
-        service.rule_compliance("no-such-rule-here")
+        plans.rule_compliance(service, "no-such-rule-here")
     assert aws_calls() == before  # "no such rule" is remembered for a minute
     for not_an_account in ("１２３４５６７８９０１２", "٠١٢٣٤٥٦٧٨٩٠١"):  # digits, but not ASCII ones
         with pytest.raises(errors.AccountNotFound, match="12 digits"):
-            service.account(not_an_account)
+            plans.account(service, not_an_account)
     with pytest.raises(errors.ResourceNotFound):
-        service.resource("x" * 5000)
+        plans.resource(service, "x" * 5000)
     assert aws_calls() == before
 
 
@@ -421,7 +428,7 @@ def test_a_scoped_channel_is_capped_on_its_own_rows(org: SeededOrg) -> None:
     }
     configured = settings_for(org, detail_call_cap=len(own), query_row_cap=2)
     answerer = Answerer(
-        AggregatorService(config_client(configured), configured),
+        PlanContext(config_client(configured), configured),
         Cache(connect("redis://127.0.0.1:6379/0"), CachePolicy(prefix=f"test-{uuid.uuid4().hex[:10]}")),
     )
     scope = Scope(frozenset({last}), query=True)
@@ -445,7 +452,7 @@ def scoped_answerer(org: SeededOrg) -> Any:
 
     configured = settings_for(org)
     return Answerer(
-        AggregatorService(config_client(configured), configured),
+        PlanContext(config_client(configured), configured),
         Cache(connect("redis://127.0.0.1:6379/0"), CachePolicy(prefix=f"test-{uuid.uuid4().hex[:10]}")),
     )
 
@@ -454,7 +461,7 @@ def test_a_scoped_channel_picks_its_own_resource_and_learns_nothing_of_others(or
     from datetime import UTC, datetime
 
     from bot.access.scopes import Scope
-    from bot.presenters.formatting import context_line
+    from bot.presenters.common import context_line
 
     answerer = scoped_answerer(org)
     # IAM roles named OrganizationAccountAccessRole exist in every member account.
@@ -472,13 +479,13 @@ def test_a_scoped_channel_picks_its_own_resource_and_learns_nothing_of_others(or
     )
 
 
-def test_an_access_denied_reply_names_no_role_or_account(org: SeededOrg, service: AggregatorService) -> None:
+def test_an_access_denied_reply_names_no_role_or_account(org: SeededOrg, service: PlanContext) -> None:
     from simulator.faults import ACCESS_DENIED
 
     FAULTS.errors = [ACCESS_DENIED]
     try:
         with pytest.raises(errors.AccessDenied) as raised:
-            service.health()
+            plans.health(service)
     finally:
         FAULTS.clear()
     assert org.role_arn not in raised.value.message and org.management_account not in raised.value.message
@@ -541,22 +548,22 @@ def test_a_source_that_stops_recording_compliance_items_in_one_region_is_read_th
     )
     found.recorders = {old.name: ConfigRecorder(old.role_arn, excluded, name=old.name)}
     service = small_pages(org)  # the large-organization plans, which read compliance items
-    snapshot = service.snapshot().data
-    rules = {r.rule: r.resources.value for r in service.rules_overview().data.rows}
+    snapshot = take_snapshot(service).data
+    rules = {r.rule: r.resources.value for r in plans.rules_overview(service).data.rows}
     for logical in sorted({e.logical_rule for e in org.evaluations if e.account_id == member}):
         truth = oracle(org, logical)
         if not truth:
             continue
-        answer = service.rule_compliance(logical)
+        answer = plans.rule_compliance(service, logical)
         assert {r.key for r in answer.data.resources} == truth, logical
         assert rules[logical] == len(truth), logical
         assert sum(f[2] == logical for f in snapshot.findings) == len(truth), logical
     assert member in snapshot.without_compliance_items
 
 
-def test_no_all_clear_when_no_rule_has_results_in_scope(service: AggregatorService) -> None:
+def test_no_all_clear_when_no_rule_has_results_in_scope(service: PlanContext) -> None:
     with pytest.raises(errors.NothingEvaluated) as raised:
-        service.rules_overview(accounts=frozenset({"999999999999"}))
+        plans.rules_overview(service, accounts=frozenset({"999999999999"}))
     assert "not an all-clear" in raised.value.message
 
 
@@ -584,28 +591,28 @@ def test_a_rule_listed_by_rules_can_be_asked_about(org: SeededOrg) -> None:
         Fault("AccessDeniedException", operations=frozenset({"describe_organization_config_rules"}))
     ]
     configured = settings_for(org)
-    blind_to_org_rules = AggregatorService(config_client(configured), configured, RuleCatalog.default())
+    blind_to_org_rules = PlanContext(config_client(configured), configured, RuleCatalog.default())
     try:
-        listed = {r.rule for r in blind_to_org_rules.rules_overview().data.rows}
+        listed = {r.rule for r in plans.rules_overview(blind_to_org_rules).data.rows}
         assert "restricted-ssh-periodic" in listed
-        answer = blind_to_org_rules.rule_compliance("restricted-ssh-periodic")
+        answer = plans.rule_compliance(blind_to_org_rules, "restricted-ssh-periodic")
     finally:
         FAULTS.clear()
     assert {r.key for r in answer.data.resources} == oracle(org, "restricted-ssh-periodic")
 
 
 def test_remembered_unknown_rules_are_bounded_and_fresh(
-    service: AggregatorService, monkeypatch: pytest.MonkeyPatch
+    service: PlanContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.aws.aggregator
+    import bot.questions.plans.context
 
-    monkeypatch.setattr(bot.aws.aggregator, "UNKNOWN_RULES_KEPT", 3)
+    monkeypatch.setattr(bot.questions.plans.context, "UNKNOWN_RULES_KEPT", 3)
     for word in ("zzqa", "zzqb", "zzqc", "zzqd", "zzqe"):
         with pytest.raises(errors.RuleNotFound):
-            service.rule_compliance(word)
+            plans.rule_compliance(service, word)
     assert sum(key[0] == "unknown_rule" for key in service._memo) <= 3
     with pytest.raises(errors.RuleNotFound) as first:
-        service.rule_compliance("zzqe")
+        plans.rule_compliance(service, "zzqe")
     with pytest.raises(errors.RuleNotFound) as second:
-        service.rule_compliance("zzqe")
+        plans.rule_compliance(service, "zzqe")
     assert first.value is not second.value  # a new error each time: no traceback grows

@@ -242,8 +242,9 @@ def test_sim_command_prints_how_to_connect_and_serves() -> None:
 def test_a_hung_call_times_out_into_a_typed_error(seeded: server.RunningSimulator) -> None:
     from botocore.config import Config
 
-    from bot.aws.aggregator import AggregatorService
     from bot.errors import AwsUnavailable
+    from bot.questions import plans
+    from bot.questions.plans import PlanContext
     from bot.settings import Settings
     from simulator.faults import FAULTS, hang
 
@@ -264,7 +265,7 @@ def test_a_hung_call_times_out_into_a_typed_error(seeded: server.RunningSimulato
     FAULTS.errors = [hang(2.0)]
     try:
         with pytest.raises(AwsUnavailable) as raised:
-            AggregatorService(client, Settings(COMPLIANCE_AGGREGATOR=seeded.org.aggregator_name)).health()
+            plans.health(PlanContext(client, Settings(COMPLIANCE_AGGREGATOR=seeded.org.aggregator_name)))
     finally:
         FAULTS.clear()
     assert "ReadTimeoutError" in raised.value.message

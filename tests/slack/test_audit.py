@@ -12,7 +12,7 @@ import redis
 
 from bot.access.audit import redact
 from simulator.faults import ACCESS_DENIED, FAULTS
-from tests.slack.conftest import BOT_TOKEN, PAYMENTS, REDIS_URL, SECRET, Bot
+from tests.support.slack import BOT_TOKEN, PAYMENTS, REDIS_URL, SECRET, Bot
 
 pytestmark = pytest.mark.server
 

@@ -16,9 +16,9 @@ import pytest
 import redis
 from moto.core.base_backend import BackendDict
 
+from playground.slack_api import SlackStandIn
 from simulator import server as sim_server
 from simulator.orggen import OrgSpec
-from simulator.slack_api import SlackStandIn
 
 pytestmark = pytest.mark.server
 REDIS_URL = "redis://127.0.0.1:6379/0"

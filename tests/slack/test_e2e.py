@@ -6,34 +6,14 @@ import csv
 import io
 import json
 import time
-from typing import Any
 
 import pytest
 import requests
 
-from bot.presenters.formatting import ACTION_EXPORT, ACTION_PAGE, ACTION_REFRESH
-from tests.slack.conftest import ADMIN, BOT_TOKEN, Bot
+from bot.presenters.common import ACTION_EXPORT, ACTION_PAGE, ACTION_REFRESH
+from tests.support.slack import ADMIN, BOT_TOKEN, Bot, buttons, text_of
 
 pytestmark = pytest.mark.server
-
-
-def text_of(message: dict[str, Any]) -> str:
-    parts = [message.get("text", "")]
-    for block in message.get("blocks", []):
-        if isinstance(block.get("text"), dict):
-            parts.append(block["text"]["text"])
-        for field in block.get("fields", []) or []:
-            parts.append(field["text"])
-        for element in block.get("elements", []) or []:
-            if isinstance(element.get("text"), str):
-                parts.append(element["text"])
-    return "\n".join(parts)
-
-
-def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        e["action_id"]: e for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]
-    }
 
 
 def non_compliant(bot: Bot, logical: str) -> set[tuple[str, str, str]]:

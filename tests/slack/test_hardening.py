@@ -13,7 +13,7 @@ import requests
 
 from bot.slack.delivery import RESPONSE_DELAYS
 from bot.slack.server import MAX_BODY
-from tests.slack.conftest import SECRET, Bot
+from tests.support.slack import ADMIN, SECRET, Bot, buttons, text_of
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -83,9 +83,6 @@ def test_metrics_need_the_token_when_one_is_set() -> None:
 
 
 def test_digest_on_demand_is_bounded_and_listing_shows_only_this_channel(bot: Bot) -> None:
-    from tests.slack.conftest import ADMIN
-    from tests.slack.test_e2e import text_of
-
     _, url = bot.command("digest subscribe 07:00 UTC", channel_id="C0LISTED", user_id=ADMIN)
     bot.responses(url)
     _, url = bot.command("digest list", channel_id="C0ELSEWHERE")
@@ -103,8 +100,6 @@ def test_digest_on_demand_is_bounded_and_listing_shows_only_this_channel(bot: Bo
 
 
 def test_a_slash_commands_answer_survives_a_failing_response_url(bot: Bot) -> None:
-    from tests.slack.test_e2e import text_of
-
     bot.slack.fail("response", status=500, times=1)
     _, url = bot.command("health", name="flaky")
     assert "FAILED" in text_of(bot.responses(url)[-1])  # the second try
@@ -157,8 +152,7 @@ def test_a_mentions_answer_survives_several_slack_5xx(bot: Bot) -> None:
 
 
 def test_a_private_answers_export_goes_to_the_asker_alone(bot: Bot) -> None:
-    from bot.presenters.formatting import ACTION_EXPORT
-    from tests.slack.test_e2e import buttons
+    from bot.presenters.common import ACTION_EXPORT
 
     _, url = bot.command("s3-encryption", user_id="U0ASKER")
     message = bot.responses(url)[-1]

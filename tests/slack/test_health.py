@@ -11,7 +11,7 @@ from bot.cache.store import Cache, connect
 from bot.deps import build_deps, policy_from
 from bot.settings import Settings
 from bot.slack.server import wsgi_app
-from simulator.slack_api import SlackStandIn
+from playground.slack_api import SlackStandIn
 
 
 def get(app: Any, path: str) -> tuple[str, dict[str, Any]]:

@@ -17,10 +17,10 @@ from slack_sdk.signature import SignatureVerifier
 import handlers
 from bot.app import create_app
 from bot.deps import build_deps
-from bot.questions.grammar import usage_hint
+from bot.questions.help import usage_hint
 from bot.settings import Settings
 from bot.slack.server import mode
-from simulator.slack_api import SlackStandIn
+from playground.slack_api import SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.presenters.formatting import ACTION_EXPORT, ACTION_PAGE
-from tests.slack.conftest import ADMIN, PAYMENTS, Bot
-from tests.slack.test_e2e import buttons, text_of
+from bot.presenters.common import ACTION_EXPORT, ACTION_PAGE
+from tests.support.slack import ADMIN, PAYMENTS, Bot, buttons, text_of
 
 pytestmark = pytest.mark.server
 

@@ -30,10 +30,11 @@ import redis
 import yaml
 from moto.core.base_backend import BackendDict
 
+from playground.slack_api import SlackStandIn
+from playground.slack_requests import post_signed
 from simulator import server as sim_server
 from simulator.faults import FAULTS, THROTTLING, Fault
 from simulator.orggen import OrgSpec
-from simulator.slack_api import SlackStandIn, post_signed
 
 pytestmark = [pytest.mark.soak, pytest.mark.server]
 QUESTIONS = int(os.environ.get("SOAK_QUESTIONS", "120"))

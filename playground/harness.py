@@ -1,5 +1,9 @@
-"""The whole bot on one machine: the simulator (seeded), a Slack stand-in, and the bot serving
-HTTP through waitress, wired as in production. Used by the end-to-end tests' benches and the demo."""
+"""The whole bot on one machine: the simulator (seeded), the Slack stand-in with its playground
+page, and the bot serving HTTP through waitress, wired as in production. The one way the demo, the
+end-to-end tests and the benchmarks start it.
+
+The bot is reached only through its entry points (create_app, build_deps, Settings, wsgi_app, the
+cache), as a deployer reaches it."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -20,9 +25,9 @@ from bot.cache.store import Cache, connect
 from bot.deps import Deps, build_deps, policy_from
 from bot.settings import Settings
 from bot.slack.server import WAITRESS_LIMITS, wsgi_app
+from playground.page import Playground
 from simulator import server as sim_server
 from simulator.orggen import OrgSpec, SeededOrg
-from simulator.slack_api import SlackStandIn
 
 SIGNING_SECRET = "local-signing-secret"
 BOT_TOKEN = "xoxb-local-bot-token"
@@ -31,11 +36,13 @@ BOT_TOKEN = "xoxb-local-bot-token"
 @dataclass
 class Harness:
     url: str
-    slack: SlackStandIn
+    slack: Playground
     org: SeededOrg
     deps: Deps
     _simulator: sim_server.RunningSimulator
     _http: Any
+    _environment: dict[str, str | None] = field(default_factory=dict)  # as it was before start()
+    _config_file: str | None = None
 
     def stop(self) -> None:
         self._http.close()
@@ -43,6 +50,13 @@ class Harness:
         self._simulator.stop()
         self.deps.cache.close()
         BackendDict.reset()
+        for name, value in self._environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if self._config_file is not None:
+            Path(self._config_file).unlink(missing_ok=True)
 
 
 def start(
@@ -55,15 +69,18 @@ def start(
     config: dict[str, Any] | Callable[[SeededOrg], dict[str, Any]] | None = None,
     **settings: Any,
 ) -> Harness:
-    """Start everything on loopback; AWS_ENDPOINT_URL points this process's AWS clients at the
-    simulator (so run it in a process of its own, or restore the variable after)."""
-    for name, value in {**sim_server.CREDENTIALS, "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    """Start everything on loopback. `settings` are the bot's (e.g. SLACK_SIGNING_SECRET=...) over
+    the harness's own. AWS_ENDPOINT_URL points this process's AWS clients at the simulator until
+    `stop()` puts the environment back as it was."""
+    aws = {**sim_server.CREDENTIALS, "AWS_DEFAULT_REGION": "us-east-1"}
+    environment = {name: os.environ.get(name) for name in (*aws, "AWS_ENDPOINT_URL")}
+    for name, value in aws.items():
         os.environ.setdefault(name, value)
     BackendDict.reset()
     simulator = sim_server.start(port=0, spec=spec or OrgSpec())
     assert simulator.org is not None
     os.environ["AWS_ENDPOINT_URL"] = simulator.endpoint
-    slack = SlackStandIn(port=slack_port).start()
+    slack = Playground(port=slack_port).start()
     config_file = None
     if config is not None:
         text = yaml.safe_dump(config(simulator.org) if callable(config) else config)
@@ -91,5 +108,5 @@ def start(
     )
     threading.Thread(target=http.run, daemon=True).start()
     url = f"http://127.0.0.1:{http.effective_port}"
-    slack.attach_bot(f"{url}/slack/events", SIGNING_SECRET)
-    return Harness(url, slack, simulator.org, deps, simulator, http)
+    slack.attach_bot(f"{url}/slack/events", bot_settings.slack_signing_secret.get_secret_value())
+    return Harness(url, slack, simulator.org, deps, simulator, http, environment, config_file)

@@ -12,7 +12,8 @@ import threading
 import time
 from typing import Any
 
-from simulator import harness
+from playground import harness
+from playground.slack_requests import FORM, command_body
 from simulator.orggen import OrgSpec, SeededOrg
 
 TRY = (
@@ -68,7 +69,15 @@ def once(text: str, timeout: float = 60.0) -> tuple[int, str]:
     running = start(port=0)
     try:
         before = len(running.slack.calls)
-        status = running.slack.send_signed(_command(running, text), "application/x-www-form-urlencoded")
+        body = command_body(
+            text,
+            running.slack.response_url("once"),
+            token="demo",
+            team_id="T0DEMO",
+            user_id="U0ADMIN",
+            trigger_id="once",
+        )
+        status = running.slack.send_signed(body, FORM)
         if status != 200:
             return 1, f"the bot answered HTTP {status}"
         deadline = time.monotonic() + timeout
@@ -84,23 +93,6 @@ def once(text: str, timeout: float = 60.0) -> tuple[int, str]:
         return 1, "no answer within the timeout"
     finally:
         running.stop()
-
-
-def _command(running: harness.Harness, text: str) -> bytes:
-    from urllib.parse import urlencode
-
-    return urlencode(
-        {
-            "token": "demo",
-            "team_id": "T0DEMO",
-            "channel_id": "C0SECURITY",
-            "user_id": "U0ADMIN",
-            "command": "/compliance",
-            "text": text,
-            "response_url": running.slack.response_url("once"),
-            "trigger_id": "once",
-        }
-    ).encode()
 
 
 def serve(port: int, accounts: int, seed: int) -> None:

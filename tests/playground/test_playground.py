@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from simulator import demo, harness
+from playground import demo, harness
 
 pytestmark = pytest.mark.server
 
@@ -26,15 +26,9 @@ def aws_environment() -> None:
 
 @pytest.fixture(scope="module")
 def playground() -> Iterator[harness.Harness]:
-    saved = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
     running = demo.start(port=0)
     yield running
-    running.stop()
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    running.stop()  # and the environment is as it was
 
 
 @pytest.fixture(scope="module")
@@ -127,9 +121,11 @@ def test_app_home_and_digest_now(playground: harness.Harness, browser: Any) -> N
 
 
 def test_demo_once_prints_one_answer() -> None:
+    before = os.environ.get("AWS_ENDPOINT_URL")
     code, text = demo.once("health")
     assert code == 0
     assert "FAILED" in text and "aggregator OrgAggregator" in text
+    assert os.environ.get("AWS_ENDPOINT_URL") == before  # the harness puts the environment back
 
 
 def test_the_playground_renders_data_as_text_never_as_markup(

@@ -1,0 +1,205 @@
+"""The one typed client of AWS Config the bot has: the only module that knows botocore.
+
+Every call goes through `call`: counted (per question, in a `Tally`, and in the metrics), and
+AWS's error codes turned into the bot's typed errors (`bot/errors.py`) in one place. Every list
+is read by one pager, `responses`, at the operation's maximum page size: it follows NextToken
+itself, for operations botocore has a paginator for and for those it has none for alike, and it
+goes on past the empty pages with a token that five aggregate operations return mid-list.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from bot import errors, metrics
+
+if TYPE_CHECKING:
+    from mypy_boto3_config import ConfigServiceClient
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Each operation's maximum page size (botocore does not enforce them; AWS answers
+# InvalidLimitException above them).
+PAGE_MAX: dict[str, int] = {
+    "DescribeConfigurationAggregators": 100,
+    "DescribeConfigurationAggregatorSourcesStatus": 100,
+    "DescribeAggregateComplianceByConfigRules": 1000,
+    "DescribeAggregateComplianceByConformancePacks": 100,
+    "GetAggregateComplianceDetailsByConfigRule": 100,
+    "GetAggregateConfigRuleComplianceSummary": 1000,
+    "GetAggregateConformancePackComplianceSummary": 100,
+    "GetAggregateDiscoveredResourceCounts": 1000,
+    "ListAggregateDiscoveredResources": 100,
+    "SelectAggregateResourceConfig": 100,
+    "DescribeOrganizationConfigRules": 100,
+}
+THROTTLING = {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
+DENIED = {
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnauthorizedOperation",
+    "OrganizationAccessDeniedException",
+}
+
+
+@cache
+def config_regions() -> frozenset[str]:
+    """Every region where AWS Config runs, as botocore knows them: what AllAwsRegions reads."""
+    session = boto3.session.Session()
+    return frozenset(
+        region
+        for partition in session.get_available_partitions()
+        for region in session.get_available_regions("config", partition)
+    )
+
+
+def _snake(operation: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
+
+
+class Tally:
+    """The AWS calls one question made, by operation; shared by its worker threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.by_operation: Counter[str] = Counter()
+
+    def add(self, operation: str) -> None:
+        with self._lock:
+            self.by_operation[operation] += 1
+        metrics.AWS_CALLS.labels(operation).inc()
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_operation.values())
+
+
+class AggregatorClient:
+    """AWS Config's aggregate reads: calls, errors, pages and fan-out, counted per question."""
+
+    def __init__(
+        self,
+        client: ConfigServiceClient,
+        role_arn: str | None = None,
+        concurrency: int = 8,
+        page_sizes: dict[str, int] | None = None,
+    ) -> None:
+        self.client = client
+        self.role_arn = role_arn
+        self.concurrency = concurrency
+        self.page_sizes = {**PAGE_MAX, **(page_sizes or {})}
+
+    @property
+    def region(self) -> str:
+        return str(self.client.meta.region_name)
+
+    def call(self, tally: Tally, operation: str, **params: Any) -> dict[str, Any]:
+        """One AWS call, counted, with AWS's errors turned into the bot's."""
+        tally.add(operation)
+        try:
+            response: dict[str, Any] = getattr(self.client, _snake(operation))(**params)
+            return response
+        except ClientError as error:
+            translated = self._translate(error, operation, params)
+            metrics.AWS_ERRORS.labels(type(translated).__name__).inc()
+            raise translated from error
+        except (BotoConnectionError, BotoCoreError) as error:
+            raise errors.AwsUnavailable(operation, type(error).__name__) from error
+
+    def _translate(self, error: ClientError, operation: str, params: dict[str, Any]) -> errors.BotError:
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        message = str(error.response.get("Error", {}).get("Message", ""))
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        log.warning("aws error operation=%s code=%s status=%s message=%s", operation, code, status, message)
+        if code == "NoSuchConfigurationAggregatorException":
+            return errors.AggregatorNotFound(str(params.get("ConfigurationAggregatorName")), self.region)
+        if code in DENIED:
+            return errors.AccessDenied(operation, self.role_arn, code)
+        if code in THROTTLING:
+            return errors.Throttled(operation)
+        if code == "InvalidExpressionException":
+            return errors.InvalidQuery(message, from_aws=True)
+        if code == "ResourceNotDiscoveredException":
+            identifier = params.get("ResourceIdentifier", {}).get("ResourceId", "")
+            return errors.ResourceNotFound(str(identifier))
+        if status >= 500:
+            return errors.AwsUnavailable(operation, f"{code or 'HTTP'} {status}")
+        return errors.AwsError(f"AWS Config answered {code}: {message}", operation, code)
+
+    def responses(
+        self, tally: Tally, operation: str, start: str | None = None, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every page of an operation at its maximum page size. The one pager: it follows
+        NextToken past empty pages, which five aggregate operations return mid-list."""
+        token = start
+        limit = {"Limit": self.page_sizes[operation]} if operation in self.page_sizes else {}
+        while True:
+            extra = {"NextToken": token} if token else {}
+            response = self.call(tally, operation, **limit, **params, **extra)
+            yield response
+            token = response.get("NextToken")
+            if not token:
+                return
+
+    def pages(self, tally: Tally, operation: str, key: str, **params: Any) -> Iterator[Any]:
+        """Every item of a paginated operation."""
+        for response in self.responses(tally, operation, **params):
+            yield from response.get(key, [])
+
+    def leading(
+        self, tally: Tally, operation: str, key: str, enough: int, **params: Any
+    ) -> tuple[list[Any], str | None]:
+        """The first `enough` items (or all, if fewer), and the token of the rest if there is more."""
+        items: list[Any] = []
+        for response in self.responses(tally, operation, **params):
+            items += response.get(key, [])
+            token = response.get("NextToken")
+            if token and len(items) >= enough:
+                return items, token
+        return items, None
+
+    def any(self, tally: Tally, operation: str, key: str, test: Callable[[Any], bool], **params: Any) -> bool:
+        """Whether any item passes `test`, reading no further than the first that does."""
+        return any(test(item) for item in self.pages(tally, operation, key, **params))
+
+    def select(self, tally: Tally, aggregator: str, expression: str) -> Iterator[dict[str, Any]]:
+        """Every row of an advanced query, parsed (AWS returns each row as a JSON string)."""
+        for text in self.pages(
+            tally,
+            "SelectAggregateResourceConfig",
+            "Results",
+            ConfigurationAggregatorName=aggregator,
+            Expression=expression,
+        ):
+            yield json.loads(text)
+
+    def non_compliant_elements(
+        self, tally: Tally, aggregator: str, expression: str
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
+        """(row, its configuration, one NON_COMPLIANT element of configRuleList) for every element of
+        an AWS::Config::ResourceCompliance query: conditions on the array match element by element,
+        so each element is re-checked here."""
+        for row in self.select(tally, aggregator, expression):
+            target = row.get("configuration", {})
+            for element in target.get("configRuleList", []):
+                if element.get("complianceType") == "NON_COMPLIANT":
+                    yield row, target, element
+
+    def fan_out(self, jobs: Sequence[Callable[[], T]]) -> list[T]:
+        """Independent reads at once, at most `concurrency` in flight; results in order."""
+        if len(jobs) <= 1:
+            return [job() for job in jobs]
+        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="aws") as pool:
+            return list(pool.map(lambda job: job(), jobs))

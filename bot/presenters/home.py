@@ -1,0 +1,75 @@
+"""The App Home tab: the organization's posture at a glance, from the summary, rules and health
+answers (any of them may be missing). Pure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject
+
+from bot.answers.coverage import caveat_line
+from bot.answers.models import Answer, ComplianceSummary, RulesOverview, SourceHealth
+from bot.presenters.common import context_line
+from bot.slack.blocks import caveat_section, clip, fields, header, refusal_text, section, table
+from bot.slack.text import neutralised
+
+WORST = 8  # accounts and rules shown
+MAX_VIEW_BLOCKS = 100  # Slack's limit for a view
+
+
+def home_view(
+    summary: Answer[ComplianceSummary] | None,
+    rules: Answer[RulesOverview] | None,
+    health: Answer[SourceHealth] | None,
+    now: datetime,
+    problem: str | None = None,
+) -> dict[str, Any]:
+    """The App Home tab: the organization's posture at a glance."""
+    summary, rules, health = neutralised(summary), neutralised(rules), neutralised(health)
+    blocks: list[Block] = [header("Compliance posture")]
+    if problem:
+        blocks.append(section(f":warning: {refusal_text(problem)}"))
+    if summary is not None:
+        data = summary.data
+        total = (data.compliant_rules + data.non_compliant_rules).value
+        share = f"{100 * data.compliant_rules.value // total}%" if total else "n/a"
+        blocks.append(
+            fields(
+                [
+                    ("Compliant rules", f"{data.compliant_rules} ({share})"),
+                    ("Non-compliant rules", str(data.non_compliant_rules)),
+                ]
+            )
+        )
+        worst = [r for r in data.rows if r.non_compliant_rules.value][:WORST]
+        if worst:
+            blocks.append(
+                table(
+                    [["worst accounts", "non-compliant rules"]]
+                    + [[r.group, str(r.non_compliant_rules)] for r in worst]
+                )
+            )
+    if rules is not None and rules.data.rows:
+        blocks.append(
+            table(
+                [["worst rules", "resources", "accounts"]]
+                + [[clip(r.rule, 40), str(r.resources), str(r.accounts)] for r in rules.data.rows[:WORST]]
+            )
+        )
+    if health is not None:
+        h = health.data
+        state = (
+            ":white_check_mark: every source up to date"
+            if not h.problems
+            else (f":red_circle: {len(h.failed)} FAILED, {len(h.outdated)} OUTDATED")
+        )
+        blocks.append(section(f"*Aggregator sources*: {state}"))
+    gaps = [caveat_line(a.coverage) for a in (rules, summary) if a is not None]
+    for gap in dict.fromkeys(g for g in gaps if g):  # each distinct gap once
+        blocks.append(caveat_section(gap))
+    latest = next((a for a in (summary, rules, health) if a is not None), None)
+    if latest is not None:
+        blocks.append(DividerBlock())
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context_line(latest, now))]))
+    return {"type": "home", "blocks": [b.to_dict() for b in blocks[:MAX_VIEW_BLOCKS]]}

@@ -1,0 +1,170 @@
+"""The kinds that list non-compliant resources: one rule everywhere (`rule`) and everything failing
+in one account (`account`). Both page their resources in Slack, list them in the terminal and
+export them whole. Pure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import Block
+
+from bot.answers.models import AccountDrilldown, Answer, Count, NonCompliantResource, RuleCompliance
+from bot.presenters.common import buttons, nothing_failing
+from bot.presenters.presenter import Presenter, Table
+from bot.questions.question import Question
+from bot.slack.blocks import PAGE_SIZE, SECTION_CHARS, clip, fields, header, section, table
+
+SHOWN = 50  # resources and sources listed in the terminal
+
+
+def resource_sections(resources: list[NonCompliantResource], page: int) -> tuple[list[Block], int]:
+    """The page's resources as sections of whole lines, each within Slack's section size: a page
+    shows every resource it counts."""
+    text, pages = resource_lines(resources, page)
+    sections: list[str] = []
+    for line in text.split("\n• "):
+        line = line if not sections else "• " + line
+        if sections and len(sections[-1]) + 1 + len(line) <= SECTION_CHARS:
+            sections[-1] += "\n" + line
+        else:
+            sections.append(line)
+    return [section(s) for s in sections], pages
+
+
+def resource_lines(resources: list[NonCompliantResource], page: int) -> tuple[str, int]:
+    """The page's resources as mrkdwn lines under a heading, and how many pages there are."""
+    pages = max(1, -(-len(resources) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    lines = []
+    for r in resources[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        line = f"• <{r.console_url}|{r.resource_id}> `{r.resource_type}` {r.account_id} {r.region}"
+        if len(r.rule_names) > 1:
+            line += f" ({len(r.rule_names)} rules: {', '.join(r.rule_names)})"
+        if r.annotation:
+            line += f"\n    _{clip(r.annotation, 200)}_"
+        lines.append(line)
+    last = min(len(resources), (page + 1) * PAGE_SIZE)
+    heading = f"*Resources {page * PAGE_SIZE + 1}–{last} of {len(resources)}*"
+    return heading + "\n" + "\n".join(lines), pages
+
+
+def resource_text(resources: list[NonCompliantResource]) -> list[str]:
+    """The resources for the terminal: the first SHOWN, and how many more."""
+    lines = [
+        f"  {r.account_id} {r.region:<15} {r.resource_type:<28} {r.resource_id}"
+        + (f"  ({r.annotation})" if r.annotation else "")
+        + (f"  [{len(r.rule_names)} rules: {', '.join(r.rule_names)}]" if len(r.rule_names) > 1 else "")
+        for r in resources[:SHOWN]
+    ]
+    if len(resources) > SHOWN:
+        lines.append(f"  ... and {len(resources) - SHOWN} more (use --json for all)")
+    return lines
+
+
+def resource_table(data: RuleCompliance | AccountDrilldown) -> Table:
+    """Every resource the answer lists, one CSV row each."""
+    heading = [
+        "account_id",
+        "region",
+        "resource_type",
+        "resource_id",
+        "rule",
+        "rule_names",
+        "annotation",
+        "evaluated_at",
+        "console_url",
+    ]
+    rows: list[list[Any]] = [
+        [
+            r.account_id,
+            r.region,
+            r.resource_type,
+            r.resource_id,
+            r.rule,
+            " ".join(r.rule_names),
+            r.annotation or "",
+            r.evaluated_at.isoformat() if r.evaluated_at else "",
+            r.console_url,
+        ]
+        for r in data.resources
+    ]
+    return heading, rows
+
+
+def _rule_blocks(answer: Answer[RuleCompliance], question: Question | None, page: int) -> list[Block]:
+    data = answer.data
+    blocks: list[Block] = [header(f"{data.rule}")]
+    if not data.sources:
+        return [*blocks, section(nothing_failing(answer, "No non-compliant resources"))]
+    blocks.append(
+        fields(
+            [
+                ("Non-compliant resources", data.non_compliant_resources.words),
+                ("Accounts", str(len(data.accounts))),
+                ("Regions", str(len(data.regions))),
+            ]
+        )
+    )
+    per_account: dict[str, Count] = {}
+    for s in data.sources:
+        per_account[s.account_id] = per_account.get(s.account_id, Count(value=0)) + s.non_compliant
+    ranked = sorted(per_account.items(), key=lambda kv: (-kv[1].value, kv[0]))
+    rows = [["account", "resources", "regions"]] + [
+        [a, str(c), str(len({s.region for s in data.sources if s.account_id == a}))] for a, c in ranked
+    ]
+    blocks.append(table(rows))
+    sections, pages = resource_sections(data.resources, page)
+    return blocks + sections + buttons(question, page, pages)
+
+
+def _rule_text(data: RuleCompliance) -> list[str]:
+    if not data.sources:
+        return [f"{data.rule}: no non-compliant resources anywhere."]
+    return [
+        f"{data.rule}: {data.non_compliant_resources.words} non-compliant resource(s) in "
+        f"{len(data.accounts)} account(s), {len(data.regions)} region(s)  [plan: {data.plan}]",
+        "By account and region:",
+        *(f"  {s.account_id} {s.region:<15} {s.non_compliant}" for s in data.sources[:SHOWN]),
+        "Resources:",
+        *resource_text(data.resources),
+    ]
+
+
+RULE: Presenter[RuleCompliance] = Presenter(
+    blocks=_rule_blocks, text=_rule_text, table=resource_table, empty=lambda data: not data.sources
+)
+
+
+def _account_blocks(answer: Answer[AccountDrilldown], question: Question | None, page: int) -> list[Block]:
+    data = answer.data
+    if not data.rules:
+        return [
+            header(f"Account {data.account_id}"),
+            section(nothing_failing(answer, "Nothing is failing")),
+        ]
+    rows = [["rule", "resources", "regions"]] + [
+        [clip(r.rule, 45), str(r.resources), str(r.regions)] for r in data.rules
+    ]
+    sections, pages = resource_sections(data.resources, page)
+    blocks: list[Block] = [
+        header(f"Account {data.account_id}: {len(data.rules)} rule(s) failing"),
+        table(rows),
+        *sections,
+    ]
+    return blocks + buttons(question, page, pages)
+
+
+def _account_text(data: AccountDrilldown) -> list[str]:
+    if not data.rules:
+        return [f"Account {data.account_id}: nothing is failing."]
+    return [
+        f"Account {data.account_id}: {len(data.rules)} rule(s) failing",
+        *(f"  {r.rule:<55} {str(r.resources):>6} resources in {r.regions} region(s)" for r in data.rules),
+        "Resources:",
+        *resource_text(data.resources),
+    ]
+
+
+ACCOUNT: Presenter[AccountDrilldown] = Presenter(
+    blocks=_account_blocks, text=_account_text, table=resource_table, empty=lambda data: not data.rules
+)

@@ -1,0 +1,276 @@
+"""Which resources break one logical rule, across accounts and regions, each counted once: the
+compliance rows find the sources, then the cheaper of a fan-out of details or one advanced query
+(plus the compliance APIs for the sources that record no compliance items)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from bot import errors
+from bot.answers import counting
+from bot.answers.models import Answer, Count, NonCompliantResource, RuleCompliance
+from bot.aws.client import Tally
+from bot.aws.console import console_url
+from bot.questions.plans import reads
+from bot.questions.plans.context import PlanContext
+from bot.questions.plans.reads import RULE_ROWS, RULES_BY_NAME
+from bot.questions.query_validation import quote
+from bot.questions.rules import Matcher, RuleCatalog
+
+
+def rule_compliance(
+    ctx: PlanContext,
+    rule: str,
+    account: str | None = None,
+    region: str | None = None,
+    aggregator: str | None = None,
+    accounts: frozenset[str] | None = None,
+) -> Answer[RuleCompliance]:
+    """Every resource that breaks one logical rule, across accounts and regions, once each;
+    only in `accounts` when given (a channel's scope: the detail cap then counts its sources).
+
+    Plan: the NON_COMPLIANT rows of DescribeAggregateComplianceByConfigRules (scoped by
+    account/region) find the sources; if they fit in one page's worth, fetch each matching
+    source's details (fan-out). Otherwise the organization is large: one advanced query over
+    AWS::Config::ResourceCompliance finds the resources, the compliance APIs cover the accounts
+    that do not record compliance items, and details are fetched only for annotations.
+    """
+    tally = Tally()
+    name = ctx.name(aggregator)
+    ctx.check_scope(tally, name, account, region)
+    ctx.refuse_known_unknown(name, rule, accounts)
+    catalog = ctx.catalog_of(tally)
+    filters: dict[str, str] = {"ComplianceType": "NON_COMPLIANT"}
+    if account:
+        filters["AccountId"] = account
+    if region:
+        filters["AwsRegion"] = region
+    rows, rest = ctx.aws.leading(
+        tally,
+        RULES_BY_NAME,
+        RULE_ROWS,
+        ctx.aws.page_sizes[RULES_BY_NAME],
+        ConfigurationAggregatorName=name,
+        Filters=filters,
+    )
+    # Names seen only in the scope's accounts: suggestions must not tell of other accounts' rules.
+    observed = {r["ConfigRuleName"] for r in rows if accounts is None or r["AccountId"] in accounts}
+    logical = _resolve(ctx, tally, catalog, name, rule, observed, accounts)
+    matcher = catalog.matcher(logical)
+    condition = matcher.query_condition("configuration.configRuleList.configRuleName", quote)
+    if rest and condition is not None:
+        data = _rule_by_query(ctx, tally, name, matcher, condition, account, region, accounts)
+    else:
+        if rest:
+            rows += ctx.aws.pages(
+                tally,
+                RULES_BY_NAME,
+                RULE_ROWS,
+                start=rest,
+                ConfigurationAggregatorName=name,
+                Filters=filters,
+            )
+        data = _rule_by_fan_out(
+            ctx,
+            tally,
+            name,
+            matcher,
+            [
+                r
+                for r in rows
+                if matcher.matches(r["ConfigRuleName"]) and (accounts is None or r["AccountId"] in accounts)
+            ],
+        )
+    if not data.sources:
+        _not_an_all_clear_of_nothing(ctx, tally, name, matcher, account, region, accounts)
+    coverage = ctx.coverage(
+        tally,
+        name,
+        {account} if account else accounts,
+        {region} if region else None,
+        capped=data.non_compliant_resources.capped,
+        truncated=not data.complete,
+    )
+    return ctx.answer(f"rule {logical}", name, tally, data, coverage)
+
+
+def _not_an_all_clear_of_nothing(
+    ctx: PlanContext,
+    tally: Tally,
+    name: str,
+    matcher: Matcher,
+    account: str | None,
+    region: str | None,
+    accounts: frozenset[str] | None = None,
+) -> None:
+    """Before answering "nothing breaks the rule": the account is a source, and some source in
+    scope has evaluated the rule at all; else say which of them is not so."""
+    if account and not ctx.is_source(tally, name, account):
+        raise errors.AccountNotFound(account)
+    scope = {k: v for k, v in (("AccountId", account), ("AwsRegion", region)) if v}
+    known = sorted(n for n in matcher.exact if n.startswith("OrgConfigRule-"))
+
+    def in_scope(row: dict[str, Any]) -> bool:
+        return accounts is None or row["AccountId"] in accounts
+
+    for exact in known:  # an organization rule's member name is exact: one cheap probe
+        if ctx.aws.any(
+            tally,
+            RULES_BY_NAME,
+            RULE_ROWS,
+            in_scope,
+            ConfigurationAggregatorName=name,
+            Filters={**scope, "ConfigRuleName": exact},
+        ):
+            return
+    seen: set[str] = set()
+
+    def evaluated(row: dict[str, Any]) -> bool:
+        if not in_scope(row):
+            return False
+        seen.add(row["ConfigRuleName"])
+        return matcher.matches(row["ConfigRuleName"])
+
+    if ctx.aws.any(
+        tally,
+        RULES_BY_NAME,
+        RULE_ROWS,
+        evaluated,
+        ConfigurationAggregatorName=name,
+        **({"Filters": scope} if scope else {}),
+    ):
+        return
+    where = "".join(f" in {v}" for v in (account, region) if v)
+    logical_names = sorted({matcher.logical_name(n) for n in seen})
+    raise errors.RuleNotDeployed(
+        matcher.logical, where, difflib.get_close_matches(matcher.logical, logical_names, n=3, cutoff=0.5)
+    )
+
+
+def _resolve(
+    ctx: PlanContext,
+    tally: Tally,
+    catalog: RuleCatalog,
+    aggregator: str,
+    text: str,
+    observed: set[str],
+    accounts: frozenset[str] | None = None,
+) -> str:
+    try:
+        return catalog.resolve(text, observed)
+    except errors.RuleNotFound as unknown:
+        # A custom rule the catalog cannot know: does the aggregator have it (in the scope)?
+        if ctx.aws.any(
+            tally,
+            RULES_BY_NAME,
+            RULE_ROWS,
+            lambda row: accounts is None or row["AccountId"] in accounts,
+            ConfigurationAggregatorName=aggregator,
+            Filters={"ConfigRuleName": text.strip()},
+        ):
+            return text.strip()
+        ctx.remember_unknown(aggregator, text, accounts, unknown)
+        raise
+
+
+def _rule_by_fan_out(
+    ctx: PlanContext, tally: Tally, aggregator: str, matcher: Matcher, rows: list[dict[str, Any]]
+) -> RuleCompliance:
+    groups = reads.grouped(rows, matcher.logical_name)
+    resources, counts, complete = ctx.logical_counts(
+        tally, aggregator, matcher.logical_name, groups, read_all=True
+    )
+    return RuleCompliance(
+        rule=matcher.logical,
+        member_rule_names=sorted({r["ConfigRuleName"] for r in rows}),
+        plan="fan-out",
+        resources=resources,
+        sources=counting.source_counts(counts, matcher.logical),
+        complete=complete,
+    )
+
+
+def _rule_by_query(
+    ctx: PlanContext,
+    tally: Tally,
+    aggregator: str,
+    matcher: Matcher,
+    condition: str,
+    account: str | None,
+    region: str | None,
+    accounts: frozenset[str] | None = None,
+) -> RuleCompliance:
+    conditions = [
+        "resourceType = 'AWS::Config::ResourceCompliance'",
+        "configuration.configRuleList.complianceType = 'NON_COMPLIANT'",
+        condition,
+    ]
+    if account:
+        conditions.append(f"accountId = {quote(account)}")
+    if region:
+        conditions.append(f"awsRegion = {quote(region)}")
+    expression = (
+        "SELECT accountId, awsRegion, configurationItemCaptureTime, configuration.targetResourceId, "
+        "configuration.targetResourceType, configuration.configRuleList WHERE " + " AND ".join(conditions)
+    )
+    found = [
+        NonCompliantResource(
+            account_id=row["accountId"],
+            region=row["awsRegion"],
+            resource_type=target["targetResourceType"],
+            resource_id=target["targetResourceId"],
+            rule=matcher.logical,
+            rule_names=[element["configRuleName"]],
+            evaluated_at=reads.parse_time(row.get("configurationItemCaptureTime")),
+            console_url=console_url(
+                target["targetResourceType"], target["targetResourceId"], row["awsRegion"]
+            ),
+        )
+        for row, target, element in ctx.aws.non_compliant_elements(tally, aggregator, expression)
+        if matcher.matches(element.get("configRuleName", ""))
+        and (accounts is None or row["accountId"] in accounts)
+    ]
+    # Accounts that do not record compliance items are invisible to the query: their rows
+    # come from the compliance APIs instead.
+    blind = {
+        (a, g)
+        for a, g in ctx.without_compliance_items(tally, aggregator)
+        if account in (None, a) and region in (None, g) and (accounts is None or a in accounts)
+    }
+    blind_rows = [
+        row
+        for a, g in sorted(blind)
+        for row in ctx.aws.pages(
+            tally,
+            RULES_BY_NAME,
+            RULE_ROWS,
+            ConfigurationAggregatorName=aggregator,
+            Filters={"ComplianceType": "NON_COMPLIANT", "AccountId": a, "AwsRegion": g},
+        )
+        if matcher.matches(row["ConfigRuleName"])
+    ]
+    seen_rows = sorted({(name, r.account_id, r.region) for r in found for name in r.rule_names})
+    wanted = [
+        *blind_rows,
+        *({"ConfigRuleName": n, "AccountId": a, "AwsRegion": g} for n, a, g in seen_rows),
+    ]
+    annotated, read = ctx.read_details(tally, aggregator, matcher.logical_name, wanted)
+    resources = counting.merge([*found, *annotated])
+    groups = reads.grouped(blind_rows, matcher.logical_name)
+    counts = counting.group_counts(groups, resources, read)
+    for r in resources:  # the query saw every resource of the other sources: exact
+        if (r.account_id, r.region) not in blind:
+            key = (r.rule, r.account_id, r.region)
+            counts[key] = Count(value=counts.get(key, Count(value=0)).value + 1)
+    blind_read = all((r["ConfigRuleName"], r["AccountId"], r["AwsRegion"]) in read for r in blind_rows)
+    return RuleCompliance(
+        rule=matcher.logical,
+        member_rule_names=sorted(
+            {n for r in resources for n in r.rule_names} | {r["ConfigRuleName"] for r in blind_rows}
+        ),
+        plan="advanced-query",
+        resources=resources,
+        sources=counting.source_counts(counts, matcher.logical),
+        complete=len(read) == len(wanted) and blind_read,
+    )

@@ -1,0 +1,2 @@
+"""What tests in several folders import: helpers, never fixtures (fixtures live in a conftest.py).
+The bot itself is started one way, by `playground.harness`."""
