@@ -24,10 +24,17 @@ def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return channel, (body.get("user") or {}).get("id")
 
 
-def register(app: App, deps: Deps) -> None:
-    def acknowledge(ack: Ack) -> None:
+class Buttons:
+    """The listeners of the answers' buttons: `acknowledge` at once, then one lazy listener per
+    button; each answers its own failure politely, to the clicker alone."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def acknowledge(self, ack: Ack) -> None:
         ack()
 
+    @staticmethod
     def failed(respond: Respond, error: Exception, action: str, body: dict[str, Any]) -> None:
         channel, user = _where(body)
         respond(
@@ -36,14 +43,16 @@ def register(app: App, deps: Deps) -> None:
             replace_original=False,
         )
 
-    def page(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def page(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        deps = self.deps
         try:
             question, number = question_from_value(action["value"])
             respond(**message_for(deps, question, number, *_where(body)), replace_original=True)
         except Exception as error:
-            failed(respond, error, "page", body)
+            self.failed(respond, error, "page", body)
 
-    def refresh(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def refresh(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        deps = self.deps
         try:
             channel, user = _where(body)
             if not may_manage(deps.access, user):
@@ -52,9 +61,10 @@ def register(app: App, deps: Deps) -> None:
             deps.answerer.forget(question)
             respond(**message_for(deps, question, number, channel, user), replace_original=True)
         except Exception as error:
-            failed(respond, error, "refresh", body)
+            self.failed(respond, error, "refresh", body)
 
-    def export(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def export(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        deps = self.deps
         try:
             channel, user = _where(body)
             question, _ = question_from_value(action["value"])
@@ -75,9 +85,10 @@ def register(app: App, deps: Deps) -> None:
                     channel=channel, thread_ts=message.get("thread_ts") or message.get("ts"), **csv_file
                 )
         except Exception as error:
-            failed(respond, error, "export", body)
+            self.failed(respond, error, "export", body)
 
-    def drill(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def drill(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        deps = self.deps
         try:
             question, _ = question_from_value(action["value"])
             respond(
@@ -86,9 +97,12 @@ def register(app: App, deps: Deps) -> None:
                 replace_original=False,
             )
         except Exception as error:
-            failed(respond, error, "drill", body)
+            self.failed(respond, error, "drill", body)
 
-    app.action(re.compile(f"^{ACTION_PAGE}_(next|prev)$"))(ack=acknowledge, lazy=[page])
-    app.action(ACTION_REFRESH)(ack=acknowledge, lazy=[refresh])
-    app.action(ACTION_EXPORT)(ack=acknowledge, lazy=[export])
-    app.action(re.compile(f"^{ACTION_DRILL}_"))(ack=acknowledge, lazy=[drill])
+
+def register(app: App, deps: Deps) -> None:
+    buttons = Buttons(deps)
+    app.action(re.compile(f"^{ACTION_PAGE}_(next|prev)$"))(ack=buttons.acknowledge, lazy=[buttons.page])
+    app.action(ACTION_REFRESH)(ack=buttons.acknowledge, lazy=[buttons.refresh])
+    app.action(ACTION_EXPORT)(ack=buttons.acknowledge, lazy=[buttons.export])
+    app.action(re.compile(f"^{ACTION_DRILL}_"))(ack=buttons.acknowledge, lazy=[buttons.drill])

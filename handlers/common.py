@@ -7,13 +7,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.presenters.message import message
-
 from bot import boundary, metrics
 from bot.access.scopes import Scope, may_manage, scope_for
 from bot.answers.models import Answer
 from bot.deps import Deps
 from bot.errors import UserError
+from bot.presenters.message import message
 from bot.questions.grammar import parse
 from bot.questions.question import Question
 from bot.questions.registry import REGISTRY

@@ -15,27 +15,35 @@ from bot.questions.question import Question
 EVENT = "app_home_opened"
 
 
-def _acknowledge(ack: Ack) -> None:
-    ack()
+class Home:
+    """The listeners of app_home_opened: `acknowledge`, then `publish` the tab (lazy), from the
+    cache, as the user may see it."""
 
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
-def register(app: App, deps: Deps) -> None:
-    def publish(event: dict[str, Any]) -> None:
+    def acknowledge(self, ack: Ack) -> None:
+        ack()
+
+    def publish(self, event: dict[str, Any]) -> None:
+        deps = self.deps
         if event.get("tab", "home") != "home":
             return
         answers: dict[str, Any] = {}
         user = event.get("user")
+        scope = scope_for(deps.access, None, user)
         problem = None
         for kind, params in (("summary", {"by": "account"}), ("rules", {}), ("health", {})):
             try:
-                answers[kind] = deps.answerer.answer(
-                    Question(kind, params), scope_for(deps.access, None, user)
-                )
+                answers[kind] = deps.answerer.answer(Question(kind, params), scope)
             except Exception as error:
-                problem = describe(error, surface="app_home", user=event.get("user"))
+                problem = describe(error, surface="app_home", user=user)
         view = home_view(
             answers.get("summary"), answers.get("rules"), answers.get("health"), deps.clock(), problem
         )
         deps.slack.views_publish(user_id=event["user"], view=view)
 
-    app.event(EVENT)(ack=_acknowledge, lazy=[publish])
+
+def register(app: App, deps: Deps) -> None:
+    home = Home(deps)
+    app.event(EVENT)(ack=home.acknowledge, lazy=[home.publish])

@@ -23,32 +23,38 @@ def _event_id(body: dict[str, Any]) -> str:
     return str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
 
 
-def register(app: App, deps: Deps) -> None:
-    mine: set[str] = set()  # events this process claimed and must answer
-    lock = threading.Lock()
+class Mention:
+    """The listeners of app_mention: `claim` the event while acknowledging it, then `answer`
+    it (lazy) in its thread, if this process claimed it."""
 
-    def claim(ack: Ack, body: dict[str, Any]) -> None:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self._mine: set[str] = set()  # events this process claimed and must answer
+        self._lock = threading.Lock()
+
+    def claim(self, ack: Ack, body: dict[str, Any]) -> None:
         """Claim the event while acknowledging it; if Redis is unreachable, fail the request so
         Slack retries it later, rather than risk a double or a lost answer."""
         event_id = _event_id(body)
         try:
-            claimed = deps.dedupe.claim(event_id)
+            claimed = self.deps.dedupe.claim(event_id)
         except REDIS_ERRORS as error:
             log.warning("cannot claim event %s (%s): Slack will retry it", event_id, error)
             raise
         if claimed:
-            with lock:
-                mine.add(event_id)
+            with self._lock:
+                self._mine.add(event_id)
         else:
             log.info("event %s already claimed (a retry or another replica's)", event_id)
         ack()
 
-    def answer(body: dict[str, Any], event: dict[str, Any]) -> None:
+    def answer(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        deps = self.deps
         event_id = _event_id(body)
-        with lock:
-            if event_id not in mine:
+        with self._lock:
+            if event_id not in self._mine:
                 return
-            mine.discard(event_id)
+            self._mine.discard(event_id)
         message, _ = reply_for(
             deps,
             question_text(str(event.get("text") or "")),
@@ -69,4 +75,7 @@ def register(app: App, deps: Deps) -> None:
             },
         )
 
-    app.event(EVENT)(ack=claim, lazy=[answer])
+
+def register(app: App, deps: Deps) -> None:
+    mention = Mention(deps)
+    app.event(EVENT)(ack=mention.claim, lazy=[mention.answer])
