@@ -108,7 +108,7 @@ def _audit(
         user=user,
         text=text,
         kind=question.kind if question else None,
-        aggregator=(question.aggregator if question and question.aggregator else deps.settings.aggregator),
+        aggregator=deps.plans.name(question.aggregator if question else None),
         scope=scope.name,
         cache_hit=answer.cached if answer else None,
         aws_calls=(0 if answer.cached else answer.aws_calls) if answer else None,

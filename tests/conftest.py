@@ -1,13 +1,38 @@
+"""The fixtures tests in several folders share, in one place: the AWS environment every test gets,
+moto with the simulator, an organization seeded in it and a plan context on that, a Redis key
+prefix of a test's own, and the bot served over real HTTP (`tests/slack/`, `tests/access/`).
+What they build on lives in `tests/support/`."""
+
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Iterator
 
 import pytest
+import redis
+
+from bot.aws.session import config_client
+from bot.questions.plans import PlanContext
+from playground import harness
+from simulator import server as sim_server
+from simulator.faults import FAULTS
+from simulator.orggen import OrgSpec, SeededOrg, generate
+from tests.support.aws import settings_for
+from tests.support.cache import REDIS_URL
+from tests.support.slack import BOT_TOKEN, SECRET, Bot, access_config
+
+SPEC = OrgSpec(
+    seed=21, accounts=6, regions=("us-east-1", "eu-west-1"), resources_per_region=5, non_compliance=0.3
+)
 
 
 @pytest.fixture(autouse=True)
-def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test ever sees real credentials, a profile or a real endpoint."""
+def aws_environment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test ever sees real credentials, a profile or a real endpoint. A test of the bot server
+    keeps the environment the server set for its module (AWS_ENDPOINT_URL among it)."""
+    if "bot_server" in request.fixturenames:
+        return
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN", "MOTO_ACCOUNT_ID"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -27,3 +52,59 @@ def moto() -> Iterator[None]:
     install()
     with mock_aws():
         yield
+
+
+@pytest.fixture
+def org(moto: None) -> Iterator[SeededOrg]:
+    FAULTS.clear()
+    yield generate(SPEC)
+    FAULTS.clear()
+
+
+@pytest.fixture
+def service(org: SeededOrg) -> PlanContext:
+    settings = settings_for(org)
+    return PlanContext(config_client(settings), settings)
+
+
+@pytest.fixture
+def prefix() -> Iterator[str]:
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    yield name
+    client = redis.Redis.from_url(REDIS_URL)
+    for found in client.scan_iter(match=f"{name}:*"):
+        client.delete(found)
+
+
+@pytest.fixture(scope="module")
+def bot_server() -> Iterator[Bot]:
+    """The bot served over real HTTP, against the simulator, the real Redis and a Slack stand-in, as
+    `playground.harness` starts it; tests post signed requests to it as Slack would
+    (`tests.support.slack`)."""
+    prefix = f"test-{uuid.uuid4().hex[:10]}"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        # No real credentials or profile, whatever the machine has: the harness keeps what it finds.
+        for name, value in {**sim_server.CREDENTIALS, "AWS_DEFAULT_REGION": "us-east-1"}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        running = harness.start(
+            OrgSpec(seed=13, accounts=5, regions=("us-east-1", "eu-west-1")),
+            redis_url=REDIS_URL,
+            threads=8,
+            cache_prefix=prefix,
+            config=access_config,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+        )
+        yield Bot(running)
+        time.sleep(1.5)  # let answers still in flight reach the stand-in before it stops
+        running.stop()
+    plain = redis.Redis.from_url(REDIS_URL)
+    for found in plain.scan_iter(match=f"{prefix}:*"):
+        plain.delete(found)
+
+
+@pytest.fixture
+def bot(bot_server: Bot) -> Bot:
+    bot_server.slack.reset()
+    return bot_server

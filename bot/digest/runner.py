@@ -145,7 +145,7 @@ class DigestRunner:
         self, aggregator: str | None, day_label: str, late: str | None, channel: str
     ) -> tuple[dict[str, Any], bytes]:
         """The digest as the channel may see it: limited to its scope's accounts."""
-        name = aggregator or self.deps.settings.aggregator
+        name = self.deps.plans.name(aggregator)
         scope = scope_for(self.deps.access, channel, None)
         if scope.nothing:
             text = "Compliance data is not available in this channel, so there is no digest to post here."

@@ -49,7 +49,7 @@ class Answerer:
         return args
 
     def key_of(self, question: Question, scope: str = "all") -> str:
-        aggregator = question.aggregator or self.service.settings.aggregator
+        aggregator = self.service.name(question.aggregator)
         return cache_module.key(
             self.cache.policy, aggregator, scope, question.kind, self._arguments(question)
         )
@@ -75,7 +75,7 @@ class Answerer:
 
     def refresh(self, text: str = "", aggregator: str | None = None) -> int:
         """Drop the cached answers to one question (in every scope), or all of an aggregator's."""
-        name = aggregator or self.service.settings.aggregator
+        name = self.service.name(aggregator)
         self.service.forget()  # what this process remembers of AWS goes too (status, census...)
         if not text.strip():
             return self.cache.drop(pattern(self.cache.policy, name))

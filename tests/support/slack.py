@@ -24,7 +24,6 @@ from simulator.orggen import SeededOrg
 
 SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token-0123456789"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 ADMIN = "U0ADMIN"
 PAYMENTS = "C0PAYMENTS"  # a channel that sees two accounts
 

@@ -51,6 +51,8 @@ class PlanContext:
         self._memo_lock = threading.Lock()
 
     def name(self, aggregator: str | None) -> str:
+        """The aggregator a question asks: the one it names, else the configured one (the one place
+        that default is resolved)."""
         return aggregator or self.settings.aggregator
 
     def answer(

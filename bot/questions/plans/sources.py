@@ -67,4 +67,4 @@ def aggregators(
         reads.aggregator_info(a)
         for a in ctx.aws.pages(tally, "DescribeConfigurationAggregators", "ConfigurationAggregators")
     ]
-    return ctx.answer("aggregators", ctx.settings.aggregator, tally, Aggregators(rows=rows))
+    return ctx.answer("aggregators", ctx.name(None), tally, Aggregators(rows=rows))

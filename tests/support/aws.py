@@ -1,26 +1,14 @@
+"""Settings and plan contexts for an organization seeded in moto's in-process mock; the `org` and
+`service` fixtures (tests/conftest.py) build on them."""
+
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from bot.aws.session import config_client
 from bot.questions.plans import PlanContext
 from bot.settings import Settings
-from simulator.faults import FAULTS
-from simulator.orggen import OrgSpec, SeededOrg, generate
-
-SPEC = OrgSpec(
-    seed=21, accounts=6, regions=("us-east-1", "eu-west-1"), resources_per_region=5, non_compliance=0.3
-)
-
-
-@pytest.fixture
-def org(moto: None) -> Iterator[SeededOrg]:
-    FAULTS.clear()
-    yield generate(SPEC)
-    FAULTS.clear()
+from simulator.orggen import SeededOrg
 
 
 def settings_for(org: SeededOrg, **overrides: Any) -> Settings:
@@ -31,12 +19,6 @@ def settings_for(org: SeededOrg, **overrides: Any) -> Settings:
         **overrides,
     }
     return Settings(**values)
-
-
-@pytest.fixture
-def service(org: SeededOrg) -> PlanContext:
-    settings = settings_for(org)
-    return PlanContext(config_client(settings), settings)
 
 
 def small_pages(org: SeededOrg, **overrides: Any) -> PlanContext:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import redis
 from PIL import Image
 
 from bot.answers.models import SourceProblem
@@ -28,9 +26,9 @@ from simulator import operations
 from simulator.faults import FAULTS, THROTTLING
 from simulator.orggen import SeededOrg
 from simulator.state import Evaluation, backend
-from tests.bot.conftest import settings_for
+from tests.support.aws import settings_for
+from tests.support.cache import REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 NINE_PARIS = datetime(2026, 11, 26, 8, 0, 30, tzinfo=UTC)  # 09:00:30 in Paris
 PARIS = DigestSubscription(channel="C0SECURITY", time="09:00", timezone="Europe/Paris")
 
@@ -48,15 +46,6 @@ def slack() -> Iterator[SlackStandIn]:
     stand_in = SlackStandIn().start()
     yield stand_in
     stand_in.stop()
-
-
-@pytest.fixture
-def prefix() -> Iterator[str]:
-    name = f"test-{uuid.uuid4().hex[:10]}"
-    yield name
-    client = redis.Redis.from_url(REDIS_URL)
-    for found in client.scan_iter(match=f"{name}:*"):
-        client.delete(found)
 
 
 def make_deps(org: SeededOrg, slack: SlackStandIn, prefix: str, clock: Clock) -> Deps:

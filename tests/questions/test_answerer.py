@@ -13,9 +13,8 @@ from bot.deps import policy_from
 from bot.questions.answerer import Answerer
 from bot.questions.grammar import parse
 from simulator.orggen import SeededOrg
-from tests.bot.conftest import settings_for
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.support.aws import settings_for
+from tests.support.cache import REDIS_URL
 
 
 @pytest.fixture

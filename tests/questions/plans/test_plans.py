@@ -14,7 +14,7 @@ from bot.questions.plans import PlanContext
 from bot.questions.rules import RuleCatalog
 from simulator.faults import ACCESS_DENIED, FAULTS, INTERNAL, THROTTLING
 from simulator.orggen import ORG_RULES, SeededOrg
-from tests.bot.conftest import settings_for, small_pages
+from tests.support.aws import settings_for, small_pages
 
 CATALOG = RuleCatalog.default()
 

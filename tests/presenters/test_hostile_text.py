@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import given, settings
@@ -25,9 +24,8 @@ from bot.presenters.home import home_view
 from bot.presenters.message import message
 from bot.slack.blocks import error_message
 from bot.slack.text import VOCABULARY, neutral
-from tests.bot.test_formatting import models, presenter
+from tests.support.answers import NOW, models, presenter
 
-NOW = datetime(2026, 11, 26, 9, 41, tzinfo=UTC)
 ATTACKS = [
     "<!channel>",
     "<!here|here>",

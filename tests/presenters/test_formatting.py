@@ -3,197 +3,27 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers.models import (
-    AccountDrilldown,
-    AggregatorInfo,
-    Aggregators,
-    Answer,
-    ComplianceSummary,
-    Count,
-    DoctorReport,
-    Finding,
-    GroupCount,
-    NonCompliantResource,
-    PackCompliance,
-    PackRow,
-    QueryResult,
-    ResourceCounts,
-    ResourceReport,
-    ResourceRuleCompliance,
-    RuleCompliance,
-    RuleOverviewRow,
-    RulesOverview,
-    SourceCount,
-    SourceHealth,
-    SourceProblem,
-    SummaryRow,
-)
+from bot.answers.models import Answer, Count, RuleCompliance, SourceCount
 from bot.presenters.common import question_from_value
 from bot.presenters.export import to_csv
 from bot.presenters.home import home_view
 from bot.presenters.message import message
-from bot.presenters.presenter import Presenter
-from bot.presenters.query import QUERY
-from bot.presenters.resources import RESOURCE, RESOURCES
-from bot.presenters.rule import ACCOUNT, RULE
-from bot.presenters.sources import AGGREGATORS, DOCTOR, HEALTH
-from bot.presenters.summaries import PACKS, RULES, SUMMARY
+from bot.presenters.resources import RESOURCE
+from bot.presenters.rule import RULE
+from bot.presenters.sources import AGGREGATORS, DOCTOR
+from bot.presenters.summaries import SUMMARY
 from bot.questions.question import Question
 from bot.slack.blocks import clip
+from tests.support.answers import NOW, models, presenter, resource
 
-NOW = datetime(2026, 11, 26, 9, 41, tzinfo=UTC)
 LONG = "x" * 5000
-# Each answer model's presenter, as the registry (bot/questions/kinds.py) pairs them.
-PRESENTERS: dict[type, Presenter[Any]] = {
-    RuleCompliance: RULE,
-    ComplianceSummary: SUMMARY,
-    RulesOverview: RULES,
-    AccountDrilldown: ACCOUNT,
-    ResourceReport: RESOURCE,
-    ResourceCounts: RESOURCES,
-    SourceHealth: HEALTH,
-    PackCompliance: PACKS,
-    QueryResult: QUERY,
-    Aggregators: AGGREGATORS,
-    DoctorReport: DOCTOR,
-}
-
-
-def presenter(data: Any) -> Presenter[Any]:
-    return PRESENTERS[type(data)]
-
-
-def resource(i: int, text: str = "") -> NonCompliantResource:
-    return NonCompliantResource(
-        account_id=f"{i:012d}",
-        region="eu-west-1",
-        resource_type="AWS::S3::Bucket",
-        resource_id=f"bucket-{i}{text}",
-        rule=f"rule{text}",
-        rule_names=[f"rule-{i}{text}", f"OrgConfigRule-rule-{i}{text}-ab12cd34"][: 1 + i % 2],
-        annotation=text or None,
-        evaluated_at=NOW,
-        console_url=f"https://example.com/{i}",
-    )
-
-
-def models(n: int, text: str = "") -> list[Any]:
-    resources = [resource(i, text) for i in range(n)]
-    rows = [
-        RuleOverviewRow(
-            rule=f"rule-{i}{text}",
-            member_rule_names=[f"r{i}{text}"],
-            accounts=i,
-            regions=2,
-            resources=Count(value=i, capped=i % 2 == 0),
-        )
-        for i in range(n)
-    ]
-    return [
-        RuleCompliance(
-            rule=f"rule{text}",
-            member_rule_names=[f"rule{text}"],
-            plan="fan-out",
-            resources=resources,
-            sources=[
-                SourceCount(
-                    account_id=f"{i:012d}", region="eu-west-1", non_compliant=Count(value=i, capped=i > 100)
-                )
-                for i in range(n)
-            ],
-            complete=n % 2 == 0,
-        ),
-        ComplianceSummary(
-            group_by="account",
-            rows=[
-                SummaryRow(
-                    group=f"{i:012d}{text}",
-                    compliant_rules=Count(value=i),
-                    non_compliant_rules=Count(value=n - i, capped=i == 1),
-                )
-                for i in range(n)
-            ],
-        ),
-        RulesOverview(rows=rows),
-        AccountDrilldown(account_id="123456789012", rules=rows, resources=resources),
-        ResourceReport(
-            account_id="123456789012",
-            region="eu-west-1",
-            resource_type="AWS::S3::Bucket",
-            resource_id=f"bucket{text}",
-            resource_name=f"bucket{text}",
-            configuration={"k": text},
-            compliance=[
-                ResourceRuleCompliance(
-                    rule_name=f"r{i}{text}", rule=f"rule{i}", compliance_type="NON_COMPLIANT"
-                )
-                for i in range(n)
-            ],
-            console_url="https://example.com/b",
-            other_matches=n,
-        ),
-        ResourceCounts(
-            group_by="type", total=n, rows=[GroupCount(group=f"T{i}{text}", count=i) for i in range(n)]
-        ),
-        SourceHealth(
-            problems=[
-                SourceProblem(
-                    source_id=f"{i:012d}",
-                    source_type="ACCOUNT",
-                    region="us-east-1",
-                    status="FAILED" if i % 2 else "OUTDATED",
-                    error_code=f"E{text}",
-                    error_message=text,
-                    last_update=NOW - timedelta(hours=i),
-                    age_seconds=3600 * i,
-                )
-                for i in range(n)
-            ]
-        ),
-        PackCompliance(
-            rows=[
-                PackRow(
-                    pack=f"pack{text}",
-                    account_id=f"{i:012d}",
-                    region="us-east-1",
-                    compliance_type="NON_COMPLIANT",
-                    compliant_rules=i,
-                    non_compliant_rules=1,
-                    total_rules=i + 1,
-                )
-                for i in range(n)
-            ]
-        ),
-        QueryResult(
-            expression=f"SELECT resourceId{text}",
-            columns=["resourceId"],
-            rows=[{"resourceId": f"r{i}{text}"} for i in range(n)],
-            truncated=n > 5,
-        ),
-        Aggregators(
-            rows=[
-                AggregatorInfo(
-                    name=f"agg{i}{text}",
-                    arn="arn",
-                    kind="organization",
-                    all_regions=False,
-                    regions=["us-east-1"] * 3,
-                )
-                for i in range(n)
-            ]
-        ),
-        DoctorReport(
-            aggregator="Org",
-            findings=[Finding(severity="warning", title=f"t{text}", detail=text, fix=text) for _ in range(n)],
-        ),
-    ]
 
 
 def answer(data: Any, cached: bool = True) -> Answer[Any]:

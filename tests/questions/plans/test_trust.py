@@ -29,8 +29,8 @@ from bot.questions.question import Question
 from simulator import install, server
 from simulator.faults import FAULTS
 from simulator.orggen import OrgSpec, SeededOrg, generate
-from tests.bot.conftest import settings_for
-from tests.bot.test_formatting import presenter
+from tests.support.answers import presenter
+from tests.support.aws import settings_for
 
 Key = tuple[str, str, str, str]
 
@@ -305,7 +305,7 @@ def test_every_answer_kind_names_failed_and_outdated_sources(
 def test_an_account_without_compliance_items_is_read_from_the_compliance_apis(
     org: SeededOrg, gaps: tuple[str, str, str]
 ) -> None:
-    from tests.bot.conftest import small_pages
+    from tests.support.aws import small_pages
 
     _, _, blind = gaps
     service = small_pages(org)  # large-organization plan: the advanced query cannot see `blind`
@@ -532,7 +532,7 @@ def test_a_source_that_stops_recording_compliance_items_in_one_region_is_read_th
     from moto.config.models import ConfigRecorder, RecordingGroup
 
     from simulator.state import existing_backend
-    from tests.bot.conftest import small_pages
+    from tests.support.aws import small_pages
 
     member = next(a for a in org.accounts[1:] if a not in org.accounts_without_compliance_items)
     region = "eu-west-1"

@@ -12,7 +12,7 @@ from bot.questions import plans
 from bot.questions.plans import PlanContext
 from bot.settings import Settings
 from simulator.orggen import SeededOrg
-from tests.bot.conftest import settings_for
+from tests.support.aws import settings_for
 
 
 def test_without_a_role_the_default_credentials_are_used(org: SeededOrg) -> None:

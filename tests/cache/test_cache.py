@@ -12,7 +12,6 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,9 +19,9 @@ import redis
 
 from bot.answers.models import Answer, SourceHealth, SourceProblem
 from bot.cache.store import Cache, CachePolicy, connect, encode, key, pattern
+from tests.support.cache import REDIS_URL
 
 MODEL = Answer[SourceHealth]
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class Clock:
@@ -38,15 +37,6 @@ def answer_at(moment: datetime, marker: str = "a") -> Answer[SourceHealth]:
     return MODEL(
         question="health", aggregator="Org", data=SourceHealth(problems=[problem]), as_of=moment, aws_calls=1
     )
-
-
-@pytest.fixture
-def prefix() -> Iterator[str]:
-    name = f"test-{uuid.uuid4().hex[:10]}"
-    yield name
-    client = redis.Redis.from_url(REDIS_URL)
-    for found in client.scan_iter(match=f"{name}:*"):
-        client.delete(found)
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import redis
 
 from bot.access.audit import redact
 from simulator.faults import ACCESS_DENIED, FAULTS
-from tests.support.slack import BOT_TOKEN, PAYMENTS, REDIS_URL, SECRET, Bot
+from tests.support.cache import REDIS_URL
+from tests.support.slack import BOT_TOKEN, PAYMENTS, SECRET, Bot
 
 pytestmark = pytest.mark.server
 
