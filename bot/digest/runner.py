@@ -33,7 +33,7 @@ from bot.digest.snapshots import Snapshot, SnapshotStore
 from bot.errors import AwsError, UserError
 from bot.questions.plans.context import PlanContext
 from bot.settings import Settings
-from bot.slack.blocks import refusal_text
+from bot.slack import blocks
 
 log = logging.getLogger(__name__)
 
@@ -148,22 +148,17 @@ class DigestRunner:
         name = self.deps.plans.name(aggregator)
         scope = scope_for(self.deps.access, channel, None)
         if scope.nothing:
-            text = "Compliance data is not available in this channel, so there is no digest to post here."
-            return {
-                "text": text,
-                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
-            }, b""
+            return blocks.text_message(
+                "Compliance data is not available in this channel, so there is no digest to post here."
+            ), b""
         today, degraded = self._snapshot(name)
         now = self.deps.clock()
         if today is None:
-            text = (
-                ":warning: AWS Config could not be read for today's digest and no earlier snapshot exists. "
-            )
-            text += "`/compliance health` shows the aggregator's state."
-            return {
-                "text": "Compliance digest unavailable",
-                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
-            }, b""
+            return blocks.text_message(
+                ":warning: AWS Config could not be read for today's digest and no earlier snapshot "
+                "exists. `/compliance health` shows the aggregator's state.",
+                "Compliance digest unavailable",
+            ), b""
         previous = self.snapshots.previous(name, today.day)
         today = today.limited_to(scope.accounts)
         previous = previous.limited_to(scope.accounts) if previous else None
@@ -192,7 +187,7 @@ class DigestRunner:
         last = self.snapshots.latest(aggregator)
         note = (
             (
-                f":warning: AWS Config could not be read just now ({refusal_text(str(error))}); these "
+                f":warning: AWS Config could not be read just now ({blocks.refusal_text(str(error))}); these "
                 "figures are from the "
                 f"snapshot of {last.taken_at:%Y-%m-%d %H:%M} UTC."
             )

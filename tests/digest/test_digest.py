@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from bot.access.scopes import AccessConfig
 from bot.answers.models import SourceProblem
 from bot.app import create_app
 from bot.cache.store import Cache, connect
@@ -321,6 +322,26 @@ def test_aws_down_at_digest_time_posts_what_is_known_with_a_note(
     assert ticker.tick(NINE_PARIS)["C0SECURITY:2026-11-26"] == "posted"
     assert slept == [1.0, 4.0]
     assert "could not be read just now" in str(digests(slack)[0]["blocks"])
+
+
+def test_aws_down_with_no_earlier_snapshot_says_so_instead_of_figures(
+    org: SeededOrg, slack: SlackStandIn, prefix: str
+) -> None:
+    deps = make_deps(org, slack, prefix, Clock(NINE_PARIS))
+    FAULTS.errors = [THROTTLING] * 10
+    message, png = DigestRunner(deps, retry_delays=())._content(None, "2026-11-26", None, "C0SECURITY")
+    assert png == b"" and message["blocks"][0]["type"] == "header"
+    assert "no earlier snapshot exists" in str(message["blocks"]) and "digest unavailable" in str(message)
+
+
+def test_a_channel_that_may_see_nothing_gets_no_figures(
+    org: SeededOrg, slack: SlackStandIn, prefix: str
+) -> None:
+    deps = make_deps(org, slack, prefix, Clock(NINE_PARIS))
+    deps.access = AccessConfig(default_scope="none")
+    message, png = DigestRunner(deps, retry_delays=())._content(None, "2026-11-26", None, "C0ELSEWHERE")
+    assert png == b"" and "not available in this channel" in message["text"]
+    assert "non-compliant" not in str(message["blocks"]).lower()
 
 
 def test_slack_429_is_retried_and_never_doubled(org: SeededOrg, slack: SlackStandIn, prefix: str) -> None:
