@@ -14,15 +14,17 @@ from bot.answers.models import (
     Answer,
     ComplianceSummary,
     Count,
+    NonCompliantResource,
     PackCompliance,
     PackRow,
+    RuleOverviewRow,
     RulesOverview,
     SummaryRow,
 )
 from bot.aws.client import Tally
 from bot.questions.plans import reads
 from bot.questions.plans.context import PlanContext
-from bot.questions.plans.reads import NON_COMPLIANT_ITEMS, SELECT
+from bot.questions.plans.reads import NON_COMPLIANT_ITEMS, RULE_ROWS, RULES_BY_NAME, SELECT
 
 
 def summary(
@@ -116,27 +118,51 @@ def account(ctx: PlanContext, account_id: str, aggregator: str | None = None) ->
     tally = Tally()
     name = ctx.name(aggregator)
     ctx.check_scope(tally, name, account_id, None)
-    logical_name = ctx.catalog_of(tally).memoized_logical_name()
-    rows = reads.non_compliant_rows(ctx.aws, tally, name, AccountId=account_id)
-    if not rows and not reads.anything_evaluated(ctx.aws, tally, name, [account_id]):
-        if ctx.is_source(tally, name, account_id):
-            raise errors.NothingEvaluated(f"in account {account_id}")
-        raise errors.AccountNotFound(account_id)
-    groups = reads.grouped(rows, logical_name)
-    resources, counts, complete = ctx.logical_counts(tally, name, logical_name, groups, read_all=True)
-    overview = counting.overview(groups, counts)
-    coverage = ctx.coverage(
-        tally,
-        name,
-        {account_id},
-        truncated=not complete,
-    )
+    rules, resources, complete = drilldown(ctx, tally, name, {"AccountId": account_id}, None)
+    coverage = ctx.coverage(tally, name, {account_id}, truncated=not complete)
     return ctx.answer(
         f"account {account_id}",
         name,
         tally,
-        AccountDrilldown(account_id=account_id, rules=overview, resources=resources, complete=complete),
+        AccountDrilldown(account_id=account_id, rules=rules, resources=resources, complete=complete),
         coverage,
+    )
+
+
+def drilldown(
+    ctx: PlanContext, tally: Tally, name: str, filters: dict[str, str], accounts: frozenset[str] | None
+) -> tuple[list[RuleOverviewRow], list[NonCompliantResource], bool]:
+    """Every logical rule failing where `filters` (AccountId, AwsRegion) point, and every resource
+    it flags, each counted once (details within the detail cap: the bool says whether all were
+    read). Refuses an all-clear about nothing: an account that is no source, or a place where no
+    rule has results."""
+    logical_name = ctx.catalog_of(tally).memoized_logical_name()
+    rows = reads.non_compliant_rows(ctx.aws, tally, name, **filters)
+    if accounts is not None:
+        rows = [r for r in rows if r["AccountId"] in accounts]
+    if not rows and not _anything_evaluated_where(ctx, tally, name, filters, accounts):
+        where = " ".join(f"in {'account ' if k == 'AccountId' else ''}{v}" for k, v in filters.items())
+        account = filters.get("AccountId")
+        if account is None or ctx.is_source(tally, name, account):
+            raise errors.NothingEvaluated(where)
+        raise errors.AccountNotFound(account)
+    groups = reads.grouped(rows, logical_name)
+    resources, counts, complete = ctx.logical_counts(tally, name, logical_name, groups, read_all=True)
+    return counting.overview(groups, counts), resources, complete
+
+
+def _anything_evaluated_where(
+    ctx: PlanContext, tally: Tally, name: str, filters: dict[str, str], accounts: frozenset[str] | None
+) -> bool:
+    if "AwsRegion" not in filters:
+        return reads.anything_evaluated(ctx.aws, tally, name, [filters["AccountId"]])
+    return ctx.aws.any(
+        tally,
+        RULES_BY_NAME,
+        RULE_ROWS,
+        lambda row: accounts is None or row["AccountId"] in accounts,
+        ConfigurationAggregatorName=name,
+        Filters=filters,
     )
 
 
