@@ -132,6 +132,22 @@ class AccountDrilldown(Model):
     complete: bool = True
 
 
+class FailingResources(Model):
+    """Every resource that breaks some rule in an account, a region, or an account's region."""
+
+    account_id: str | None = None
+    region: str | None = None
+    rules: list[RuleOverviewRow]
+    resources: list[NonCompliantResource]
+    complete: bool = True
+
+    @property
+    def where(self) -> str:
+        return ", ".join(
+            p for p in (f"account {self.account_id}" if self.account_id else "", self.region or "") if p
+        )
+
+
 class ResourceRuleCompliance(Model):
     rule_name: str
     rule: str

@@ -8,7 +8,14 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
-from bot.answers.models import AccountDrilldown, Answer, Count, NonCompliantResource, RuleCompliance
+from bot.answers.models import (
+    AccountDrilldown,
+    Answer,
+    Count,
+    FailingResources,
+    NonCompliantResource,
+    RuleCompliance,
+)
 from bot.presenters.common import buttons, nothing_failing
 from bot.presenters.presenter import Presenter, Table
 from bot.questions.question import Question
@@ -61,7 +68,7 @@ def resource_text(resources: list[NonCompliantResource]) -> list[str]:
     return lines
 
 
-def resource_table(data: RuleCompliance | AccountDrilldown) -> Table:
+def resource_table(data: RuleCompliance | AccountDrilldown | FailingResources) -> Table:
     """Every resource the answer lists, one CSV row each."""
     heading = [
         "account_id",
@@ -167,4 +174,38 @@ def _account_text(data: AccountDrilldown) -> list[str]:
 
 ACCOUNT: Presenter[AccountDrilldown] = Presenter(
     blocks=_account_blocks, text=_account_text, table=resource_table, empty=lambda data: not data.rules
+)
+
+
+def _failing_blocks(answer: Answer[FailingResources], question: Question | None, page: int) -> list[Block]:
+    data = answer.data
+    if not data.rules:
+        return [header(f"Failing in {data.where}"), section(nothing_failing(answer, "Nothing is failing"))]
+    spread = "regions" if data.region is None else "accounts"
+    rows = [["rule", "resources", spread]] + [
+        [clip(r.rule, 45), str(r.resources), str(r.regions if data.region is None else r.accounts)]
+        for r in data.rules
+    ]
+    sections, pages = resource_sections(data.resources, page)
+    blocks: list[Block] = [
+        header(f"Failing in {data.where}: {len(data.resources)} resource(s), {len(data.rules)} rule(s)"),
+        table(rows),
+        *sections,
+    ]
+    return blocks + buttons(question, page, pages)
+
+
+def _failing_text(data: FailingResources) -> list[str]:
+    if not data.rules:
+        return [f"Failing in {data.where}: nothing."]
+    return [
+        f"Failing in {data.where}: {len(data.resources)} resource(s), {len(data.rules)} rule(s)",
+        *(f"  {r.rule:<55} {str(r.resources):>6} resources" for r in data.rules),
+        "Resources:",
+        *resource_text(data.resources),
+    ]
+
+
+FAILING: Presenter[FailingResources] = Presenter(
+    blocks=_failing_blocks, text=_failing_text, table=resource_table, empty=lambda data: not data.rules
 )

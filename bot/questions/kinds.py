@@ -14,6 +14,7 @@ from bot.answers.models import (
     Answer,
     ComplianceSummary,
     DoctorReport,
+    FailingResources,
     PackCompliance,
     QueryResult,
     ResourceCounts,
@@ -88,6 +89,21 @@ register(
         model=Answer[AccountDrilldown],
         presenter=rule_presenters.ACCOUNT,
         hint="account <id>",
+    )
+)
+register(
+    Kind(
+        "failing",
+        "failing [account <id>] [region <r>]",
+        "Every failing resource in an account, a region or both, across rules.",
+        parse=parsers.failing,
+        plan=lambda ctx, q, accounts: plans.failing(
+            ctx, q.params.get("account"), q.params.get("region"), q.aggregator, accounts
+        ),
+        model=Answer[FailingResources],
+        scoping=Scoping.LIMIT,
+        presenter=rule_presenters.FAILING,
+        hint="failing region <r>",
     )
 )
 register(

@@ -61,6 +61,13 @@ def account(words: list[str], raw: str, usage: str) -> dict[str, str]:
     return {"account": words[0]}
 
 
+def failing(words: list[str], raw: str, usage: str) -> dict[str, str]:
+    params = options(words, ("account", "region"), usage)
+    if not params:
+        raise UserError(f"Say where: an account, a region or both. Usage: {quoted(usage)}")
+    return params
+
+
 def resource(words: list[str], raw: str, usage: str) -> dict[str, str]:
     if len(words) != 1:
         raise UserError("Usage: `resource <id|name|arn>`")

@@ -116,3 +116,13 @@ def test_the_aggregator_flag_is_not_taken_from_inside_a_query_literal() -> None:
     assert question.params["expression"].endswith("'x --aggregator Other'")
     flagged = parse("query SELECT resourceId WHERE resourceName = 'x' --aggregator Other")
     assert flagged.aggregator == "Other" and "--aggregator" not in flagged.params["expression"]
+
+
+def test_failing_takes_an_account_a_region_or_both() -> None:
+    assert parse("failing region eu-west-1").params == {"region": "eu-west-1"}
+    assert parse("failing account 111122223333 region us-east-1").params == {
+        "account": "111122223333",
+        "region": "us-east-1",
+    }
+    with pytest.raises(UserError, match="an account, a region or both"):
+        parse("failing")

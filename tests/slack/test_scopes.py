@@ -4,6 +4,7 @@ appears in anything the bot posts or uploads."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -50,6 +51,8 @@ def test_every_question_in_a_scoped_channel_shows_only_its_accounts(bot: Bot) ->
         "resources by type",
         "resources by region",
         f"account {inside[0]}",
+        f"failing region {bot.org.spec.regions[0]}",
+        f"failing account {inside[1]}",
         "query SELECT accountId, resourceId WHERE resourceType = 'AWS::EC2::Volume'",
     ):
         answer = ask(bot, text)
@@ -154,3 +157,18 @@ def test_a_replayed_request_is_refused(bot: Bot) -> None:
     first = bot.post(body, "application/x-www-form-urlencoded", timestamp=timestamp)
     again = bot.post(body, "application/x-www-form-urlencoded", timestamp=timestamp)
     assert first.status_code == 200 and again.status_code == 401
+
+
+def test_failing_in_a_region_lists_that_regions_resources_of_the_channels_accounts(bot: Bot) -> None:
+    region = bot.org.spec.regions[0]
+    inside = set(bot.org.accounts[1:3])
+    expected = {
+        (e.account_id, e.resource_type, e.resource_id, e.logical_rule)
+        for e in bot.org.evaluations
+        if e.compliance_type == "NON_COMPLIANT" and e.region == region and e.account_id in inside
+    }
+    shown = text_of(ask(bot, f"failing region {region}"))
+    assert f"Failing in {region}: {len(expected)} resource(s)" in shown
+    listed = re.findall(r"\|([^>]+)> `", shown)  # the page's resources: <console link|id> `type`
+    assert listed and set(listed) <= {resource_id for _, _, resource_id, _ in expected}
+    assert_no_leak(bot)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import bot.questions.kinds  # noqa: F401  (registers every kind in REGISTRY)
 from bot.answers.models import (
     AccountDrilldown,
     AggregatorInfo,
@@ -13,6 +14,7 @@ from bot.answers.models import (
     ComplianceSummary,
     Count,
     DoctorReport,
+    FailingResources,
     Finding,
     GroupCount,
     NonCompliantResource,
@@ -31,26 +33,12 @@ from bot.answers.models import (
     SummaryRow,
 )
 from bot.presenters.presenter import Presenter
-from bot.presenters.query import QUERY
-from bot.presenters.resources import RESOURCE, RESOURCES
-from bot.presenters.rule import ACCOUNT, RULE
-from bot.presenters.sources import AGGREGATORS, DOCTOR, HEALTH
-from bot.presenters.summaries import PACKS, RULES, SUMMARY
+from bot.questions.registry import REGISTRY, data_type
 
 NOW = datetime(2026, 11, 26, 9, 41, tzinfo=UTC)
-# Each answer model's presenter, as the registry (bot/questions/kinds.py) pairs them.
+# Each answer model's presenter, from the registry: a kind added there is covered here.
 PRESENTERS: dict[type, Presenter[Any]] = {
-    RuleCompliance: RULE,
-    ComplianceSummary: SUMMARY,
-    RulesOverview: RULES,
-    AccountDrilldown: ACCOUNT,
-    ResourceReport: RESOURCE,
-    ResourceCounts: RESOURCES,
-    SourceHealth: HEALTH,
-    PackCompliance: PACKS,
-    QueryResult: QUERY,
-    Aggregators: AGGREGATORS,
-    DoctorReport: DOCTOR,
+    data_type(kind): kind.presenter for kind in REGISTRY.values() if kind.presenter is not None
 }
 
 
@@ -180,5 +168,8 @@ def models(n: int, text: str = "") -> list[Any]:
         DoctorReport(
             aggregator="Org",
             findings=[Finding(severity="warning", title=f"t{text}", detail=text, fix=text) for _ in range(n)],
+        ),
+        FailingResources(
+            account_id="123456789012", region=f"eu-west-1{text}", rules=rows, resources=resources
         ),
     ]

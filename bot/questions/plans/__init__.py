@@ -7,13 +7,14 @@ from bot.questions.plans.doctor import doctor
 from bot.questions.plans.resources import resource, resource_counts
 from bot.questions.plans.rule import rule_compliance
 from bot.questions.plans.sources import aggregators, health, query
-from bot.questions.plans.summaries import account, packs, rules_overview, summary
+from bot.questions.plans.summaries import account, failing, packs, rules_overview, summary
 
 __all__ = [
     "PlanContext",
     "account",
     "aggregators",
     "doctor",
+    "failing",
     "health",
     "packs",
     "query",

@@ -14,6 +14,7 @@ from bot.answers.models import (
     Answer,
     ComplianceSummary,
     Count,
+    FailingResources,
     NonCompliantResource,
     PackCompliance,
     PackRow,
@@ -127,6 +128,28 @@ def account(ctx: PlanContext, account_id: str, aggregator: str | None = None) ->
         AccountDrilldown(account_id=account_id, rules=rules, resources=resources, complete=complete),
         coverage,
     )
+
+
+def failing(
+    ctx: PlanContext,
+    account: str | None,
+    region: str | None,
+    aggregator: str | None = None,
+    accounts: frozenset[str] | None = None,
+) -> Answer[FailingResources]:
+    """Every non-compliant resource in an account, a region or both, across rules; only in
+    `accounts` when given (a channel's scope: the detail cap then counts its sources)."""
+    tally = Tally()
+    name = ctx.name(aggregator)
+    ctx.check_scope(tally, name, account, region)
+    filters = {k: v for k, v in (("AccountId", account), ("AwsRegion", region)) if v}
+    rules, resources, complete = drilldown(ctx, tally, name, filters, accounts)
+    data = FailingResources(
+        account_id=account, region=region, rules=rules, resources=resources, complete=complete
+    )
+    scope = {account} if account else accounts
+    coverage = ctx.coverage(tally, name, scope, {region} if region else None, truncated=not complete)
+    return ctx.answer(f"failing in {data.where}", name, tally, data, coverage)
 
 
 def drilldown(

@@ -331,3 +331,46 @@ def test_server_errors_become_unavailable(org: SeededOrg) -> None:
     FAULTS.errors = [INTERNAL]
     with pytest.raises(errors.AwsUnavailable):
         plans.packs(service)
+
+
+def failing_oracle(org: SeededOrg, account: str | None, region: str | None) -> set[tuple[str, ...]]:
+    return {
+        (e.account_id, e.region, e.resource_type, e.resource_id, e.logical_rule)
+        for e in org.evaluations
+        if e.compliance_type == "NON_COMPLIANT"
+        and account in (None, e.account_id)
+        and region in (None, e.region)
+    }
+
+
+@pytest.mark.parametrize("where", [("region",), ("account",), ("account", "region")])
+def test_failing_is_every_non_compliant_resource_there_across_rules(
+    org: SeededOrg, service: PlanContext, where: tuple[str, ...]
+) -> None:
+    account = org.accounts[2] if "account" in where else None
+    region = "eu-west-1" if "region" in where else None
+    answer = plans.failing(service, account, region)
+    expected = failing_oracle(org, account, region)
+    shown = {(r.account_id, r.region, r.resource_type, r.resource_id, r.rule) for r in answer.data.resources}
+    assert shown == expected and len(answer.data.resources) == len(expected)  # once per logical rule
+    assert {r.rule for r in answer.data.rules} == {e[4] for e in expected}
+    assert sum(r.resources.value for r in answer.data.rules) == len(expected)
+    assert answer.data.complete and (answer.data.account_id, answer.data.region) == (account, region)
+
+
+def test_failing_in_a_scope_reads_only_its_accounts(org: SeededOrg, service: PlanContext) -> None:
+    mine = frozenset(org.accounts[:2])
+    answer = plans.failing(service, None, "us-east-1", accounts=mine)
+    assert {r.account_id for r in answer.data.resources} <= mine
+    assert {
+        (r.account_id, r.region, r.resource_type, r.resource_id, r.rule) for r in answer.data.resources
+    } == {f for f in failing_oracle(org, None, "us-east-1") if f[0] in mine}
+
+
+def test_failing_refuses_places_it_cannot_see(org: SeededOrg, service: PlanContext) -> None:
+    with pytest.raises(errors.RegionNotCovered):
+        plans.failing(service, None, "ap-south-2")
+    with pytest.raises(errors.AccountNotFound):
+        plans.failing(service, "999999999999", None)
+    with pytest.raises(errors.AccountNotFound):
+        plans.failing(service, "12345", "us-east-1")
