@@ -167,8 +167,10 @@ def test_failing_in_a_region_lists_that_regions_resources_of_the_channels_accoun
         for e in bot.org.evaluations
         if e.compliance_type == "NON_COMPLIANT" and e.region == region and e.account_id in inside
     }
-    shown = text_of(ask(bot, f"failing region {region}"))
+    answer = ask(bot, f"failing region {region}")
+    shown = text_of(answer)
     assert f"Failing in {region}: {len(expected)} resource(s)" in shown
     listed = re.findall(r"\|([^>]+)> `", shown)  # the page's resources: <console link|id> `type`
     assert listed and set(listed) <= {resource_id for _, _, resource_id, _ in expected}
-    assert_no_leak(bot)
+    posted = json.dumps(answer)
+    assert not [account for account in outside(bot) if account in posted]
