@@ -144,13 +144,24 @@ def _run_ask(args: argparse.Namespace) -> int:
     from bot.errors import BotError
     from bot.presenters.message import message
     from bot.presenters.text import render
-    from bot.questions.grammar import parse
     from bot.questions.registry import REGISTRY
+    from bot.questions.understanding import understand
     from bot.settings import Settings
 
     deps = build_deps(Settings())
     try:
-        question = parse(args.text, is_rule=deps.catalog.knows)
+        understanding = understand(args.text, deps.interpreter)
+        if understanding.choices:
+            print("I can read this more than one way; ask one of:")
+            print("\n".join(f"  {form}" for form, _ in understanding.choices))
+            return 1
+        if understanding.question is None:
+            print("I didn't understand that. Questions I do understand:", file=sys.stderr)
+            print("\n".join(f"  {example}" for example in understanding.examples), file=sys.stderr)
+            return 1
+        if understanding.reading:
+            print(f"Reading this as: {understanding.reading}")
+        question = understanding.question
         kind = REGISTRY[question.kind]
         if kind.action is not None:
             print(kind.action(deps, question, None, None).text)

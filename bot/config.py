@@ -2,6 +2,10 @@
 
 aliases:
   s3-enc: s3-bucket-server-side-encryption-enabled
+synonyms:                         # phrases people use, for questions in their own words
+  crown jewels: s3-bucket-public-read-prohibited
+account_names:                    # what people call accounts
+  payments-prod: "111122223333"
 digests:
   - {channel: C0SECURITY, time: "09:00", timezone: Europe/Paris}
   - {channel: C0PAYMENTS, time: "08:30", timezone: America/New_York, weekdays: weekdays}
@@ -23,6 +27,8 @@ from bot.questions.rules import RuleCatalog
 
 class ComplianceConfig(BaseModel):
     aliases: dict[str, str] = Field(default_factory=dict)
+    synonyms: dict[str, str] = Field(default_factory=dict)  # a phrase -> the rule (or alias) it names
+    account_names: dict[str, str] = Field(default_factory=dict)  # what people call an account -> its id
     digests: list[DigestSubscription] = Field(default_factory=list)
     admins: list[str] = Field(default_factory=list)
     default_scope: Literal["all", "none"] = "all"

@@ -22,6 +22,7 @@ from bot.cache.store import Cache, CachePolicy, connect
 from bot.config import ComplianceConfig, load_config
 from bot.digest.runner import DigestScheduler
 from bot.questions.answerer import Answerer, ttls
+from bot.questions.interpreter import Interpreter
 from bot.questions.plans.context import PlanContext
 from bot.questions.rules import RuleCatalog
 from bot.settings import Settings
@@ -52,6 +53,10 @@ class Deps:
     audit: Audit = field(default_factory=lambda: Audit(None, None))
     config: ComplianceConfig = field(default_factory=ComplianceConfig)
     access: AccessConfig = field(default_factory=AccessConfig)
+    interpreter: Interpreter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.interpreter = Interpreter(self.catalog, self.config.synonyms, self.config.account_names)
 
     @property
     def plans(self) -> PlanContext:

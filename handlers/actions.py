@@ -13,7 +13,7 @@ from bot.boundary import error_message
 from bot.deps import Deps
 from bot.digest.message import ACTION_DRILL
 from bot.errors import UserError
-from bot.presenters.common import ACTION_EXPORT, ACTION_PAGE, ACTION_REFRESH, question_from_value
+from bot.presenters.common import ACTION_ASK, ACTION_EXPORT, ACTION_PAGE, ACTION_REFRESH, question_from_value
 from bot.presenters.export import to_csv
 from bot.questions.registry import presenter_of
 from handlers.common import message_for
@@ -50,6 +50,16 @@ class Buttons:
             respond(**message_for(deps, question, number, *_where(body)), replace_original=True)
         except Exception as error:
             self.failed(respond, error, "page", body)
+
+    def ask(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        """A chosen question (one reading of a question, one of several matches): its answer
+        replaces the choice, as the clicker's channel may see it."""
+        deps = self.deps
+        try:
+            question, _ = question_from_value(action["value"])
+            respond(**message_for(deps, question, 0, *_where(body)), replace_original=True)
+        except Exception as error:
+            self.failed(respond, error, "ask", body)
 
     def refresh(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         deps = self.deps
@@ -103,6 +113,7 @@ class Buttons:
 def register(app: App, deps: Deps) -> None:
     buttons = Buttons(deps)
     app.action(re.compile(f"^{ACTION_PAGE}_(next|prev)$"))(ack=buttons.acknowledge, lazy=[buttons.page])
+    app.action(re.compile(f"^{ACTION_ASK}_[0-9]+$"))(ack=buttons.acknowledge, lazy=[buttons.ask])
     app.action(ACTION_REFRESH)(ack=buttons.acknowledge, lazy=[buttons.refresh])
     app.action(ACTION_EXPORT)(ack=buttons.acknowledge, lazy=[buttons.export])
     app.action(re.compile(f"^{ACTION_DRILL}_"))(ack=buttons.acknowledge, lazy=[buttons.drill])

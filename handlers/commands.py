@@ -60,9 +60,10 @@ class Command:
         deps = self.deps
         text = str(body.get("text") or "")
         with WorkingNotice(respond, deps.working_after) as notice:
-            message, question = reply_for(
+            reply = reply_for(
                 deps, text, channel=body.get("channel_id"), user=body.get("user_id"), team=body.get("team_id")
             )
+        message, question = reply.message, reply.question
         public = bool(question and question.public) or deps.settings.answer_in_channel
         channel, user = str(body.get("channel_id") or ""), str(body.get("user_id") or "")
         context = {"surface": "command", "channel": channel, "user": user}

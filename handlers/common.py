@@ -5,6 +5,7 @@ presenter), with the audit line and the error boundary (bot/boundary.py)."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from bot import boundary, metrics
@@ -13,29 +14,63 @@ from bot.answers.models import Answer
 from bot.deps import Deps
 from bot.errors import UserError
 from bot.presenters.message import message
-from bot.questions.grammar import parse
+from bot.presenters.understanding import choices_message, examples_message, reading_line
 from bot.questions.question import Question
 from bot.questions.registry import REGISTRY
+from bot.questions.understanding import Understanding, understand
 from bot.slack import blocks
 
 
+@dataclass(frozen=True)
+class Reply:
+    """The message for a typed text, and what the text was understood to ask (None on a failure)."""
+
+    message: dict[str, Any]
+    understanding: Understanding | None = None
+    answer: Answer[Any] | None = None
+
+    @property
+    def question(self) -> Question | None:
+        return self.understanding.question if self.understanding else None
+
+
 def reply_for(
-    deps: Deps, text: str, page: int = 0, channel: str | None = None, user: str | None = None, **context: Any
-) -> tuple[dict[str, Any], Question | None]:
-    """The message that answers `text` (as typed after /compliance), or explains why not."""
-    question: Question | None = None
+    deps: Deps,
+    text: str,
+    page: int = 0,
+    channel: str | None = None,
+    user: str | None = None,
+    previous: Question | None = None,
+    **context: Any,
+) -> Reply:
+    """The message that answers `text` (as typed after /compliance, or said to the bot in its own
+    words; a follow-up in a thread is read against the thread's `previous` question), or explains
+    why not."""
+    understanding: Understanding | None = None
     started = time.monotonic()
     answer: Answer[Any] | None = None
     outcome = "answered"
     scope = scope_for(deps.access, channel, user)
     try:
-        question = parse(text, is_rule=deps.catalog.knows)
-        reply, answer = respond_to(deps, question, page, channel, user, scope)
-        return reply, question
+        understanding = understand(text, deps.interpreter, previous)
+        if understanding.choices:
+            outcome = "unsure"
+            return Reply(choices_message(understanding.choices), understanding)
+        if understanding.question is None:
+            outcome = "not_understood"
+            return Reply(examples_message(text, understanding.examples), understanding)
+        message, answer = respond_to(deps, understanding.question, page, channel, user, scope)
+        if understanding.reading:
+            message = blocks.prefaced(message, reading_line(understanding.reading))
+        return Reply(message, understanding, answer)
     except Exception as error:  # the error boundary: every failure becomes a polite reply
         outcome = boundary.outcome(error)
-        return boundary.error_message(error, question=text, channel=channel, user=user, **context), question
+        message = boundary.error_message(error, question=text, channel=channel, user=user, **context)
+        if understanding is not None and understanding.reading:  # a refusal of what it was read as
+            message = blocks.prefaced(message, reading_line(understanding.reading))
+        return Reply(message, understanding)
     finally:
+        question = understanding.question if understanding else None
         _audit(deps, text, question, scope, channel, user, answer, outcome, started, context)
 
 

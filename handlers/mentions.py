@@ -8,11 +8,15 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.answers.models import Answer
 from bot.cache.lease import REDIS_ERRORS
 from bot.deps import Deps
+from bot.presenters.export import to_csv
+from bot.questions.registry import presenter_of
 from bot.slack.delivery import post_or_give_up
 from bot.slack.mentions import question_text
 from handlers.common import reply_for
+from handlers.threads import ThreadMemory
 
 log = logging.getLogger(__name__)
 EVENT = "app_mention"
@@ -29,6 +33,7 @@ class Mention:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
+        self.threads = ThreadMemory(deps.cache.redis, deps.cache.policy.prefix)
         self._mine: set[str] = set()  # events this process claimed and must answer
         self._lock = threading.Lock()
 
@@ -55,24 +60,41 @@ class Mention:
             if event_id not in self._mine:
                 return
             self._mine.discard(event_id)
-        message, _ = reply_for(
+        channel, thread = str(event["channel"]), str(event.get("thread_ts") or event["ts"])
+        # A mention inside a thread follows up on the thread's last question.
+        previous = self.threads.previous(channel, thread) if event.get("thread_ts") else None
+        reply = reply_for(
             deps,
             question_text(str(event.get("text") or "")),
-            channel=event.get("channel"),
+            channel=channel,
             user=event.get("user"),
+            previous=previous,
             team=body.get("team_id"),
             surface="mention",
         )
+        where = {"surface": "mention", "event": event_id, "channel": channel, "user": event.get("user")}
+        posted = post_or_give_up(
+            lambda: deps.slack.chat_postMessage(channel=channel, thread_ts=thread, **reply.message), where
+        )
+        if reply.question is not None:
+            self.threads.remember(channel, thread, reply.question)
+        if posted and reply.answer is not None and reply.understanding and reply.understanding.export:
+            self._upload(reply.answer, channel, thread, where)
+
+    def _upload(self, answer: Answer[Any], channel: str, thread: str, where: dict[str, Any]) -> None:
+        """ "export that": the answer as CSV, in the thread (where the kind has a CSV form)."""
+        presenter = presenter_of(answer)
+        if presenter.table is None:
+            return
         post_or_give_up(
-            lambda: deps.slack.chat_postMessage(
-                channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"], **message
+            lambda: self.deps.slack.files_upload_v2(
+                channel=channel,
+                thread_ts=thread,
+                content=to_csv(answer, presenter),
+                filename=f"compliance-{answer.as_of:%Y%m%d-%H%M}.csv",
+                title=f"{answer.question} ({answer.aggregator})",
             ),
-            {
-                "surface": "mention",
-                "event": event_id,
-                "channel": event.get("channel"),
-                "user": event.get("user"),
-            },
+            {**where, "upload": "csv"},
         )
 
 

@@ -77,3 +77,15 @@ def test_ask_a_slack_only_command_answers_politely(
     assert main(["ask", "digest list"]) == 1
     captured = capsys.readouterr()
     assert "Slack channel" in captured.err and "Traceback" not in captured.err
+
+
+def test_ask_in_your_own_words_says_how_it_read_the_question(
+    configured: server.RunningSimulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "are all S3 buckets across every account encrypted?"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Reading this as: s3-encryption\ns3-bucket-server-side-encryption-enabled: ")
+    assert main(["ask", "banana"]) == 1
+    assert "Questions I do understand:\n  " in capsys.readouterr().err
+    assert main(["ask", "are any buckets public?"]) == 1
+    assert "s3-public-read" in capsys.readouterr().out

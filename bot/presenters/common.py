@@ -16,6 +16,7 @@ from bot.slack.blocks import BUTTON_VALUE_CHARS
 ACTION_PAGE = "compliance_page"
 ACTION_EXPORT = "compliance_export"
 ACTION_REFRESH = "compliance_refresh"
+ACTION_ASK = "compliance_ask"  # a button that asks its question (an interpretation, a match to pick)
 
 
 def context_line(answer: Answer[Any], now: datetime) -> str:
@@ -67,6 +68,17 @@ def buttons(question: Question | None, page: int, pages: int, export: bool = Tru
         elements.append(ButtonElement(text="Export CSV", action_id=ACTION_EXPORT, value=current))
     elements.append(ButtonElement(text="Refresh", action_id=ACTION_REFRESH, value=current))
     return [ActionsBlock(elements=elements)]
+
+
+def ask_buttons(choices: list[tuple[str, Question]]) -> list[Block]:
+    """One button per (label, question), each asking its question when clicked (at most 5: a
+    choice of more is no help)."""
+    elements = [
+        ButtonElement(text=label[:75], action_id=f"{ACTION_ASK}_{index}", value=value)
+        for index, (label, question) in enumerate(choices[:5])
+        if (value := question_value(question)) is not None
+    ]
+    return [ActionsBlock(elements=elements)] if elements else []
 
 
 def nothing_failing(answer: Answer[Any], what: str) -> str:

@@ -73,6 +73,10 @@ def parse(text: str, is_rule: Callable[[str], bool] | None = None) -> Question:
     name = head.lower()
     # A bare word that names no kind is a rule's name or alias (`/compliance s3-encryption`).
     names = [kind for kind in REGISTRY if kind != RULE]
+    if name == RULE and rest:  # `rule <name> ...`: a rule whose name is also a word
+        head, _, rest = rest.partition(" ")
+        rule = REGISTRY[RULE]
+        return Question(RULE, rule.parse([head, *_split(rest)], raw, rule.usage), aggregator, public)
     if name in names:
         kind = REGISTRY[name]
         return Question(name, kind.parse(_split(rest), rest, kind.usage), aggregator, public)

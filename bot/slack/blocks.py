@@ -142,3 +142,13 @@ def error_message(text: str) -> dict[str, Any]:
 
 def working_message() -> dict[str, Any]:
     return text_message(":hourglass_flowing_sand: Working on it…")
+
+
+def prefaced(message: dict[str, Any], line: str) -> dict[str, Any]:
+    """The message with a context line above it (already mrkdwn-safe), still within the block limit:
+    if it was full, the block before its closing ones makes room."""
+    preface = ContextBlock(elements=[MarkdownTextObject(text=clip(line, SECTION_CHARS))]).to_dict()
+    body = list(message.get("blocks", []))
+    if len(body) >= MAX_BLOCKS:
+        del body[max(0, len(body) - 4)]
+    return {**message, "blocks": [preface, *body]}

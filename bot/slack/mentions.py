@@ -1,9 +1,9 @@
-"""What an @mention asks, in the /compliance grammar. Pure.
+"""What an @mention says, without the mention: the text the grammar (or, in people's own words,
+the interpreter) reads. Links keep their label (a pasted ARN or bucket name), or their address
+when they have none. Pure.
 
-@compliance-bot s3-encryption                  -> s3-encryption
-@compliance-bot is i-0abc123 compliant?        -> resource i-0abc123
-@compliance-bot what is failing in 123456789012? -> account 123456789012
-@compliance-bot health                         -> health
+    <@U0BOT> s3-encryption                                  -> s3-encryption
+    <@U0BOT> is <https://console.aws.amazon.com/...|my-bucket> compliant?  -> is my-bucket compliant
 """
 
 from __future__ import annotations
@@ -11,23 +11,12 @@ from __future__ import annotations
 import re
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-_LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|[^>]*)?>")
-_IS_COMPLIANT = re.compile(r"^is\s+(?P<what>\S+)\s+compliant\b", re.IGNORECASE)
-_FAILING_IN = re.compile(
-    r"^what(?:'s|\s+is|\s+are)?\s+(?:failing|broken|non-compliant)\s+in\s+(?:account\s+)?(?P<account>[0-9]{12})\b",
-    re.IGNORECASE,
-)
+_LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>")
 
 
 def question_text(text: str) -> str:
-    """The mention's text as a /compliance question."""
+    """The mention's text as a question."""
     cleaned = _MENTION.sub(" ", text)
-    cleaned = _LINK.sub(lambda m: m.group(1), cleaned)
+    cleaned = _LINK.sub(lambda m: m.group(2) or m.group(1), cleaned)
     cleaned = " ".join(cleaned.split()).strip()
-    if not cleaned.lower().startswith("query"):
-        cleaned = cleaned.rstrip("?!. ")
-    if match := _IS_COMPLIANT.match(cleaned):
-        return f"resource {match.group('what').strip('`<>')}"
-    if match := _FAILING_IN.match(cleaned):
-        return f"account {match.group('account')}"
-    return cleaned
+    return cleaned if cleaned.lower().startswith("query") else cleaned.rstrip("?!. ")
