@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bench import run
+from bench import interpreter, run
 from bench.common import figure, percentile
 from bench.run import Section
+from tests.support import phrasings
 
 
 def test_one_small_benchmark_end_to_end(tmp_path: Path) -> None:
@@ -26,6 +27,32 @@ def test_one_small_benchmark_end_to_end(tmp_path: Path) -> None:
     assert all(r["calls"] >= 1 and r["lower_bound"] >= 1 for r in rows)
     assert result["machine"]["cores"] >= 1
     json.dumps(result)  # what --json writes
+
+
+def test_the_interpreter_benchmark_end_to_end_at_a_small_scale() -> None:
+    args = ("--accounts", "100", "--aliases", "50", "--synonyms", "20", "--repeats", "1")
+    result = run.collect([Section("interpreter", args)], "quick")
+    per_message, construction = result["figures"]
+    assert per_message["figure"].startswith("time per message") and per_message["goal"] == "p99 < 5 ms"
+    assert isinstance(per_message["met"], bool) and construction["met"] is None
+    assert "100 accounts;" in per_message["scale"] and "20 synonyms" in per_message["scale"]
+    (row,) = result["details"]["interpreter"]["rows"]
+    assert row["messages"] == row["distinct_messages"] >= 60
+    assert row["aliases"] == row["builtin_aliases"] + 50
+
+
+def test_the_interpreter_benchmark_reads_every_phrasing_the_tests_pin() -> None:
+    """The benchmark keeps its own copy of the phrasings (benchmarks import nothing from tests/):
+    it must not drift from the table the interpreter's tests use."""
+    assert set(phrasings.PHRASINGS) <= set(interpreter.PHRASINGS)
+    texts = {text for text, _ in interpreter.PHRASINGS}
+    assert {text for text, _ in phrasings.AMBIGUOUS} <= texts
+    assert set(phrasings.UNDERSTOOD_NOTHING) <= texts
+
+
+def test_quick_and_full_runs_run_the_same_benchmarks() -> None:
+    assert [s.module for s in run.QUICK] == [s.module for s in run.FULL]
+    assert "interpreter" in {s.module for s in run.QUICK}
 
 
 def test_a_failing_benchmark_is_a_failed_figure_not_a_crash() -> None:

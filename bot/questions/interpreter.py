@@ -29,6 +29,7 @@ SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 SLACK_MARKUP = re.compile(r"<[@#!][^>]*>")
 WORD = re.compile(r"[a-z0-9]+")
 NAME_AFTER = re.compile(r"\b(?:with|about|on|for|is|check|resource)\s+([A-Za-z0-9][A-Za-z0-9._/-]{2,})")
+FIXES_KEPT = 10_000
 SURE_MARGIN = 1.0  # the best reading must lead the next by this much to be answered
 
 
@@ -86,6 +87,7 @@ class Interpreter:
             for stem in signature:
                 self._index.setdefault(stem, []).append(key)
         self._known = sorted({*words.STEMS, *self._index})
+        self._fixes: dict[str, str] = {}
 
     def _add(self, name: str, target: str) -> None:
         parts = [w for w in re.split(r"[-_\s]+", name.lower()) if w and w not in words.STOPWORDS]
@@ -157,7 +159,7 @@ class Interpreter:
         shares two words with the text, the ones sharing one are offered, below zero."""
         scores: dict[str, float] = {}
         for phrase, target in self._phrases.items():
-            if re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", found.text):
+            if phrase in found.text and _bounded(phrase, found.text, "a-z0-9"):
                 rule = self._resolved(target)
                 scores[rule] = max(scores.get(rule, 0.0), 10.0 + len(phrase) / 100)
         weak: dict[str, float] = {}
@@ -205,14 +207,12 @@ class Interpreter:
         tokens = WORD.findall(lowered)
         for token in dict.fromkeys(tokens):
             for name, account in self._accounts.get(token, ()):
-                if account not in accounts and re.search(
-                    rf"(?<![a-z0-9-]){re.escape(name)}(?![a-z0-9-])", lowered
-                ):
+                if account not in accounts and name in lowered and _bounded(name, lowered, "a-z0-9-"):
                     accounts.append(account)
                     lowered = lowered.replace(name, " ")
         regions = list(dict.fromkeys(REGION_CODE.findall(lowered)))
         for name, code in words.REGION_NAMES.items():
-            if re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered) and code not in regions:
+            if name in lowered and code not in regions and _bounded(name, lowered, "a-z"):
                 regions.append(code)
         tokens = WORD.findall(lowered)  # without the accounts' names
         stems = set()
@@ -235,11 +235,18 @@ class Interpreter:
         return _Found(lowered, frozenset(stems), accounts, arns, regions, resource_ids, export)
 
     def _fix(self, token: str) -> str:
-        """A misspelt word's known form (`encrpyted`), or the word itself."""
+        """A misspelt word's known form (`encrpyted`), or the word itself; remembered, within
+        FIXES_KEPT words (chat words vary without end)."""
         if len(token) < 5:
             return _stem(token)
-        close = difflib.get_close_matches(token, self._known, n=1, cutoff=0.85)
-        return _stem(close[0] if close else token)
+        fixed = self._fixes.get(token)
+        if fixed is None:
+            close = difflib.get_close_matches(token, self._known, n=1, cutoff=0.85)
+            fixed = _stem(close[0] if close else token)
+            if len(self._fixes) >= FIXES_KEPT:
+                self._fixes.clear()
+            self._fixes[token] = fixed
+        return fixed
 
     # --- follow-ups in a thread ---------------------------------------------------------------
 
@@ -295,7 +302,14 @@ def _stem(token: str) -> str:
 
 
 def _says(text: str, phrases: Iterable[str]) -> bool:
-    return any(re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", text) for p in phrases)
+    return any(p in text and _bounded(p, text, "a-z") for p in phrases)
+
+
+def _bounded(phrase: str, text: str, word: str) -> bool:
+    """Whether `phrase` stands in `text` as words of its own (not inside a longer word). Called
+    only when `phrase in text`: the regex is the second, rarer check (and is cached by `re`, as
+    long as few phrases get this far)."""
+    return re.search(rf"(?<![{word}]){re.escape(phrase)}(?![{word}])", text) is not None
 
 
 def _where(found: _Found) -> str:

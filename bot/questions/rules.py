@@ -205,14 +205,15 @@ class RuleCatalog:
         return member_name
 
     def knows(self, word: str) -> bool:
-        """Whether the catalog alone resolves `word` to one rule (the grammar's `is_rule`)."""
+        """Whether the catalog alone resolves `word` to one rule (the grammar's `is_rule`); no
+        suggestions are looked for (they cost a fuzzy search over every name)."""
         try:
-            self.resolve(word)
+            self.resolve(word, suggest=False)
         except UserError:
             return False
         return True
 
-    def resolve(self, text: str, observed: Iterable[str] = ()) -> str:
+    def resolve(self, text: str, observed: Iterable[str] = (), suggest: bool = True) -> str:
         """The logical rule the asker means, or RuleNotFound / AmbiguousRule.
 
         `observed` are member rule names seen in the aggregator, for custom rules the catalog
@@ -244,6 +245,8 @@ class RuleCatalog:
             return candidates[0]
         if candidates:
             raise AmbiguousRule(text, candidates[:8])
+        if not suggest:
+            raise RuleNotFound(text)
         vocabulary = [*self.rules, *self.aliases, *self.org_rules, *observed_names]
         raise RuleNotFound(text, difflib.get_close_matches(key, vocabulary, n=3, cutoff=0.6))
 
