@@ -4,11 +4,15 @@ table drives the mention path end to end (tests/slack/test_mentions_in_words.py)
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot.errors import UserError
 from bot.questions.grammar import parse
 from bot.questions.interpreter import Interpreter
 from bot.questions.question import Question
 from bot.questions.rules import RuleCatalog
+from bot.questions.understanding import understand
 from tests.support.phrasings import AMBIGUOUS, PHRASINGS, UNDERSTOOD_NOTHING
 
 INTERPRETER = Interpreter(
@@ -97,3 +101,18 @@ def test_accounts_are_known_by_the_names_people_call_them() -> None:
     assert INTERPRETER.read("is ssh open in identity prod in Ireland").readings == [
         "ssh account 222233334444 region eu-west-1"
     ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=300), st.sampled_from([None, Question("rule", {"rule": "s3-encryption"})]))
+def test_any_text_is_read_or_refused_politely_never_a_traceback(text: str, previous: Question | None) -> None:
+    reading = INTERPRETER.read(text, previous)
+    assert reading.understood or len(reading.examples) == 3
+    for form in reading.readings:
+        parse(form)  # every reading is a grammar form
+    try:
+        understood = understand(text, INTERPRETER, previous)
+    except UserError as error:
+        assert error.message
+    else:
+        assert understood.question or understood.choices or understood.examples
