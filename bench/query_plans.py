@@ -94,7 +94,16 @@ def lower_bounds(org: SeededOrg) -> dict[str, tuple[int, int]]:
     )
     by_query = pages(len(items), 100) + census + blind_details
     bounds["rules"] = (pages(non_compliant_rules, 1000) + min(ambiguous, by_query), min(ambiguous, by_query))
-    bounds["resource"] = (2, 0)
+    # A resource: one advanced query finds it, then one details page per rule it breaks (for the
+    # annotation and time; a rule's details have no resource filter, so at least one page each).
+    bucket = next(r for r in org.resources if r.resource_type == "AWS::S3::Bucket")
+    broken = {
+        e.rule_name
+        for e in non_compliant
+        if (e.account_id, e.region, e.resource_type, e.resource_id)
+        == (bucket.account_id, bucket.region, bucket.resource_type, bucket.resource_id)
+    }
+    bounds["resource"] = (1 + len(broken), len(broken))
     bounds["resources by type"] = (1, 0)
     bounds["health"] = (pages(len(org.statuses), 100), 0)
     bounds["packs"] = (pages(len(org.accounts) * len(org.spec.regions), 100), 0)

@@ -40,6 +40,8 @@ class Resource:
     availability_zone: str | None = None
     created: datetime | None = None
     captured: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # As AWS's ConfigurationItem has them: {resourceType, resourceId, resourceName?, relationshipName}.
+    relationships: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -75,7 +77,7 @@ class Resource:
         item = self.base_item()
         item["tags"] = dict(self.tags)
         item["relatedEvents"] = []
-        item["relationships"] = []
+        item["relationships"] = [dict(r) for r in self.relationships]
         return item
 
     def query_document(self) -> dict[str, Any]:
@@ -90,7 +92,7 @@ class Resource:
             "configuration": self.configuration,
             "supplementaryConfiguration": self.supplementary,
             "tags": [{"key": k, "value": v, "tag": f"{k}={v}"} for k, v in sorted(self.tags.items())],
-            "relationships": [],
+            "relationships": [dict(r) for r in self.relationships],
         }
         optional = {
             "arn": self.arn,

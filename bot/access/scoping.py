@@ -72,9 +72,13 @@ def restrict(answer: Answer[Any], scope: Scope) -> Answer[Any]:
         if not allowed(data.account_id):
             raise NotAvailable("That account")
     elif isinstance(data, ResourceReport):
-        if not allowed(data.account_id):
+        # The plan read only the scope's accounts; a resource or a match elsewhere is never shown.
+        matches = [m for m in data.matches if allowed(m.account_id)]
+        if (data.resource is None and not matches) or (
+            data.resource is not None and not allowed(data.resource.account_id)
+        ):
             raise NotAvailable("That resource")
-        data = data.model_copy(update={"other_matches": 0})
+        data = data.model_copy(update={"matches": matches})
     elif isinstance(data, SourceHealth):
         data = data.model_copy(update={"problems": problems_in_scope(data.problems, allowed)})
     elif isinstance(data, PackCompliance):

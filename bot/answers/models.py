@@ -153,21 +153,56 @@ class ResourceRuleCompliance(Model):
     rule: str
     compliance_type: str
     region: str | None = None  # where the rule evaluated it (a global resource's rules are regional)
+    # From the rule's details (read for the NON_COMPLIANT rules only, within detail_call_cap).
+    annotation: str | None = None
+    evaluated_at: datetime | None = None
+    details_unread: bool = False  # its details were wanted but not read (detail_call_cap)
 
 
-class ResourceReport(Model):
+class ResourceRef(Model):
+    """One resource as AWS Config names it."""
+
     account_id: str
     region: str
     resource_type: str
     resource_id: str
     resource_name: str | None = None
     arn: str | None = None
-    captured_at: datetime | None = None
-    configuration: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def handle(self) -> str:
+        """What to ask by to get this one resource: its ARN, else its id."""
+        return self.arn or self.resource_id
+
+
+class RelatedResource(Model):
+    """One relationship of a configuration item (AWS's Relationship: id or name may be absent)."""
+
+    resource_type: str
+    resource_id: str | None = None
+    resource_name: str | None = None
+    relationship: str
+
+
+class ResourceReport(Model):
+    """One resource for an incident: every rule that evaluates it, a summary of its configuration
+    item, its tags and relationships, where to open it and when it last changed. When the
+    identifier names several resources and none exactly, `resource` is None and `matches` lists
+    them to pick from; with one exact match, `matches` holds the others that also match."""
+
+    identifier: str
+    resource: ResourceRef | None = None
+    # False: AWS Config holds no configuration item of it (a type not recorded there): only
+    # its rules' evaluations are known.
+    configuration_item: bool = True
+    captured_at: datetime | None = None  # the configuration item's capture time: when it last changed
+    configuration: dict[str, str] = Field(default_factory=dict)  # a few top-level scalar fields
     tags: dict[str, str] = Field(default_factory=dict)
-    compliance: list[ResourceRuleCompliance]
-    console_url: str
-    other_matches: int = 0
+    relationships: list[RelatedResource] = Field(default_factory=list)
+    compliance: list[ResourceRuleCompliance] = Field(default_factory=list)
+    console_url: str | None = None
+    matches: list[ResourceRef] = Field(default_factory=list)
+    more_matches: bool = False  # more resources match than were read: ask by ARN or id
 
     @property
     def compliance_type(self) -> str:

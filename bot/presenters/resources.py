@@ -1,59 +1,225 @@
-"""The kinds about what AWS Config records: one resource and its compliance (`resource`, which has
-no CSV form: it is one item) and how many resources there are (`resources`). Pure."""
+"""The kinds about what AWS Config records: one resource for an incident (`resource`, which has no
+CSV form: it is one item, or the few that share its name, to pick from) and how many resources
+there are (`resources`). Pure."""
 
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from bot.answers.models import Answer, ResourceCounts, ResourceReport
-from bot.presenters.common import buttons, when
+from bot.answers.models import (
+    Answer,
+    ResourceCounts,
+    ResourceRef,
+    ResourceReport,
+    ResourceRuleCompliance,
+)
+from bot.presenters.common import ask_buttons, buttons, when
 from bot.presenters.presenter import Presenter, Table
 from bot.questions.question import Question
-from bot.slack.blocks import fields, header, section, table
+from bot.slack.blocks import SECTION_CHARS, TABLE_ROWS, clip, fields, header, section, table
+from bot.slack.text import unescape
+
+ICONS = {"NON_COMPLIANT": ":x:", "COMPLIANT": ":white_check_mark:"}
+RELATED_SHOWN = 15
+RULES_SHOWN = 30  # broken rules shown in Slack (with annotations); the others are counted
+ANNOTATION_CHARS = 200
+NO_ITEM = (
+    "AWS Config holds no configuration item of it (its type is not recorded there): "
+    "only its rules' evaluations are known."
+)
 
 
 def _resource_blocks(answer: Answer[ResourceReport], question: Question | None, page: int) -> list[Block]:
-    r = answer.data
-    icon = {"NON_COMPLIANT": ":x:", "COMPLIANT": ":white_check_mark:"}.get(
-        r.compliance_type, ":grey_question:"
-    )
+    data = answer.data
+    if data.resource is None:
+        return _pick_blocks(data, question)
+    r = data.resource
     blocks: list[Block] = [
-        header(f"{r.resource_name or r.resource_id}"),
+        header(r.resource_name or r.resource_id),
         fields(
             [
-                ("Compliance", f"{icon} {r.compliance_type}"),
+                (
+                    "Compliance",
+                    f"{ICONS.get(data.compliance_type, ':grey_question:')} {data.compliance_type}",
+                ),
                 ("Type", r.resource_type),
                 ("Account", r.account_id),
                 ("Region", r.region),
                 ("Id", r.resource_id),
+                (
+                    "Last changed",
+                    when(data.captured_at) if data.configuration_item else "no configuration item",
+                ),
             ]
         ),
-        section(f"<{r.console_url}|Open in the AWS console>"),
     ]
-    if r.compliance:
-        lines = [
-            f"{':x:' if c.compliance_type == 'NON_COMPLIANT' else ':white_check_mark:'} {c.rule}"
-            + (f" (`{c.rule_name}`)" if c.rule_name != c.rule else "")
-            for c in r.compliance
-        ]
-        blocks.append(section("*Rules*\n" + "\n".join(lines)))
-    if r.other_matches:
-        blocks.append(section(f"_{r.other_matches} other resource(s) match; ask by ARN to pick one._"))
+    link = [f"<{data.console_url}|Open in the AWS console>"] if data.console_url else []
+    blocks.append(section("\n".join([*link, *([f"`{r.arn}`"] if r.arn else [])]) or r.resource_id))
+    if not data.configuration_item:
+        blocks.append(section(f"_{NO_ITEM}_"))
+    blocks += _sections(_rule_lines(data.compliance) or ["_No rule has evaluated it._"])
+    if data.configuration:
+        blocks.append(section("*Configuration*"))
+        blocks.append(fields(list(data.configuration.items())))
+    if data.tags:
+        tags = " · ".join(f"`{k}` {v}" for k, v in sorted(data.tags.items()))
+        blocks.append(section(f"*Tags*\n{tags}"))
+    if data.relationships:
+        blocks.append(section("*Related resources*\n" + "\n".join(_related_lines(data))))
+    if data.matches:
+        lines = [f"• {_ref_line(m)}" for m in data.matches[:TABLE_ROWS]]
+        more = len(data.matches) - TABLE_ROWS
+        blocks.append(
+            section(
+                f"*Also matching `{data.identifier}`*\n"
+                + "\n".join(lines)
+                + (f"\n… and {more} more" if more > 0 else "")
+                + ("\n" + _more(data).strip() if data.more_matches else "")
+            )
+        )
+        blocks += _choice(data.matches, question)
     return blocks + buttons(question, 0, 1, export=False)
 
 
-def _resource_text(data: ResourceReport) -> list[str]:
+def _pick_blocks(data: ResourceReport, question: Question | None) -> list[Block]:
+    rows = [["account", "region", "type", "ARN or id"]] + [
+        [m.account_id, m.region, m.resource_type, m.handle] for m in data.matches
+    ]
+    shown = min(len(data.matches), 5) if question else 0
+    pick = "Pick one below" if shown == len(data.matches) else "Ask for one by its ARN or id"
+    if 0 < shown < len(data.matches):
+        pick += f" (buttons for the first {shown})"
+    return [
+        header(f"{_count(data)} resources match {data.identifier}"),
+        section(f"Several resources are named `{data.identifier}`. {pick}." + _more(data)),
+        table(rows),
+        *_choice(data.matches, question),
+        *buttons(question, 0, 1, export=False),
+    ]
+
+
+def _count(data: ResourceReport) -> str:
+    return f"{len(data.matches)}{'+' if data.more_matches else ''}"
+
+
+def _more(data: ResourceReport) -> str:
+    return " More match than were read: the first are listed." if data.more_matches else ""
+
+
+def _choice(matches: list[ResourceRef], question: Question | None) -> list[Block]:
+    """One button per match (the first few) asking for it by its ARN or id; none without a
+    question (no buttons there). A button's label and value are not mrkdwn: shown as they are."""
+    if question is None:
+        return []
+    return ask_buttons(
+        [
+            (
+                unescape(f"{m.account_id} {m.region} {m.resource_type.removeprefix('AWS::')}"),
+                Question("resource", {"id": unescape(m.handle)}, question.aggregator, question.public),
+            )
+            for m in matches
+        ]
+    )
+
+
+def _rule_lines(compliance: list[ResourceRuleCompliance]) -> list[str]:
+    """The rules it breaks, each with its annotation and time; then the others, in one line each
+    kind (a resource passes dozens of rules: they are not what an incident reads first)."""
+    lines = [f"*Rules that evaluate it ({len(compliance)})*"] if compliance else []
+    breaking = [c for c in compliance if c.compliance_type == "NON_COMPLIANT"]
+    for c in breaking[:RULES_SHOWN]:
+        where = ", ".join(p for p in (f"`{c.rule_name}`" if c.rule_name != c.rule else "", c.region) if p)
+        line = f":x: *{c.rule}*" + (f" ({where})" if where else "")
+        if c.annotation:
+            line += f"\n    _{clip(c.annotation, ANNOTATION_CHARS)}_"
+        if c.evaluated_at:
+            line += f"\n    evaluated {when(c.evaluated_at)}"
+        if c.details_unread:
+            line += "\n    _annotation not read (detail_call_cap)_"
+        lines.append(line)
+    if len(breaking) > RULES_SHOWN:
+        lines.append(f"… and {len(breaking) - RULES_SHOWN} more rules it breaks")
+    others: dict[str, list[str]] = {}
+    for c in compliance:
+        if c.compliance_type != "NON_COMPLIANT":
+            others.setdefault(c.compliance_type, []).append(c.rule)
+    for kind, rules in others.items():
+        names = ", ".join(dict.fromkeys(rules))
+        lines.append(f"{ICONS.get(kind, ':grey_question:')} {kind.replace('_', ' ').lower()}: {names}")
+    return lines
+
+
+def _sections(lines: list[str]) -> list[Block]:
+    """Lines as sections of whole lines, each within Slack's section size."""
+    texts: list[str] = []
+    for line in lines:
+        if texts and len(texts[-1]) + 1 + len(line) <= SECTION_CHARS:
+            texts[-1] += "\n" + line
+        else:
+            texts.append(line)
+    return [section(t) for t in texts]
+
+
+def _related_lines(data: ResourceReport) -> list[str]:
     lines = [
-        f"{data.resource_type} {data.resource_id}"
-        + (f" ({data.resource_name})" if data.resource_name else ""),
-        f"  account {data.account_id}, region {data.region}, captured {when(data.captured_at)}",
+        f"• {r.relationship}: `{r.resource_type}` {r.resource_id or ''}"
+        + (f" ({r.resource_name})" if r.resource_name else "")
+        for r in data.relationships[:RELATED_SHOWN]
+    ]
+    more = len(data.relationships) - RELATED_SHOWN
+    return lines + ([f"… and {more} more"] if more > 0 else [])
+
+
+def _ref_line(m: ResourceRef) -> str:
+    return f"`{m.resource_type}` {m.handle}, account {m.account_id}, {m.region}"
+
+
+def _resource_text(data: ResourceReport) -> list[str]:
+    if data.resource is None:
+        return [
+            f"{_count(data)} resources match {data.identifier}; ask for one by its ARN or id:",
+            *(f"  {_ref_text(m)}" for m in data.matches),
+            *([f" {_more(data)}"] if data.more_matches else []),
+        ]
+    r = data.resource
+    changed = when(data.captured_at) if data.configuration_item else "- (no configuration item)"
+    lines = [
+        f"{r.resource_type} {r.resource_id}" + (f" ({r.resource_name})" if r.resource_name else ""),
+        f"  account {r.account_id}, region {r.region}, last changed {changed}",
+        *([f"  {r.arn}"] if r.arn else []),
         f"  {data.console_url}",
+        *([f"  {NO_ITEM}"] if not data.configuration_item else []),
         f"  compliance: {data.compliance_type}",
     ]
-    lines += [f"    {c.compliance_type:<14} {c.rule} ({c.rule_name})" for c in data.compliance]
-    if data.other_matches:
-        lines.append(f"  ({data.other_matches} other resource(s) match; ask by ARN to pick one)")
+    for c in data.compliance:
+        lines.append(
+            f"    {c.compliance_type:<14} {c.rule} ({c.rule_name}{f', {c.region}' if c.region else ''})"
+        )
+        if c.annotation or c.evaluated_at:
+            lines.append(f"      {when(c.evaluated_at)}  {c.annotation or ''}".rstrip())
+        if c.details_unread:
+            lines.append("      annotation not read (detail_call_cap)")
+    if data.configuration:
+        lines.append("  configuration: " + ", ".join(f"{k}={v}" for k, v in data.configuration.items()))
+    if data.tags:
+        lines.append("  tags: " + ", ".join(f"{k}={v}" for k, v in sorted(data.tags.items())))
+    for rel in data.relationships:
+        lines.append(
+            f"  related: {rel.relationship} {rel.resource_type} {rel.resource_id or rel.resource_name or ''}"
+        )
+    if data.matches:
+        lines.append(f"  also matching {data.identifier} (ask by ARN or id):")
+        lines += [f"    {_ref_text(m)}" for m in data.matches]
+        lines += [f"   {_more(data)}"] if data.more_matches else []
     return lines
+
+
+def _ref_text(m: ResourceRef) -> str:
+    return (
+        f"{m.account_id} {m.region} {m.resource_type} {m.resource_id}"
+        + (f" ({m.resource_name})" if m.resource_name and m.resource_name != m.resource_id else "")
+        + (f"  {m.arn}" if m.arn else "")
+    )
 
 
 RESOURCE: Presenter[ResourceReport] = Presenter(blocks=_resource_blocks, text=_resource_text)

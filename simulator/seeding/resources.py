@@ -1,7 +1,9 @@
 """The resources one account-region records, with realistic names and configurations: S3 buckets,
 security groups, EBS volumes, RDS instances and EC2 instances in turn, each non-compliant at the
-organization's rate where a rule checks an obvious property; and, in the home region, the
-account's IAM role (awsRegion "global", named by its AROA id) and its CloudTrail trail."""
+organization's rate where a rule checks an obvious property, related as AWS Config relates them
+(an instance to its security group and volume, a DB instance to its security group); and, in the
+home region, the account's IAM role (awsRegion "global", named by its AROA id) and its CloudTrail
+trail."""
 
 from __future__ import annotations
 
@@ -151,6 +153,7 @@ def make_resources(org: SeededOrg, account: str, region: str, rng: random.Random
                     created,
                 )
             )
+    _relate(made)
     if region == org.spec.home_region:
         made.append(_role(account, team, rng, org.spec.non_compliance, created))
         made.append(
@@ -169,6 +172,36 @@ def make_resources(org: SeededOrg, account: str, region: str, rng: random.Random
             )
         )
     return made
+
+
+def _relate(made: list[Resource]) -> None:
+    """Relationships as AWS Config records them, on both sides where AWS records both: each EC2
+    and DB instance to the security group of its group of five, an instance to that group's
+    volume. No draw of the seed: the resources and evaluations stay what the seed made them."""
+    last: dict[str, Resource] = {}
+    for resource in made:
+        last[resource.resource_type] = resource
+        group = last.get("AWS::EC2::SecurityGroup")
+        if resource.resource_type == "AWS::EC2::Instance":
+            volume = last.get("AWS::EC2::Volume")
+            if group is not None:
+                _link(resource, group, "Is associated with SecurityGroup", "Is associated with Instance")
+            if volume is not None:
+                _link(resource, volume, "Is attached to Volume", "Is attached to Instance")
+        elif resource.resource_type == "AWS::RDS::DBInstance" and group is not None:
+            resource.relationships.append(_relationship(group, "Is associated with SecurityGroup"))
+
+
+def _link(one: Resource, other: Resource, forward: str, backward: str) -> None:
+    one.relationships.append(_relationship(other, forward))
+    other.relationships.append(_relationship(one, backward))
+
+
+def _relationship(target: Resource, name: str) -> dict[str, str]:
+    found = {"resourceType": target.resource_type, "resourceId": target.resource_id, "relationshipName": name}
+    if target.resource_name:
+        found["resourceName"] = target.resource_name
+    return found
 
 
 def _role(account: str, team: str, rng: random.Random, rate: float, created: datetime) -> Resource:

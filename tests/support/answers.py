@@ -21,7 +21,9 @@ from bot.answers.models import (
     PackCompliance,
     PackRow,
     QueryResult,
+    RelatedResource,
     ResourceCounts,
+    ResourceRef,
     ResourceReport,
     ResourceRuleCompliance,
     RuleCompliance,
@@ -57,6 +59,17 @@ def resource(i: int, text: str = "") -> NonCompliantResource:
         annotation=text or None,
         evaluated_at=NOW,
         console_url=f"https://example.com/{i}",
+    )
+
+
+def ref(i: int, text: str = "") -> ResourceRef:
+    return ResourceRef(
+        account_id=f"{i:012d}",
+        region="eu-west-1",
+        resource_type="AWS::EC2::SecurityGroup",
+        resource_id=f"sg-{i}{text}",
+        resource_name=f"web{text}",
+        arn=f"arn:aws:ec2:eu-west-1:{i:012d}:security-group/sg-{i}{text}" if i % 2 else None,
     )
 
 
@@ -100,20 +113,41 @@ def models(n: int, text: str = "") -> list[Any]:
         RulesOverview(rows=rows),
         AccountDrilldown(account_id="123456789012", rules=rows, resources=resources),
         ResourceReport(
-            account_id="123456789012",
-            region="eu-west-1",
-            resource_type="AWS::S3::Bucket",
-            resource_id=f"bucket{text}",
-            resource_name=f"bucket{text}",
-            configuration={"k": text},
+            identifier=f"bucket{text}",
+            resource=ResourceRef(
+                account_id="123456789012",
+                region="eu-west-1",
+                resource_type="AWS::S3::Bucket",
+                resource_id=f"bucket{text}",
+                resource_name=f"bucket{text}",
+                arn=f"arn:aws:s3:::bucket{text}",
+            ),
+            captured_at=NOW,
+            configuration={f"k{i}{text}": f"v{text}" for i in range(min(n, 8))},
+            tags={f"t{i}{text}": text for i in range(n)},
+            relationships=[
+                RelatedResource(
+                    resource_type="AWS::EC2::Instance",
+                    resource_id=f"i-{i}{text}",
+                    resource_name=text or None,
+                    relationship=f"Is associated with Instance{text}",
+                )
+                for i in range(n)
+            ],
             compliance=[
                 ResourceRuleCompliance(
-                    rule_name=f"r{i}{text}", rule=f"rule{i}", compliance_type="NON_COMPLIANT"
+                    rule_name=f"r{i}{text}",
+                    rule=f"rule{i}",
+                    compliance_type=("NON_COMPLIANT", "COMPLIANT", "NOT_APPLICABLE")[i % 3],
+                    region="eu-west-1",
+                    annotation=text or None,
+                    evaluated_at=NOW,
+                    details_unread=i % 4 == 0,
                 )
                 for i in range(n)
             ],
             console_url="https://example.com/b",
-            other_matches=n,
+            matches=[ref(i, text) for i in range(n)],
         ),
         ResourceCounts(
             group_by="type", total=n, rows=[GroupCount(group=f"T{i}{text}", count=i) for i in range(n)]
@@ -172,4 +206,6 @@ def models(n: int, text: str = "") -> list[Any]:
         FailingResources(
             account_id="123456789012", region=f"eu-west-1{text}", rules=rows, resources=resources
         ),
+        # Several resources by one name, none exactly: the matches, to pick from.
+        ResourceReport(identifier=f"web{text}", matches=[ref(i, text) for i in range(max(n, 2))]),
     ]

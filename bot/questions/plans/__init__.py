@@ -4,7 +4,8 @@ public surface is the plans the registry (bot/questions/kinds.py) names."""
 
 from bot.questions.plans.context import PlanContext
 from bot.questions.plans.doctor import doctor
-from bot.questions.plans.resources import resource, resource_counts
+from bot.questions.plans.resource_report import resource
+from bot.questions.plans.resources import resource_counts
 from bot.questions.plans.rule import rule_compliance
 from bot.questions.plans.sources import aggregators, health, query
 from bot.questions.plans.summaries import account, failing, packs, rules_overview, summary

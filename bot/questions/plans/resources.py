@@ -1,113 +1,14 @@
-"""Resources: one resource by id, name or ARN (its configuration item and its compliance under
-every rule), and the discovered resource counts, grouped and filtered."""
+"""Resources: the discovered resource counts, grouped and filtered (one resource's report is
+resource_report.py)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any, Literal
 
-from bot import errors
-from bot.answers.models import Answer, GroupCount, ResourceCounts, ResourceReport, ResourceRuleCompliance
+from bot.answers.models import Answer, GroupCount, ResourceCounts
 from bot.aws.client import Tally
-from bot.aws.console import console_url
-from bot.questions.plans import reads
 from bot.questions.plans.context import PlanContext
-from bot.questions.plans.reads import GLOBAL_REGION, PSEUDO_TYPES
-from bot.questions.query_validation import MAX_LENGTH as MAX_EXPRESSION
-from bot.questions.query_validation import quote
-
-
-def resource(
-    ctx: PlanContext, identifier: str, aggregator: str | None = None, accounts: frozenset[str] | None = None
-) -> Answer[ResourceReport]:
-    """A resource by id, name or ARN: its configuration item and its compliance under every
-    rule. Two advanced queries, whatever the organization's size. Only among `accounts` when
-    given (a channel's scope: a same-named resource elsewhere is neither chosen nor told of)."""
-    tally = Tally()
-    name = ctx.name(aggregator)
-    catalog = ctx.catalog_of(tally)
-    literal = quote(identifier.strip())
-    expression = (
-        "SELECT accountId, awsRegion, resourceType, resourceId, resourceName, arn, "
-        "configurationItemCaptureTime, configuration, tags "
-        f"WHERE resourceId = {literal} OR resourceName = {literal} OR arn = {literal}"
-    )
-    if len(expression) > MAX_EXPRESSION:  # AWS would refuse it: no id, name or ARN is that long
-        raise errors.ResourceNotFound(identifier[:80] + "…")
-    matches = list(ctx.aws.select(tally, name, expression))
-    matches = [
-        m
-        for m in matches
-        if m.get("resourceType") not in PSEUDO_TYPES and (accounts is None or m["accountId"] in accounts)
-    ]
-    if not matches:
-        raise errors.ResourceNotFound(identifier)
-    matches.sort(
-        key=lambda m: (
-            m.get("resourceId") != identifier,
-            m["accountId"],
-            m["awsRegion"],
-            m["resourceType"],
-            m["resourceId"],
-        )
-    )
-    chosen = matches[0]
-    # Rules evaluate a global resource (IAM) in a real region, so its compliance items are
-    # regional: pin the region only for a regional resource.
-    where_region = (
-        "" if chosen["awsRegion"] == GLOBAL_REGION else f" AND awsRegion = {quote(chosen['awsRegion'])}"
-    )
-    compliance_expression = (
-        "SELECT awsRegion, configuration.configRuleList WHERE resourceType = "
-        "'AWS::Config::ResourceCompliance' "
-        f"AND configuration.targetResourceId = {quote(chosen['resourceId'])} "
-        f"AND configuration.targetResourceType = {quote(chosen['resourceType'])} "
-        f"AND accountId = {quote(chosen['accountId'])}{where_region}"
-    )
-    compliance = []
-    for row in ctx.aws.select(tally, name, compliance_expression):
-        for element in row.get("configuration", {}).get("configRuleList", []):
-            compliance.append(
-                ResourceRuleCompliance(
-                    rule_name=element["configRuleName"],
-                    rule=catalog.logical_name(element["configRuleName"]),
-                    compliance_type=element["complianceType"],
-                    region=row.get("awsRegion"),
-                )
-            )
-    compliance.sort(key=lambda c: (c.compliance_type != "NON_COMPLIANT", c.rule, c.rule_name))
-    blind = (
-        [chosen["accountId"]]
-        if not compliance
-        and any(
-            a == chosen["accountId"] and chosen["awsRegion"] in (g, GLOBAL_REGION)
-            for a, g in ctx.without_compliance_items(tally, name)
-        )
-        else []
-    )
-    coverage = ctx.coverage(
-        tally,
-        name,
-        {chosen["accountId"]},
-        None if chosen["awsRegion"] == GLOBAL_REGION else {chosen["awsRegion"]},
-        without_compliance_items=blind,
-    )
-    tags = {t["key"]: t["value"] for t in chosen.get("tags", []) if "key" in t}
-    report = ResourceReport(
-        account_id=chosen["accountId"],
-        region=chosen["awsRegion"],
-        resource_type=chosen["resourceType"],
-        resource_id=chosen["resourceId"],
-        resource_name=chosen.get("resourceName"),
-        arn=chosen.get("arn"),
-        captured_at=reads.parse_time(chosen.get("configurationItemCaptureTime")),
-        configuration=chosen.get("configuration") or {},
-        tags=tags,
-        compliance=compliance,
-        console_url=console_url(chosen["resourceType"], chosen["resourceId"], chosen["awsRegion"]),
-        other_matches=len(matches) - 1,
-    )
-    return ctx.answer(f"resource {identifier}", name, tally, report, coverage)
 
 
 def resource_counts(

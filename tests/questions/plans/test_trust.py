@@ -205,7 +205,7 @@ def test_a_global_resources_compliance_is_found_in_the_region_that_evaluated_it(
     )
     assert role.resource_id.startswith("AROA")
     report = plans.resource(service, role.resource_id).data
-    assert report.region == "global"
+    assert report.resource is not None and report.resource.region == "global"
     assert report.compliance_type == "NON_COMPLIANT"
     assert {(c.rule_name, c.region) for c in report.compliance} >= {(role.rule_name, role.region)}
 
@@ -468,7 +468,7 @@ def test_a_scoped_channel_picks_its_own_resource_and_learns_nothing_of_others(or
     mine, other = org.accounts[-1], org.accounts[1]  # the last: not the one an org-wide lookup picks
     scope = Scope(frozenset({mine}), query=False)
     found = answerer.answer(Question("resource", {"id": "OrganizationAccountAccessRole"}), scope)
-    assert found.data.account_id == mine and found.data.other_matches == 0
+    assert found.data.resource.account_id == mine and found.data.matches == []
     bucket = next(r for r in org.resources if r.account_id == other and r.resource_type == "AWS::S3::Bucket")
     with pytest.raises(errors.ResourceNotFound):  # the same reply as for no resource at all
         answerer.answer(Question("resource", {"id": bucket.resource_id}), scope)
