@@ -25,6 +25,8 @@ TRY = (
     "/compliance query SELECT resourceType, COUNT(*) GROUP BY resourceType",
     "/compliance digest now",
     "@compliance-bot is <a volume id> compliant?",
+    "@compliance-bot are all s3 buckets encrypted?   then, on its answer's Reply in thread:"
+    " @compliance-bot and in eu-west-1?",
 )
 
 

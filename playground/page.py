@@ -1,9 +1,9 @@
 """The playground: the Slack stand-in with a page in front, standing in for Slack's client.
 
-A person types a command or a mention, clicks a button or opens App Home on the page
-(playground.html); the page posts it here, and this sends the bot the signed request Slack would
-send. The page reads the stand-in's record (`/feed`) to draw what the bot posted back, and the
-files it uploaded (`/files/<id>`).
+A person types a command or a mention (in the channel, or as a reply in a message's thread), clicks
+a button or opens App Home on the page (playground.html); the page posts it here, and this sends the
+bot the signed request Slack would send. The page reads the stand-in's record (`/feed`) to draw
+what the bot posted back, and the files it uploaded (`/files/<id>`).
 """
 
 from __future__ import annotations
@@ -87,9 +87,12 @@ class Playground(SlackStandIn):
             )
             status = self.send_signed(body, FORM)
         elif path == "/ui/mention":
-            self._sent(f"@compliance-bot {text}", channel, user, path)
-            ts = f"{time.time():.6f}"
-            mention = {"type": "app_mention", "user": user, "text": f"<@U0BOT> {text}", "ts": ts}
+            # The person's message has a ts like the bot's, so the answer nests under it; in a
+            # thread, Slack's event names the thread's root (thread_ts), and so does the record.
+            ts = self.next_ts()
+            thread = {"thread_ts": str(data["thread_ts"])} if data.get("thread_ts") else {}
+            self._sent(f"@compliance-bot {text}", channel, user, path, ts=ts, **thread)
+            mention = {"type": "app_mention", "user": user, "text": f"<@U0BOT> {text}", "ts": ts, **thread}
             status = self.send_event({**mention, "channel": channel, "event_ts": ts})
         elif path == "/ui/home":
             status = self.send_event(
@@ -102,19 +105,25 @@ class Playground(SlackStandIn):
                 }
             )
         elif path == "/ui/action":
-            body = block_actions_body(
-                data.get("action") or {},
-                channel,
-                user,
-                str(data.get("message_ts") or "1.000001"),
-                data.get("response_url") or f"{self.url}/response/{uuid.uuid4().hex[:10]}",
-            )
-            status = self.send_signed(body, FORM)
+            status = self.send_signed(self._click(data, channel, user), FORM)
         else:
             super()._post_elsewhere(request, path, data)
             return
         self._reply(request, 200, json.dumps({"bot_status": status}))
 
-    def _sent(self, text: str, channel: str, user: str, path: str) -> None:
-        """What the person typed, in the record, so the page shows it as their message."""
-        self._record(Call("ui.sent", {"text": text, "channel": channel, "user": user}, path))
+    def _click(self, data: dict[str, Any], channel: str, user: str) -> bytes:
+        """A button click's payload. On a message the bot posted, Slack sends the message and a
+        response_url of the click's own that acts on it; on an answer to a command, the page sends
+        the response_url that answer came by."""
+        ts = str(data.get("message_ts") or "1.000001")
+        posted = self.message(channel, ts)
+        if posted is not None:
+            response_url = self.message_response_url(channel, ts)
+        else:
+            response_url = data.get("response_url") or self.response_url(uuid.uuid4().hex[:10])
+        return block_actions_body(data.get("action") or {}, channel, user, ts, response_url, message=posted)
+
+    def _sent(self, text: str, channel: str, user: str, path: str, **where: str) -> None:
+        """What the person typed, in the record, so the page shows it as their message (`where`: a
+        mention's ts and, in a thread, its thread_ts)."""
+        self._record(Call("ui.sent", {"text": text, "channel": channel, "user": user, **where}, path))

@@ -2,7 +2,9 @@
 
 The bot's real slack_sdk WebClient talks to it over HTTP (SLACK_API_URL). It records every call,
 answers as Slack does for the methods the bot uses, serves the upload URLs of files_upload_v2,
-receives what the bot posts to response_url, and can answer 429 (with Retry-After) or 500. The
+receives what the bot posts to response_url, and can answer 429 (with Retry-After) or 500. A
+response_url minted for a posted message (`message_response_url`, as Slack puts one in a button
+click's payload) acts on that message: replace_original replaces it, delete_original deletes it. The
 playground page (`playground.page`) is this stand-in with a face: it adds the pages people use.
 """
 
@@ -26,7 +28,8 @@ class Call:
     params: dict[str, Any]
     path: str
     at: float = field(default_factory=time.time)
-    answer: dict[str, Any] | None = None  # what the stand-in answered (e.g. a message's ts)
+    # What the stand-in answered (e.g. a message's ts); for a response_url, the message it acted on.
+    answer: dict[str, Any] | None = None
 
 
 @dataclass
@@ -37,11 +40,27 @@ class _Failure:
     remaining: int
 
 
+def _act_on(posted: list[dict[str, Any]], ts: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    """A response_url's post applied to the posted message `ts` (replaced, deleted or left as it
+    is, as Slack does); the message it acted on, or None if there is none."""
+    found = next((m for m in posted if m["ts"] == ts), None)
+    if found is None:
+        return None
+    if params.get("delete_original"):
+        posted.remove(found)
+    elif params.get("replace_original"):
+        kept = {k: found[k] for k in ("channel", "ts", "thread_ts") if k in found}
+        found.clear()
+        found.update({k: v for k, v in params.items() if k in ("text", "blocks", "attachments")}, **kept)
+    return {"channel": found.get("channel"), "ts": ts, "thread_ts": found.get("thread_ts")}
+
+
 class SlackStandIn:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.calls: list[Call] = []
         self.uploads: dict[str, bytes] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> posted messages
+        self._bound: dict[str, tuple[str, str]] = {}  # response_url path -> its message (channel, ts)
         self._failures: list[_Failure] = []
         self._delays: dict[str, float] = {}
         self._lock = threading.Condition()
@@ -81,6 +100,24 @@ class SlackStandIn:
     def response_url(self, name: str = "") -> str:
         return f"{self.url}/response/{name or next(self._ids)}"
 
+    def next_ts(self) -> str:
+        """A message timestamp: unique and ordered, like Slack's (the bot's and the person's alike)."""
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """A posted message as it is now (after any replace_original), or None."""
+        with self._lock:
+            found = next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
+            return dict(found) if found is not None else None
+
+    def message_response_url(self, channel: str, ts: str) -> str:
+        """A response_url for a click on a posted message, as Slack mints one per click: a post to
+        it with replace_original replaces that message, with delete_original deletes it."""
+        url = self.response_url(f"msg-{ts}-{next(self._ids)}")
+        with self._lock:
+            self._bound[url.removeprefix(self.url)] = (channel, ts)
+        return url
+
     def fail(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
         """Answer the next `times` calls of `method` with `status` (429 carries Retry-After)."""
         with self._lock:
@@ -112,6 +149,7 @@ class SlackStandIn:
             self.calls.clear()
             self.uploads.clear()
             self.messages.clear()
+            self._bound.clear()
             self._delays.clear()
             self._failures.clear()
 
@@ -155,8 +193,14 @@ class SlackStandIn:
             headers = {"Retry-After": str(failure.retry_after)} if failure.status == 429 else {}
             self._reply(request, failure.status, "failed", "text/plain", headers=headers)
             return
-        self._record(Call("response", params, path))
+        self._record(Call("response", params, path, answer=self._act_on_message(path, params)))
         self._reply(request, 200, "ok", "text/plain")
+
+    def _act_on_message(self, path: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """What a response_url bound to a posted message does to it; which message, or None."""
+        with self._lock:
+            channel, ts = self._bound.get(path, ("", ""))
+            return _act_on(self.messages.get(channel, []), ts, params)
 
     def _web_api(self, request: BaseHTTPRequestHandler, path: str, params: dict[str, Any]) -> None:
         method = path.removeprefix("/api/")
@@ -188,7 +232,7 @@ class SlackStandIn:
                 "bot_id": "B0BOT",
             }
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
-            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            ts = self.next_ts()
             if method == "chat.postMessage":
                 with self._lock:
                     self.messages.setdefault(str(params.get("channel")), []).append({**params, "ts": ts})

@@ -64,9 +64,13 @@ def block_actions_body(
     team: str = "T0PLAYGROUND",
     app: str = "A0PLAYGROUND",
     ephemeral: bool = False,
+    message: dict[str, Any] | None = None,
 ) -> bytes:
     """The form body Slack posts when someone clicks a button on a message (an ephemeral one, a
-    private answer, says so in its container)."""
+    private answer, says so in its container). `message` is the clicked message as posted (its
+    text, blocks and, for a reply in a thread, thread_ts), which Slack sends along."""
+    shown = {k: v for k, v in (message or {}).items() if k in ("text", "blocks", "thread_ts")}
+    thread = {"thread_ts": shown["thread_ts"]} if "thread_ts" in shown else {}
     payload = {
         "type": "block_actions",
         "team": {"id": team},
@@ -79,9 +83,10 @@ def block_actions_body(
             "message_ts": message_ts,
             "channel_id": channel,
             "is_ephemeral": ephemeral,
+            **thread,
         },
         "channel": {"id": channel},
-        "message": {"ts": message_ts, "text": ""},
+        "message": {"type": "message", "text": "", **shown, "ts": message_ts},
         "response_url": response_url,
         "actions": [action],
     }

@@ -1,5 +1,6 @@
 """The playground end to end in headless Chromium (Debian's chromium and chromedriver): type a
-command, see the answer with the seeded resources, page through it, export it."""
+command, see the answer with the seeded resources, page through it, export it; ask in one's own
+words, choose between readings, follow up in the thread."""
 
 from __future__ import annotations
 
@@ -120,7 +121,60 @@ def test_app_home_and_digest_now(playground: harness.Harness, browser: Any) -> N
     wait_for(lambda: "Compliance posture" in home.text and "worst rules" in home.text)
 
 
+def test_own_words_a_choice_of_readings_and_a_follow_up_in_the_thread(
+    playground: harness.Harness, browser: Any
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    def asked(text: str) -> Any:
+        """The person's mention (a top-level message), once the page shows it."""
+        path = f"//div[contains(@class, 'you')][div[normalize-space()='@compliance-bot {text}']]"
+        return wait_for(lambda: browser.find_elements(By.XPATH, path))[0]
+
+    def thread(message: Any) -> Any:
+        return wait_for(lambda: message.find_elements(By.XPATH, "./div[@class='thread']"))[0]
+
+    browser.get(playground.slack.url + "/")
+    composer = browser.find_element(By.ID, "text")
+    composer.send_keys("@compliance-bot are all s3 buckets encrypted?\n")
+    s3 = asked("are all s3 buckets encrypted?")
+    wait_for(lambda: "Reading this as: s3-encryption\n" in thread(s3).text)  # the answer, in its thread
+
+    composer.send_keys("@compliance-bot does every user have mfa\n")
+    mfa = asked("does every user have mfa")
+    choice = thread(mfa).find_element(By.CLASS_NAME, "message")
+    wait_for(lambda: "more than one way" in choice.text)
+    button = choice.find_element(By.XPATH, ".//button[starts-with(@data-action-id, 'compliance_ask_')]")
+    mfa_ts = next(
+        c.params["ts"] for c in playground.slack.of("ui.sent") if c.params["text"].endswith("have mfa")
+    )
+    button.click()
+    (answer,) = wait_for(
+        lambda: [c for c in playground.slack.of("response") if (c.answer or {}).get("thread_ts") == mfa_ts]
+    )
+    assert answer.params["replace_original"] is True
+    header = answer.params["blocks"][0]["text"]["text"]
+    wait_for(lambda: header in choice.text and "more than one way" not in choice.text)  # replaced in place
+    assert len(thread(mfa).find_elements(By.CLASS_NAME, "message")) == 1
+    assert not choice.find_elements(By.XPATH, ".//button[starts-with(@data-action-id, 'compliance_ask_')]")
+
+    region = playground.org.spec.regions[1]
+    s3.find_element(By.XPATH, "./div[@class='meta']/a[@class='reply']").click()
+    assert browser.find_element(By.ID, "replying").is_displayed()
+    composer.send_keys(f"@compliance-bot and in {region}?\n")
+    wait_for(lambda: f"Reading this as: s3-encryption region {region}\n" in thread(s3).text)
+    assert f"@compliance-bot and in {region}?" in thread(s3).text  # the person's reply, in the thread
+    composer.send_keys("@compliance-bot <img src=x onerror=alert(1)>\n")  # text, in the thread too
+    wait_for(lambda: "I didn't understand" in thread(s3).text)
+    assert "@compliance-bot <img src=x onerror=alert(1)>" in thread(s3).text
+    assert not thread(s3).find_elements(By.TAG_NAME, "img")
+    browser.find_element(By.ID, "replying-cancel").click()
+    assert not browser.find_element(By.ID, "replying").is_displayed()
+
+
 def test_demo_once_prints_one_answer() -> None:
+    # After the tests that ask AWS: its harness resets moto's backends (as it starts and stops),
+    # which empties the simulated organization of this module's playground too.
     before = os.environ.get("AWS_ENDPOINT_URL")
     code, text = demo.once("health")
     assert code == 0
