@@ -17,11 +17,19 @@ from bot.presenters.common import ACTION_ASK, ACTION_EXPORT, ACTION_PAGE, ACTION
 from bot.presenters.export import to_csv
 from bot.questions.registry import presenter_of
 from handlers.common import message_for
+from handlers.threads import ThreadMemory
 
 
 def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     return channel, (body.get("user") or {}).get("id")
+
+
+def _thread(body: dict[str, Any]) -> str | None:
+    """The thread a clicked message is in (or starts)."""
+    message, container = body.get("message") or {}, body.get("container") or {}
+    thread = message.get("thread_ts") or container.get("thread_ts")
+    return thread or message.get("ts") or container.get("message_ts")
 
 
 class Buttons:
@@ -30,6 +38,7 @@ class Buttons:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
+        self.threads = ThreadMemory(deps.cache.redis, deps.cache.policy.prefix)
 
     def acknowledge(self, ack: Ack) -> None:
         ack()
@@ -57,7 +66,11 @@ class Buttons:
         deps = self.deps
         try:
             question, _ = question_from_value(action["value"])
-            respond(**message_for(deps, question, 0, *_where(body)), replace_original=True)
+            channel, user = _where(body)
+            respond(**message_for(deps, question, 0, channel, user), replace_original=True)
+            thread = _thread(body)
+            if channel and thread:  # a follow-up in the thread refines the chosen question
+                self.threads.remember(channel, thread, question)
         except Exception as error:
             self.failed(respond, error, "ask", body)
 

@@ -79,6 +79,24 @@ def test_an_unsure_reading_offers_buttons_that_ask_each_reading(bot: Bot) -> Non
     assert answer["replace_original"] is True and "went wrong" not in text_of(answer)
 
 
+def test_a_follow_up_refines_the_reading_chosen_with_a_button(bot: Bot) -> None:
+    posted = mention(bot, "are any buckets public?")
+    thread = posted["thread_ts"]
+    chosen = next(b for b in buttons(posted).values() if b["text"]["text"] == "s3-public-write")
+    url = bot.slack.response_url()
+    bot.action(
+        {"action_id": chosen["action_id"], "value": chosen["value"]},
+        channel=CHANNEL,
+        message_ts=thread,
+        response_url=url,
+        message={**posted, "thread_ts": thread},
+    )
+    bot.responses(url)
+    region = bot.org.spec.regions[1]
+    follow_up = mention(bot, f"and in {region}?", thread)
+    assert f"Reading this as: `s3-public-write region {region}`" in text_of(follow_up)
+
+
 def test_a_follow_up_in_the_thread_refines_its_question(bot: Bot) -> None:
     first = mention(bot, "is ssh open to the internet anywhere?")
     thread = first["thread_ts"]

@@ -106,6 +106,7 @@ class Bot:
         response_url: str | None = None,
         user: str = "U0ALICE",
         ephemeral: bool = False,
+        message: dict[str, Any] | None = None,
     ) -> requests.Response:
         body = block_actions_body(
             action,
@@ -116,6 +117,7 @@ class Bot:
             team="T0EXAMPLE",
             app="A0APP",
             ephemeral=ephemeral,
+            message=message,
         )
         return self.post(body, FORM)
 
