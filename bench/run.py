@@ -1,6 +1,6 @@
 """Every benchmark in one run: one table of figures, one JSON file.
 
-    .venv/bin/python -m bench [--quick] [--only query_plans,cache,slack_latency,digest,interpreter]
+    .venv/bin/python -m bench [--quick] [--only query_plans,cache,slack_latency,digest,interpreter,isolation]
                               [--json bench/results/latest.json] [--readme] [--render FILE]
 
 Each benchmark runs in a process of its own (fresh memory, its own simulator and moto state) and
@@ -46,6 +46,7 @@ QUICK = (
     Section("digest", ("--sizes", "100x17")),
     Section("unsigned_bodies", ("--concurrent", "50", "--rounds", "2")),
     Section("interpreter", ("--repeats", "10")),
+    Section("isolation", ("--seconds", "10", "--in-flight", "20", "--helps", "30")),
 )
 FULL = (
     Section("query_plans", ("--sizes", "10x4,100x4,1000x4,10000x4,10x17,100x17,1000x17,10000x17")),
@@ -54,6 +55,7 @@ FULL = (
     Section("digest", ("--sizes", "1000x17,10000x17")),
     Section("unsigned_bodies", ("--concurrent", "50", "--rounds", "10")),
     Section("interpreter", ("--repeats", "40")),
+    Section("isolation", ("--seconds", "60", "--in-flight", "50", "--helps", "100")),
 )
 
 

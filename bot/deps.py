@@ -27,12 +27,15 @@ from bot.questions.plans.context import PlanContext
 from bot.questions.rules import RuleCatalog
 from bot.settings import Settings
 from bot.slack.dedupe import Dedupe
+from bot.slack.lanes import SlowLane
 
 
 def policy_from(settings: Settings, prefix: str = cache_module.PREFIX) -> CachePolicy:
     return CachePolicy(
         ttls={**ttls(), **settings.cache_ttls},
         max_stale=settings.cache_max_stale,
+        # A waiter waits for another replica's computation as long as a question may take.
+        wait_timeout=settings.question_time_limit + 30,
         prefix=prefix,
     )
 
@@ -49,6 +52,7 @@ class Deps:
     catalog: RuleCatalog
     clock: Callable[[], datetime]
     working_after: float = 1.0  # seconds before a visible "working on it"
+    lane: SlowLane = field(init=False)
     digests: DigestScheduler | None = None
     audit: Audit = field(default_factory=lambda: Audit(None, None))
     config: ComplianceConfig = field(default_factory=ComplianceConfig)
@@ -57,6 +61,9 @@ class Deps:
 
     def __post_init__(self) -> None:
         self.interpreter = Interpreter(self.catalog, self.config.synonyms, self.config.account_names)
+        self.lane = SlowLane(
+            self.settings.slow_workers, self.settings.answer_deadline, self.settings.question_time_limit
+        )
 
     @property
     def plans(self) -> PlanContext:

@@ -16,6 +16,7 @@
         +-- AccessDenied          which call, which role
         +-- Throttled             throttling outlasted botocore's adaptive retries
         +-- AwsUnavailable        AWS (or the endpoint) unreachable or 5xx after retries
+        +-- TooSlow               the question's AWS calls outlasted its time limit
 
 Every message says what to do next; the error boundary (Slack issue) turns these into replies.
 """
@@ -165,5 +166,14 @@ class AwsUnavailable(AwsError):
     def __init__(self, operation: str, detail: str) -> None:
         super().__init__(
             f"AWS Config did not answer {quoted(operation)} ({detail}). Try again shortly.",
+            operation,
+        )
+
+
+class TooSlow(AwsError):
+    def __init__(self, operation: str, seconds: float) -> None:
+        super().__init__(
+            f"AWS Config took more than {seconds:g} s to answer this question, so I stopped asking. "
+            "Try again later, or ask about one account or region.",
             operation,
         )

@@ -85,6 +85,32 @@ class Settings(BaseSettings):
         le=20,
         description="Attempts per AWS call, botocore's adaptive retries included.",
     )
+    aws_read_timeout: float = Field(
+        15.0,
+        alias="COMPLIANCE_AWS_READ_TIMEOUT",
+        gt=0,
+        le=120,
+        description="Seconds one AWS call may wait for its response before it is retried.",
+    )
+    slow_workers: int = Field(
+        8,
+        alias="COMPLIANCE_SLOW_WORKERS",
+        ge=1,
+        le=128,
+        description="Questions that need AWS computed at once; more wait (help and cached answers never do).",
+    )
+    answer_deadline: float = Field(
+        20.0,
+        alias="COMPLIANCE_ANSWER_DEADLINE",
+        gt=0,
+        description="Seconds before the asker is told AWS is slow and the answer will be posted when ready.",
+    )
+    question_time_limit: float = Field(
+        300.0,
+        alias="COMPLIANCE_QUESTION_TIME_LIMIT",
+        gt=0,
+        description="Seconds a question may spend asking AWS before it gives up politely.",
+    )
     redis_url: str | None = Field(
         None,
         alias="REDIS_URL",

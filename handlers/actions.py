@@ -4,18 +4,22 @@ the button's value; the scope is always that of the channel the button is clicke
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
 from bot.access.scopes import may_manage, scope_for
 from bot.boundary import error_message
+from bot.cache.store import NotCached
 from bot.deps import Deps
 from bot.digest.message import ACTION_DRILL
 from bot.errors import UserError
 from bot.presenters.common import ACTION_ASK, ACTION_EXPORT, ACTION_PAGE, ACTION_REFRESH, question_from_value
 from bot.presenters.export import to_csv
 from bot.questions.registry import presenter_of
+from bot.slack import blocks
+from bot.slack.lanes import Notice
 from handlers.common import message_for
 from handlers.threads import ThreadMemory
 
@@ -52,46 +56,77 @@ class Buttons:
             replace_original=False,
         )
 
-    def page(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        deps = self.deps
+    def _run(self, respond: Respond, body: dict[str, Any], name: str, work: Callable[[bool], None]) -> None:
+        """`work(may_compute)` at once where it needs no AWS (it raises NotCached before doing
+        anything otherwise), else in the slow lane; each failure answered to the clicker."""
         try:
-            question, number = question_from_value(action["value"])
-            respond(**message_for(deps, question, number, *_where(body)), replace_original=True)
+            work(False)
+            return
+        except NotCached:
+            pass
         except Exception as error:
-            self.failed(respond, error, "page", body)
+            self.failed(respond, error, name, body)
+            return
+
+        def compute() -> None:
+            try:
+                work(True)
+            except Exception as error:
+                self.failed(respond, error, name, body)
+
+        slow = Notice(
+            lambda: respond(**blocks.slow_message(), response_type="ephemeral", replace_original=False),
+            self.deps.lane.deadline,
+        )
+        self.deps.lane.run(compute, lambda _: None, [slow])
+
+    def page(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        def work(may_compute: bool) -> None:
+            question, number = question_from_value(action["value"])
+            message = message_for(self.deps, question, number, *_where(body), may_compute=may_compute)
+            respond(**message, replace_original=True)
+
+        self._run(respond, body, "page", work)
 
     def ask(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         """A chosen question (one reading of a question, one of several matches): its answer
         replaces the choice, as the clicker's channel may see it."""
-        deps = self.deps
-        try:
+        channel, user = _where(body)
+
+        def work(may_compute: bool) -> None:
             question, _ = question_from_value(action["value"])
-            channel, user = _where(body)
-            respond(**message_for(deps, question, 0, channel, user), replace_original=True)
+            respond(**message_for(self.deps, question, 0, channel, user, may_compute), replace_original=True)
             thread = _thread(body)
             if channel and thread:  # a follow-up in the thread refines the chosen question
                 self.threads.remember(channel, thread, question)
-        except Exception as error:
-            self.failed(respond, error, "ask", body)
+
+        self._run(respond, body, "ask", work)
 
     def refresh(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         deps = self.deps
+        channel, user = _where(body)
         try:
-            channel, user = _where(body)
             if not may_manage(deps.access, user):
                 raise UserError("Only the bot's admins can refresh cached answers.")
             question, number = question_from_value(action["value"])
             deps.answerer.forget(question)
-            respond(**message_for(deps, question, number, channel, user), replace_original=True)
         except Exception as error:
             self.failed(respond, error, "refresh", body)
+            return
+
+        def work(may_compute: bool) -> None:
+            respond(**message_for(deps, question, number, channel, user, may_compute), replace_original=True)
+
+        self._run(respond, body, "refresh", work)
 
     def export(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         deps = self.deps
-        try:
-            channel, user = _where(body)
+        channel, user = _where(body)
+
+        def work(may_compute: bool) -> None:
             question, _ = question_from_value(action["value"])
-            answer = deps.answerer.answer(question, scope_for(deps.access, channel, user))
+            scope = scope_for(deps.access, channel, user)
+            answer = deps.answerer.answer(question, scope, cached_only=not may_compute)
             message = body.get("message") or {}
             csv_file: dict[str, Any] = {
                 "content": to_csv(answer, presenter_of(answer)),
@@ -107,20 +142,16 @@ class Buttons:
                 deps.slack.files_upload_v2(
                     channel=channel, thread_ts=message.get("thread_ts") or message.get("ts"), **csv_file
                 )
-        except Exception as error:
-            self.failed(respond, error, "export", body)
+
+        self._run(respond, body, "export", work)
 
     def drill(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        deps = self.deps
-        try:
+        def work(may_compute: bool) -> None:
             question, _ = question_from_value(action["value"])
-            respond(
-                **message_for(deps, question, 0, *_where(body)),
-                response_type="ephemeral",
-                replace_original=False,
-            )
-        except Exception as error:
-            self.failed(respond, error, "drill", body)
+            message = message_for(self.deps, question, 0, *_where(body), may_compute=may_compute)
+            respond(**message, response_type="ephemeral", replace_original=False)
+
+        self._run(respond, body, "drill", work)
 
 
 def register(app: App, deps: Deps) -> None:

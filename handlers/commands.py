@@ -1,10 +1,9 @@
-"""/compliance: ack at once, then answer through response_url (lazy listener)."""
+"""/compliance: ack at once, then answer through response_url (lazy listener; answers that need
+AWS in the slow lane)."""
 
 from __future__ import annotations
 
 import contextlib
-import threading
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -13,38 +12,10 @@ from slack_sdk.errors import SlackClientError
 from bot.deps import Deps
 from bot.slack import blocks
 from bot.slack.delivery import respond_or_post
-from handlers.common import reply_for
+from bot.slack.lanes import Notice
+from handlers.common import Reply, reply_for
 
 COMMAND = "/compliance"
-
-
-class WorkingNotice:
-    """ "Working on it…" for an answer slower than `after` seconds, and whether it was sent. The
-    notice is sent under a lock that the end of the answer takes too, so once the block is left,
-    `sent` is final: a notice in flight is waited for, and the answer replaces it."""
-
-    def __init__(self, respond: Callable[..., Any], after: float) -> None:
-        self._respond = respond
-        self._lock = threading.Lock()
-        self._done = False
-        self.sent = False
-        self._timer = threading.Timer(after, self._notice)
-        self._timer.daemon = True
-
-    def _notice(self) -> None:
-        with self._lock:
-            if not self._done:
-                self._respond(**blocks.working_message(), response_type="ephemeral")
-                self.sent = True
-
-    def __enter__(self) -> WorkingNotice:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        with self._lock:
-            self._done = True
-        self._timer.cancel()
 
 
 class Command:
@@ -57,18 +28,47 @@ class Command:
         ack()
 
     def answer(self, body: dict[str, Any], respond: Respond) -> None:
+        """A cheap answer at once; one that needs AWS in the slow lane (bot/slack/lanes.py), with
+        "Working on it…" after a second and "AWS is slow…" after the lane's deadline."""
         deps = self.deps
         text = str(body.get("text") or "")
-        with WorkingNotice(respond, deps.working_after) as notice:
-            reply = reply_for(
-                deps, text, channel=body.get("channel_id"), user=body.get("user_id"), team=body.get("team_id")
+        channel, user = str(body.get("channel_id") or ""), str(body.get("user_id") or "")
+
+        def ask(may_compute: bool) -> Reply:
+            return reply_for(
+                deps, text, channel=channel, user=user, team=body.get("team_id"), may_compute=may_compute
             )
+
+        reply = ask(False)
+        if reply.deferred is None:
+            self._deliver(reply, respond, channel, user, replaces_notice=False)
+            return
+        waiting = reply.deferred.waiting
+        working = Notice(
+            lambda: respond(**blocks.working_message(waiting), response_type="ephemeral"),
+            deps.working_after,
+        )
+        slow = Notice(
+            lambda: respond(
+                **blocks.slow_message(), response_type="ephemeral", replace_original=working.sent
+            ),
+            deps.lane.deadline,
+        )
+        deps.lane.run(
+            lambda: ask(True),
+            lambda done: self._deliver(done, respond, channel, user, working.sent or slow.sent),
+            [working, slow],
+        )
+
+    def _deliver(
+        self, reply: Reply, respond: Respond, channel: str, user: str, replaces_notice: bool
+    ) -> None:
+        deps = self.deps
         message, question = reply.message, reply.question
         public = bool(question and question.public) or deps.settings.answer_in_channel
-        channel, user = str(body.get("channel_id") or ""), str(body.get("user_id") or "")
         context = {"surface": "command", "channel": channel, "user": user}
         if public:
-            if notice.sent:
+            if replaces_notice:
                 # If the notice cannot be deleted it stays; the answer must still go.
                 with contextlib.suppress(SlackClientError, OSError):
                     respond(delete_original=True)
@@ -86,7 +86,7 @@ class Command:
                 lambda: deps.slack.chat_postEphemeral(channel=channel, user=user, **message),
                 context,
                 response_type="ephemeral",
-                replace_original=notice.sent,
+                replace_original=replaces_notice,
             )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from bot import boundary, metrics
 from bot.access.scopes import Scope, may_manage, scope_for
 from bot.answers.models import Answer
+from bot.cache.store import NotCached
 from bot.deps import Deps
 from bot.errors import UserError
 from bot.presenters.message import message
@@ -28,6 +29,8 @@ class Reply:
     message: dict[str, Any]
     understanding: Understanding | None = None
     answer: Answer[Any] | None = None
+    # Asked without computing, the question needs AWS: no message yet (bot/slack/lanes.py).
+    deferred: NotCached | None = None
 
     @property
     def question(self) -> Question | None:
@@ -41,11 +44,13 @@ def reply_for(
     channel: str | None = None,
     user: str | None = None,
     previous: Question | None = None,
+    may_compute: bool = True,
     **context: Any,
 ) -> Reply:
     """The message that answers `text` (as typed after /compliance, or said to the bot in its own
     words; a follow-up in a thread is read against the thread's `previous` question), or explains
-    why not."""
+    why not. Without `may_compute`, a question that needs AWS is `deferred` instead (unaudited:
+    its computation is audited)."""
     understanding: Understanding | None = None
     started = time.monotonic()
     answer: Answer[Any] | None = None
@@ -59,10 +64,13 @@ def reply_for(
         if understanding.question is None:
             outcome = "not_understood"
             return Reply(examples_message(text, understanding.examples), understanding)
-        message, answer = respond_to(deps, understanding.question, page, channel, user, scope)
+        message, answer = respond_to(deps, understanding.question, page, channel, user, scope, may_compute)
         if understanding.reading:
             message = blocks.prefaced(message, reading_line(understanding.reading))
         return Reply(message, understanding, answer)
+    except NotCached as deferred:
+        outcome = "deferred"
+        return Reply({}, understanding, deferred=deferred)
     except Exception as error:  # the error boundary: every failure becomes a polite reply
         outcome = boundary.outcome(error)
         message = boundary.error_message(error, question=text, channel=channel, user=user, **context)
@@ -71,51 +79,70 @@ def reply_for(
         return Reply(message, understanding)
     finally:
         question = understanding.question if understanding else None
-        _audit(deps, text, question, scope, channel, user, answer, outcome, started, context)
+        if outcome != "deferred":
+            _audit(deps, text, question, scope, channel, user, answer, outcome, started, context)
 
 
 def message_for(
-    deps: Deps, question: Question, page: int = 0, channel: str | None = None, user: str | None = None
+    deps: Deps,
+    question: Question,
+    page: int = 0,
+    channel: str | None = None,
+    user: str | None = None,
+    may_compute: bool = True,
 ) -> dict[str, Any]:
     """The reply to a parsed question (buttons), audited like a typed one; failures are raised
-    for the button's own boundary."""
+    for the button's own boundary (NotCached without `may_compute`, unaudited)."""
     started = time.monotonic()
     answer: Answer[Any] | None = None
     outcome = "answered"
     scope = scope_for(deps.access, channel, user)
     try:
-        reply, answer = respond_to(deps, question, page, channel, user, scope)
+        reply, answer = respond_to(deps, question, page, channel, user, scope, may_compute)
         return reply
+    except NotCached:
+        outcome = "deferred"
+        raise
     except Exception as error:
         outcome = boundary.outcome(error)
         raise
     finally:
-        _audit(
-            deps,
-            question.key(),
-            question,
-            scope,
-            channel,
-            user,
-            answer,
-            outcome,
-            started,
-            {"surface": "button"},
-        )
+        if outcome != "deferred":
+            _audit(
+                deps,
+                question.key(),
+                question,
+                scope,
+                channel,
+                user,
+                answer,
+                outcome,
+                started,
+                {"surface": "button"},
+            )
 
 
 def respond_to(
-    deps: Deps, question: Question, page: int, channel: str | None, user: str | None, scope: Scope
+    deps: Deps,
+    question: Question,
+    page: int,
+    channel: str | None,
+    user: str | None,
+    scope: Scope,
+    may_compute: bool = True,
 ) -> tuple[dict[str, Any], Answer[Any] | None]:
-    """The reply, as the channel (or, in a DM, the user) may see it, and the answer behind it."""
+    """The reply, as the channel (or, in a DM, the user) may see it, and the answer behind it;
+    without `may_compute`, NotCached where it needs AWS (a refusal is still given)."""
     kind = REGISTRY[question.kind]
     if kind.admin_only and not may_manage(deps.access, user):
         raise UserError(f"Only the bot's admins can ask `{kind.name}`.")
     if kind.action is not None:
+        if not may_compute and kind.may_read_aws(question):
+            raise NotCached(waiting=False)
         said = kind.action(deps, question, channel, user)
         return blocks.text_message(said.text, said.title), None
     assert kind.presenter is not None
-    answer = deps.answerer.answer(question, scope)
+    answer = deps.answerer.answer(question, scope, cached_only=not may_compute)
     return message(answer, kind.presenter, deps.clock(), question, page), answer
 
 

@@ -13,9 +13,11 @@ from bot.cache.lease import REDIS_ERRORS
 from bot.deps import Deps
 from bot.presenters.export import to_csv
 from bot.questions.registry import presenter_of
+from bot.slack import blocks
 from bot.slack.delivery import post_or_give_up
+from bot.slack.lanes import Notice
 from bot.slack.mentions import question_text
-from handlers.common import reply_for
+from handlers.common import Reply, reply_for
 from handlers.threads import ThreadMemory
 
 log = logging.getLogger(__name__)
@@ -63,19 +65,51 @@ class Mention:
         channel, thread = str(event["channel"]), str(event.get("thread_ts") or event["ts"])
         # A mention inside a thread follows up on the thread's last question.
         previous = self.threads.previous(channel, thread) if event.get("thread_ts") else None
-        reply = reply_for(
-            deps,
-            question_text(str(event.get("text") or "")),
-            channel=channel,
-            user=event.get("user"),
-            previous=previous,
-            team=body.get("team_id"),
-            surface="mention",
-        )
+        text = question_text(str(event.get("text") or ""))
         where = {"surface": "mention", "event": event_id, "channel": channel, "user": event.get("user")}
-        posted = post_or_give_up(
-            lambda: deps.slack.chat_postMessage(channel=channel, thread_ts=thread, **reply.message), where
+
+        def ask(may_compute: bool) -> Reply:
+            return reply_for(
+                deps,
+                text,
+                channel=channel,
+                user=event.get("user"),
+                previous=previous,
+                team=body.get("team_id"),
+                surface="mention",
+                may_compute=may_compute,
+            )
+
+        reply = ask(False)
+        if reply.deferred is None:
+            self._deliver(reply, channel, thread, where, None)
+            return
+        # Slow: after the lane's deadline a notice in the thread, which the answer then replaces
+        # (one message per mention either way).
+        notice: dict[str, str] = {}
+
+        def post_notice() -> None:
+            posted = deps.slack.chat_postMessage(channel=channel, thread_ts=thread, **blocks.slow_message())
+            notice["ts"] = str(posted["ts"])
+
+        deps.lane.run(
+            lambda: ask(True),
+            lambda done: self._deliver(done, channel, thread, where, notice.get("ts")),
+            [Notice(post_notice, deps.lane.deadline)],
         )
+
+    def _deliver(
+        self, reply: Reply, channel: str, thread: str, where: dict[str, Any], notice_ts: str | None
+    ) -> None:
+        deps = self.deps
+        if notice_ts:
+            posted = post_or_give_up(
+                lambda: deps.slack.chat_update(channel=channel, ts=notice_ts, **reply.message), where
+            )
+        else:
+            posted = post_or_give_up(
+                lambda: deps.slack.chat_postMessage(channel=channel, thread_ts=thread, **reply.message), where
+            )
         if reply.question is not None:
             self.threads.remember(channel, thread, reply.question)
         if posted and reply.answer is not None and reply.understanding and reply.understanding.export:

@@ -46,6 +46,7 @@ class Harness:
 
     def stop(self) -> None:
         self._http.close()
+        self.deps.lane.close()
         self.slack.stop()
         self._simulator.stop()
         self.deps.cache.close()

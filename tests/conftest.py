@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -76,11 +77,11 @@ def prefix() -> Iterator[str]:
         client.delete(found)
 
 
-@pytest.fixture(scope="module")
-def bot_server() -> Iterator[Bot]:
+@contextmanager
+def served_bot(**settings: object) -> Iterator[Bot]:
     """The bot served over real HTTP, against the simulator, the real Redis and a Slack stand-in, as
-    `playground.harness` starts it; tests post signed requests to it as Slack would
-    (`tests.support.slack`)."""
+    `playground.harness` starts it (with `settings` over the tests' own); tests post signed
+    requests to it as Slack would (`tests.support.slack`)."""
     prefix = f"test-{uuid.uuid4().hex[:10]}"
     with pytest.MonkeyPatch.context() as monkeypatch:
         # No real credentials or profile, whatever the machine has: the harness keeps what it finds.
@@ -95,6 +96,7 @@ def bot_server() -> Iterator[Bot]:
             config=access_config,
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SECRET,
+            **settings,
         )
         yield Bot(running)
         time.sleep(1.5)  # let answers still in flight reach the stand-in before it stops
@@ -102,6 +104,12 @@ def bot_server() -> Iterator[Bot]:
     plain = redis.Redis.from_url(REDIS_URL)
     for found in plain.scan_iter(match=f"{prefix}:*"):
         plain.delete(found)
+
+
+@pytest.fixture(scope="module")
+def bot_server() -> Iterator[Bot]:
+    with served_bot() as running:
+        yield running
 
 
 @pytest.fixture

@@ -9,12 +9,15 @@ goes on past the empty pages with a token that five aggregate operations return 
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -65,6 +68,27 @@ def config_regions() -> frozenset[str]:
     )
 
 
+# When the question being answered must stop asking AWS (monotonic seconds), and its limit.
+_LIMIT: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar("aws_limit", default=None)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """The AWS calls made inside (and in their fan-outs) start within `seconds`; later ones raise
+    TooSlow. With botocore's timeouts per call, this bounds how long a question holds a worker."""
+    token = _LIMIT.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
+
+
+def _within_limit(operation: str) -> None:
+    limit = _LIMIT.get()
+    if limit is not None and time.monotonic() > limit[0]:
+        raise errors.TooSlow(operation, limit[1])
+
+
 def _snake(operation: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
 
@@ -107,6 +131,7 @@ class AggregatorClient:
 
     def call(self, tally: Tally, operation: str, **params: Any) -> dict[str, Any]:
         """One AWS call, counted, with AWS's errors turned into the bot's."""
+        _within_limit(operation)
         tally.add(operation)
         try:
             response: dict[str, Any] = getattr(self.client, _snake(operation))(**params)
@@ -201,5 +226,7 @@ class AggregatorClient:
         """Independent reads at once, at most `concurrency` in flight; results in order."""
         if len(jobs) <= 1:
             return [job() for job in jobs]
+        # Each job runs in a copy of the caller's context, so the question's time limit holds there.
+        contexts = [contextvars.copy_context() for _ in jobs]
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="aws") as pool:
-            return list(pool.map(lambda job: job(), jobs))
+            return list(pool.map(lambda context, job: context.run(job), contexts, jobs))

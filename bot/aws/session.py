@@ -68,7 +68,7 @@ def config_client(settings: Settings) -> ConfigServiceClient:
         config=Config(
             retries=retries,
             connect_timeout=5,
-            read_timeout=30,
+            read_timeout=settings.aws_read_timeout,
             max_pool_connections=max(10, settings.aws_concurrency * 2),
             user_agent_extra="compliance-bot",
         ),

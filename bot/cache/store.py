@@ -2,8 +2,11 @@
 
     get(key) --fresh--> answer (cached)
              --stale--> answer (cached) now, and one background refresh across all replicas
-             --miss---> single flight: one process computes under a lease, the others wait for
-                        its result (or take over if it dies, or answer uncached on timeout)
+             --miss---> single flight: one process computes under a lease (renewed while it
+                        computes, however long), the others wait for its result as long as it
+                        lives, and take over if it dies
+    get(key, cached_only) --miss--> NotCached (and whether another process is computing it):
+                        the caller answers without blocking and computes elsewhere
 
 Keys come from one template (`key()`); each entry carries its schema version and when it was
 computed, and lives `ttl + max_stale` seconds in Redis. A corrupt or old-schema entry is a miss.
@@ -43,14 +46,25 @@ class CachePolicy:
     # Seconds an answer is fresh, per question kind (the registry's TTLs: bot/deps.policy_from).
     ttls: Mapping[str, int] = field(default_factory=dict)
     max_stale: int = 900  # seconds past the TTL an entry may still be served while refreshing
-    lock_lease: float = 30.0  # seconds; renewed while the holder computes
-    wait_timeout: float = 20.0  # how long a waiter waits for another process's result
+    lock_lease: float = 30.0  # seconds; renewed while the holder computes, gone soon after it dies
+    # A waiter waits while the holder's lease lives, up to this bound (then computes uncached):
+    # longer than any question may take (the lanes' question timeout), so one slow answer is
+    # computed once however many ask for it.
+    wait_timeout: float = 900.0
     poll_interval: float = 0.05
     retry_after: float = 5.0  # after a Redis failure, answer uncached this long before retrying
     prefix: str = PREFIX
 
     def ttl(self, kind: str) -> int:
         return int(self.ttls.get(kind, 300))
+
+
+class NotCached(Exception):
+    """No answer to serve without computing one; `waiting` when another process computes it now."""
+
+    def __init__(self, waiting: bool) -> None:
+        super().__init__("not cached" + (" (being computed)" if waiting else ""))
+        self.waiting = waiting
 
 
 def key(policy: CachePolicy, aggregator: str, scope: str, kind: str, args: Mapping[str, str]) -> str:
@@ -146,15 +160,26 @@ class Cache:
     # --- the read path ------------------------------------------------------------------------
 
     def get_or_compute(
-        self, cache_key: str, kind: str, model: type[Answer[Any]], compute: Callable[[], Answer[Any]]
+        self,
+        cache_key: str,
+        kind: str,
+        model: type[Answer[Any]],
+        compute: Callable[[], Answer[Any]],
+        cached_only: bool = False,
     ) -> Answer[Any]:
+        """The answer under `cache_key`, computed once across replicas on a miss; with
+        `cached_only`, a miss raises NotCached instead of computing or waiting."""
         if not self._available():
+            if cached_only:
+                raise NotCached(waiting=False)
             self._count("uncached")
             return compute()
         try:
             cached = self._read(cache_key, model)
         except REDIS_ERRORS as error:
             self._failed(error)
+            if cached_only:
+                raise NotCached(waiting=False) from error
             self._count("uncached")
             return compute()
         self._succeeded()
@@ -170,8 +195,18 @@ class Cache:
             self._count("stale")
             self._refresher.submit(self._refresh_quietly, cache_key, kind, compute)
             return cached.model_copy(update={"cached": True})
+        if cached_only:
+            raise NotCached(waiting=self.computing(cache_key))
         self._count("misses")
         return self._single_flight(cache_key, kind, model, compute)
+
+    def computing(self, cache_key: str) -> bool:
+        """Whether some process holds the lease of this answer (computes it now)."""
+        try:
+            return bool(self.redis.exists(self._lease(cache_key).key))
+        except REDIS_ERRORS as error:
+            self._failed(error)
+            return False
 
     def _fresh(self, answer: Answer[Any], kind: str) -> bool:
         return (self.clock() - answer.as_of).total_seconds() < self.policy.ttl(kind)

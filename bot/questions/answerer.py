@@ -54,9 +54,10 @@ class Answerer:
             self.cache.policy, aggregator, scope, question.kind, self._arguments(question)
         )
 
-    def answer(self, question: Question, scope: Scope = EVERYTHING) -> Answer[Any]:
+    def answer(self, question: Question, scope: Scope = EVERYTHING, cached_only: bool = False) -> Answer[Any]:
         """The answer for this scope: checked before any AWS call, then cached under the scope.
-        A filtered scope reuses the cached org-wide answer, so channels share its AWS cost."""
+        A filtered scope reuses the cached org-wide answer, so channels share its AWS cost.
+        With `cached_only`, an answer that needs AWS raises NotCached (a refusal still raises)."""
         kind = kind_of(question)
         plan, model = kind.plan, kind.model
         assert plan is not None and model is not None
@@ -71,7 +72,7 @@ class Answerer:
         else:
             compute = lambda: plan(self.service, question, scope.accounts)  # noqa: E731
         key = self.key_of(question, scope.name)
-        return self.cache.get_or_compute(key, question.kind, model, compute)
+        return self.cache.get_or_compute(key, question.kind, model, compute, cached_only)
 
     def refresh(self, text: str = "", aggregator: str | None = None) -> int:
         """Drop the cached answers to one question (in every scope), or all of an aggregator's."""

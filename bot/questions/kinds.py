@@ -235,6 +235,7 @@ register(
         "The daily compliance digest in this channel.",
         parse=parsers.digest,
         action=digest_command,
+        action_reads_aws=lambda question: question.params.get("action") == "now",
         hint="digest ...",
     )
 )

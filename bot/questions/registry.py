@@ -66,8 +66,10 @@ class Kind:
     ttl: int = 300
     scoping: Scoping = Scoping.FILTER
     presenter: Presenter[Any] | None = None
-    # Or an action that manages something (refresh, digest, help).
+    # Or an action that manages something (refresh, digest, help); the questions of it that read
+    # AWS (`digest now`) wait in the slow lane like the plans' (handlers/lanes.py).
     action: Action | None = None
+    action_reads_aws: Callable[[Question], bool] | None = None
     # Only the bot's admins may ask it in Slack (the terminal's operator may always).
     admin_only: bool = False
     # The manifest's one-line hint: the usage, shortened (None: left out of the hint).
@@ -76,6 +78,10 @@ class Kind:
     @property
     def asks_aws(self) -> bool:
         return self.plan is not None
+
+    def may_read_aws(self, question: Question) -> bool:
+        """Whether answering this question may call AWS (a plan, or an action that does)."""
+        return self.plan is not None or bool(self.action_reads_aws and self.action_reads_aws(question))
 
 
 REGISTRY: dict[str, Kind] = {}

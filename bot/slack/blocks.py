@@ -140,8 +140,22 @@ def error_message(text: str) -> dict[str, Any]:
     return text_message(refusal_text(text))
 
 
-def working_message() -> dict[str, Any]:
+# How the notices that an answer later replaces begin ("working on it", "AWS is slow").
+NOTICE_PREFIXES = (":hourglass_flowing_sand:", ":turtle:")
+
+
+def working_message(waiting: bool = False) -> dict[str, Any]:
+    """ "Working on it…", or, where someone else asked the same a moment ago, that this waits for
+    their answer (computed once for both)."""
+    if waiting:
+        return text_message(
+            ":hourglass_flowing_sand: Someone asked this a moment ago; I'm waiting for that answer…"
+        )
     return text_message(":hourglass_flowing_sand: Working on it…")
+
+
+def slow_message() -> dict[str, Any]:
+    return text_message(":turtle: AWS is slow to answer this one. I'll post the answer here when it's ready.")
 
 
 def prefaced(message: dict[str, Any], line: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import pytest
 import redis
 
 from bot.answers.models import Answer, SourceHealth, SourceProblem
-from bot.cache.store import Cache, CachePolicy, connect, encode, key, pattern
+from bot.cache.store import Cache, CachePolicy, NotCached, connect, encode, key, pattern
 from tests.support.cache import REDIS_URL
 
 MODEL = Answer[SourceHealth]
@@ -297,3 +297,38 @@ def test_redis_outage_degrades_then_recovers(clock: Clock, caplog: pytest.LogCap
     finally:
         process.kill()
         process.wait()
+
+
+def test_a_holder_slower_than_its_lease_is_waited_for_while_it_lives(prefix: str, clock: Clock) -> None:
+    """The lease is renewed while the holder computes: however long that takes, the others wait
+    for its answer and the AWS work is done once."""
+    cache = make(prefix, clock, lock_lease=0.3)
+    compute = Counted(clock, seconds=1.5)  # five leases long
+    k = key(cache.policy, "Org", "all", "health", {})
+    results: list[Answer[SourceHealth]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get_or_compute(k, "health", MODEL, compute)))
+        for _ in range(5)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert compute.calls == 1 and len({r.data.problems[0].source_id for r in results}) == 1
+
+
+def test_cached_only_serves_what_is_cached_and_never_computes_or_waits(prefix: str, clock: Clock) -> None:
+    cache = make(prefix, clock)
+    compute = Counted(clock)
+    k = key(cache.policy, "Org", "all", "health", {})
+    with pytest.raises(NotCached) as missing:
+        cache.get_or_compute(k, "health", MODEL, compute, cached_only=True)
+    assert not missing.value.waiting and compute.calls == 0
+    cache.redis.set(f"{k}:lock", "someone-computing", px=5000)  # another replica computes it now
+    with pytest.raises(NotCached) as being_computed:
+        cache.get_or_compute(k, "health", MODEL, compute, cached_only=True)
+    assert being_computed.value.waiting and cache.computing(k)
+    cache.redis.delete(f"{k}:lock")
+    cache.get_or_compute(k, "health", MODEL, compute)
+    assert cache.get_or_compute(k, "health", MODEL, compute, cached_only=True).cached
+    assert compute.calls == 1

@@ -30,6 +30,7 @@ import redis
 import yaml
 from moto.core.base_backend import BackendDict
 
+from bot.slack.blocks import NOTICE_PREFIXES
 from playground.slack_api import SlackStandIn
 from playground.slack_requests import post_signed
 from simulator import server as sim_server
@@ -273,7 +274,7 @@ def test_soak(world: dict[str, Any]) -> None:
             for c in calls
             if c.method == "response"
             and c.path == f"/response/{name}"
-            and "Working on it" not in json.dumps(c.params)
+            and not str(c.params.get("text", "")).startswith(NOTICE_PREFIXES)
         ]
 
     calls = slack.wait_for(
