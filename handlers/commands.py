@@ -36,7 +36,13 @@ class Command:
 
         def ask(may_compute: bool) -> Reply:
             return reply_for(
-                deps, text, channel=channel, user=user, team=body.get("team_id"), may_compute=may_compute
+                deps,
+                text,
+                channel=channel,
+                user=user,
+                team=body.get("team_id"),
+                may_compute=may_compute,
+                first=may_compute,
             )
 
         reply = ask(False)
@@ -54,15 +60,27 @@ class Command:
             ),
             deps.lane.deadline,
         )
-        deps.lane.run(
-            lambda: ask(True),
-            lambda done: self._deliver(done, respond, channel, user, working.sent or slow.sent),
-            [working, slow],
-        )
+
+        def deliver(first: Reply) -> None:
+            self._deliver(first, respond, channel, user, working.sent or slow.sent)
+            if first.rest is not None:  # a first answer: the whole one replaces it, once
+                deps.lane.run(
+                    first.rest, lambda whole: self._deliver(whole, respond, channel, user, update=True)
+                )
+
+        deps.lane.run(lambda: ask(True), deliver, [working, slow])
 
     def _deliver(
-        self, reply: Reply, respond: Respond, channel: str, user: str, replaces_notice: bool
+        self,
+        reply: Reply,
+        respond: Respond,
+        channel: str,
+        user: str,
+        replaces_notice: bool = False,
+        update: bool = False,
     ) -> None:
+        """Send the reply: a new message, one that replaces the notice, or (`update`) the whole
+        answer in place of its first answer."""
         deps = self.deps
         message, question = reply.message, reply.question
         public = bool(question and question.public) or deps.settings.answer_in_channel
@@ -78,6 +96,7 @@ class Command:
                 lambda: deps.slack.chat_postMessage(channel=channel, **message),
                 context,
                 response_type="in_channel",
+                replace_original=update,
             )
         else:
             respond_or_post(
@@ -86,7 +105,7 @@ class Command:
                 lambda: deps.slack.chat_postEphemeral(channel=channel, user=user, **message),
                 context,
                 response_type="ephemeral",
-                replace_original=replaces_notice,
+                replace_original=replaces_notice or update,
             )
 
 

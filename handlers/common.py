@@ -4,7 +4,9 @@ presenter), with the audit line and the error boundary (bot/boundary.py)."""
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,13 +15,15 @@ from bot.access.scopes import Scope, may_manage, scope_for
 from bot.answers.models import Answer
 from bot.cache.store import NotCached
 from bot.deps import Deps
-from bot.errors import UserError
+from bot.errors import BotError, UserError
 from bot.presenters.message import message
 from bot.presenters.understanding import choices_message, examples_message, reading_line
 from bot.questions.question import Question
 from bot.questions.registry import REGISTRY
 from bot.questions.understanding import Understanding, understand
 from bot.slack import blocks
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class Reply:
     answer: Answer[Any] | None = None
     # Asked without computing, the question needs AWS: no message yet (bot/slack/lanes.py).
     deferred: NotCached | None = None
+    # A first answer (`loading`): computes the whole answer's reply, which replaces this one.
+    rest: Callable[[], Reply] | None = None
 
     @property
     def question(self) -> Question | None:
@@ -45,12 +51,14 @@ def reply_for(
     user: str | None = None,
     previous: Question | None = None,
     may_compute: bool = True,
+    first: bool = False,
     **context: Any,
 ) -> Reply:
     """The message that answers `text` (as typed after /compliance, or said to the bot in its own
     words; a follow-up in a thread is read against the thread's `previous` question), or explains
     why not. Without `may_compute`, a question that needs AWS is `deferred` instead (unaudited:
-    its computation is audited)."""
+    its computation is audited). With `first`, a question whose kind has a first answer and whose
+    whole answer is not cached gets the first answer, and `rest` for the whole one."""
     understanding: Understanding | None = None
     started = time.monotonic()
     answer: Answer[Any] | None = None
@@ -64,10 +72,19 @@ def reply_for(
         if understanding.question is None:
             outcome = "not_understood"
             return Reply(examples_message(text, understanding.examples), understanding)
-        message, answer = respond_to(deps, understanding.question, page, channel, user, scope, may_compute)
+        message, answer = respond_to(
+            deps, understanding.question, page, channel, user, scope, may_compute, first
+        )
         if understanding.reading:
             message = blocks.prefaced(message, reading_line(understanding.reading))
-        return Reply(message, understanding, answer)
+        rest = None
+        if answer is not None and getattr(answer.data, "loading", False):
+            surface = f"{context.get('surface', 'command')}-update"
+
+            def rest() -> Reply:
+                return reply_for(deps, text, page, channel, user, previous, **{**context, "surface": surface})
+
+        return Reply(message, understanding, answer, rest=rest)
     except NotCached as deferred:
         outcome = "deferred"
         return Reply({}, understanding, deferred=deferred)
@@ -130,9 +147,11 @@ def respond_to(
     user: str | None,
     scope: Scope,
     may_compute: bool = True,
+    first: bool = False,
 ) -> tuple[dict[str, Any], Answer[Any] | None]:
     """The reply, as the channel (or, in a DM, the user) may see it, and the answer behind it;
-    without `may_compute`, NotCached where it needs AWS (a refusal is still given)."""
+    without `may_compute`, NotCached where it needs AWS (a refusal is still given); with `first`,
+    the kind's first answer where the whole one is not cached."""
     kind = REGISTRY[question.kind]
     if kind.admin_only and not may_manage(deps.access, user):
         raise UserError(f"Only the bot's admins can ask `{kind.name}`.")
@@ -142,8 +161,27 @@ def respond_to(
         said = kind.action(deps, question, channel, user)
         return blocks.text_message(said.text, said.title), None
     assert kind.presenter is not None
-    answer = deps.answerer.answer(question, scope, cached_only=not may_compute)
+    answer = None
+    if first and kind.first is not None and may_compute:
+        try:
+            answer = deps.answerer.answer(question, scope, cached_only=True)
+        except NotCached:
+            # The whole answer starts now, beside the first one, so it is complete as soon as it
+            # alone would be; `rest` then finds it computed, or being computed (single flight).
+            deps.lane.run(lambda: _quietly(deps.answerer.answer, question, scope), lambda _: None)
+            answer = deps.answerer.first(question, scope)
+    if answer is None:
+        answer = deps.answerer.answer(question, scope, cached_only=not may_compute)
     return message(answer, kind.presenter, deps.clock(), question, page), answer
+
+
+def _quietly(ask: Callable[[Question, Scope], Answer[Any]], question: Question, scope: Scope) -> None:
+    """Compute an answer for the cache, in the background; a failure is the asker's `rest` to
+    report (it computes again), so here it is only logged."""
+    try:
+        ask(question, scope)
+    except BotError as error:
+        log.info("a whole answer computed ahead failed (%s); its asker is told", type(error).__name__)
 
 
 def _audit(

@@ -78,6 +78,7 @@ class Mention:
                 team=body.get("team_id"),
                 surface="mention",
                 may_compute=may_compute,
+                first=may_compute,
             )
 
         reply = ask(False)
@@ -92,28 +93,40 @@ class Mention:
             posted = deps.slack.chat_postMessage(channel=channel, thread_ts=thread, **blocks.slow_message())
             notice["ts"] = str(posted["ts"])
 
-        deps.lane.run(
-            lambda: ask(True),
-            lambda done: self._deliver(done, channel, thread, where, notice.get("ts")),
-            [Notice(post_notice, deps.lane.deadline)],
-        )
+        def deliver(first: Reply) -> None:
+            ts = self._deliver(first, channel, thread, where, notice.get("ts"))
+            if first.rest is not None and ts:  # a first answer: the whole one replaces it, once
+                deps.lane.run(first.rest, lambda whole: self._deliver(whole, channel, thread, where, ts))
+
+        deps.lane.run(lambda: ask(True), deliver, [Notice(post_notice, deps.lane.deadline)])
 
     def _deliver(
-        self, reply: Reply, channel: str, thread: str, where: dict[str, Any], notice_ts: str | None
-    ) -> None:
+        self, reply: Reply, channel: str, thread: str, where: dict[str, Any], replacing: str | None
+    ) -> str | None:
+        """Post the reply in the thread, or put it in place of the message `replacing` (a notice, a
+        first answer); the ts of the message it is in, None when it could not be sent."""
         deps = self.deps
-        if notice_ts:
-            posted = post_or_give_up(
-                lambda: deps.slack.chat_update(channel=channel, ts=notice_ts, **reply.message), where
-            )
-        else:
-            posted = post_or_give_up(
-                lambda: deps.slack.chat_postMessage(channel=channel, thread_ts=thread, **reply.message), where
-            )
+        sent: dict[str, Any] = {}
+
+        def send() -> None:
+            if replacing:
+                response = deps.slack.chat_update(channel=channel, ts=replacing, **reply.message)
+            else:
+                response = deps.slack.chat_postMessage(channel=channel, thread_ts=thread, **reply.message)
+            sent["ts"] = response.get("ts")
+
+        posted = post_or_give_up(send, where)
         if reply.question is not None:
             self.threads.remember(channel, thread, reply.question)
-        if posted and reply.answer is not None and reply.understanding and reply.understanding.export:
+        if (
+            posted
+            and reply.rest is None
+            and reply.answer
+            and reply.understanding
+            and reply.understanding.export
+        ):
             self._upload(reply.answer, channel, thread, where)
+        return str(sent.get("ts") or replacing or "") or None if posted else None
 
     def _upload(self, answer: Answer[Any], channel: str, thread: str, where: dict[str, Any]) -> None:
         """ "export that": the answer as CSV, in the thread (where the kind has a CSV form)."""

@@ -78,7 +78,7 @@ def prefix() -> Iterator[str]:
 
 
 @contextmanager
-def served_bot(**settings: object) -> Iterator[Bot]:
+def served_bot(spec: OrgSpec | None = None, **settings: object) -> Iterator[Bot]:
     """The bot served over real HTTP, against the simulator, the real Redis and a Slack stand-in, as
     `playground.harness` starts it (with `settings` over the tests' own); tests post signed
     requests to it as Slack would (`tests.support.slack`)."""
@@ -89,7 +89,7 @@ def served_bot(**settings: object) -> Iterator[Bot]:
             monkeypatch.setenv(name, value)
         monkeypatch.delenv("AWS_PROFILE", raising=False)
         running = harness.start(
-            OrgSpec(seed=13, accounts=5, regions=("us-east-1", "eu-west-1")),
+            spec or OrgSpec(seed=13, accounts=5, regions=("us-east-1", "eu-west-1")),
             redis_url=REDIS_URL,
             threads=8,
             cache_prefix=prefix,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import interpreter, run
+from bench import interpreter, query_plans, run
 from bench.common import figure, percentile
 from bench.run import Section
 from tests.support import phrasings
@@ -19,12 +19,16 @@ from tests.support import phrasings
 def test_one_small_benchmark_end_to_end(tmp_path: Path) -> None:
     result = run.collect([Section("query_plans", ("--sizes", "10x4", "--latency-ms", "1"))], "quick")
     names = [f["figure"] for f in result["figures"]]
-    assert names == ["AWS calls / lower bound, every question", "slowest question, 1 ms per AWS call"]
-    ratio = result["figures"][0]
+    assert names[-2:] == ["AWS calls / lower bound, every question", "slowest question, 1 ms per AWS call"]
+    ratio = result["figures"][-2]
     assert ratio["scale"] == "10 x 4" and ratio["met"] is True
     rows = result["details"]["query_plans"]["rows"]
     assert {r["question"] for r in rows} >= {"s3-encryption", "summary by account", "health"}
-    assert all(r["calls"] >= 1 and r["lower_bound"] >= 1 for r in rows)
+    # The first answer, beside the whole one, and its figures (when the whole is not as quick).
+    (first,) = [r for r in rows if r["question"] == query_plans.FIRST]
+    assert first["complete_ms"] > 0 and first["minimal_path_ms"] > 0
+    assert len(names) == (4 if first["calls"] else 2)
+    assert all(r["calls"] >= 1 and r["lower_bound"] >= 1 for r in rows if r is not first)
     assert result["machine"]["cores"] >= 1
     json.dumps(result)  # what --json writes
 

@@ -61,17 +61,22 @@ class SourceCount(Model):
 class RuleCompliance(Model):
     rule: str
     member_rule_names: list[str]
-    plan: Literal["fan-out", "advanced-query"]
+    plan: Literal["fan-out", "advanced-query", "first-page"]
     resources: list[NonCompliantResource]
     sources: list[SourceCount]
     # False when some sources' details were not fetched (detail_call_cap).
     complete: bool = True
+    # A first answer (bot/questions/plans/rule.py `rule_first`): the first resources and what the
+    # first page of compliance rows counts; the whole answer is being read and replaces it.
+    loading: bool = False
+    # Only with `loading`: more compliance rows than were read, so every total is a lower bound.
+    more_sources: bool = False
 
     @property
     def non_compliant_resources(self) -> Count:
         """The sum of the sources' distinct counts: the number of resources when every source's
         details were read (then it equals len(resources)), else a lower bound."""
-        total = Count(value=0)
+        total = Count(value=0, capped=self.more_sources)
         for source in self.sources:
             total = total + source.non_compliant
         return total

@@ -24,10 +24,12 @@ from bot.slack.blocks import PAGE_SIZE, SECTION_CHARS, clip, fields, header, sec
 SHOWN = 50  # resources and sources listed in the terminal
 
 
-def resource_sections(resources: list[NonCompliantResource], page: int) -> tuple[list[Block], int]:
+def resource_sections(
+    resources: list[NonCompliantResource], page: int, of: str | None = None
+) -> tuple[list[Block], int]:
     """The page's resources as sections of whole lines, each within Slack's section size: a page
     shows every resource it counts."""
-    text, pages = resource_lines(resources, page)
+    text, pages = resource_lines(resources, page, of)
     sections: list[str] = []
     for line in text.split("\n• "):
         line = line if not sections else "• " + line
@@ -38,8 +40,11 @@ def resource_sections(resources: list[NonCompliantResource], page: int) -> tuple
     return [section(s) for s in sections], pages
 
 
-def resource_lines(resources: list[NonCompliantResource], page: int) -> tuple[str, int]:
-    """The page's resources as mrkdwn lines under a heading, and how many pages there are."""
+def resource_lines(
+    resources: list[NonCompliantResource], page: int, of: str | None = None
+) -> tuple[str, int]:
+    """The page's resources as mrkdwn lines under a heading ("of" how many: all of them, unless
+    said), and how many pages there are."""
     pages = max(1, -(-len(resources) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     lines = []
@@ -51,7 +56,7 @@ def resource_lines(resources: list[NonCompliantResource], page: int) -> tuple[st
             line += f"\n    _{clip(r.annotation, 200)}_"
         lines.append(line)
     last = min(len(resources), (page + 1) * PAGE_SIZE)
-    heading = f"*Resources {page * PAGE_SIZE + 1}–{last} of {len(resources)}*"
+    heading = f"*Resources {page * PAGE_SIZE + 1}–{last} of {of or len(resources)}*"
     return heading + "\n" + "\n".join(lines), pages
 
 
@@ -98,6 +103,13 @@ def resource_table(data: RuleCompliance | AccountDrilldown | FailingResources) -
     return heading, rows
 
 
+LOADING = ":hourglass_flowing_sand: _Loading the rest… this message is updated when the answer is complete._"
+
+
+def _at_least(value: int, lower_bound: bool) -> str:
+    return f"at least {value}" if lower_bound else str(value)
+
+
 def _rule_blocks(answer: Answer[RuleCompliance], question: Question | None, page: int) -> list[Block]:
     data = answer.data
     blocks: list[Block] = [header(f"{data.rule}")]
@@ -107,8 +119,8 @@ def _rule_blocks(answer: Answer[RuleCompliance], question: Question | None, page
         fields(
             [
                 ("Non-compliant resources", data.non_compliant_resources.words),
-                ("Accounts", str(len(data.accounts))),
-                ("Regions", str(len(data.regions))),
+                ("Accounts", _at_least(len(data.accounts), data.more_sources)),
+                ("Regions", _at_least(len(data.regions), data.more_sources)),
             ]
         )
     )
@@ -119,6 +131,10 @@ def _rule_blocks(answer: Answer[RuleCompliance], question: Question | None, page
     rows = [["account", "resources", "regions"]] + [
         [a, str(c), str(len({s.region for s in data.sources if s.account_id == a}))] for a, c in ranked
     ]
+    if data.loading:
+        # The first answer: its first resources; pages and the table fill in with the update.
+        sections, _ = resource_sections(data.resources[:PAGE_SIZE], 0, data.non_compliant_resources.words)
+        return [*blocks, *sections, section(LOADING), *buttons(question, 0, 1)]
     blocks.append(table(rows))
     sections, pages = resource_sections(data.resources, page)
     return blocks + sections + buttons(question, page, pages)
@@ -129,7 +145,8 @@ def _rule_text(data: RuleCompliance) -> list[str]:
         return [f"{data.rule}: no non-compliant resources anywhere."]
     return [
         f"{data.rule}: {data.non_compliant_resources.words} non-compliant resource(s) in "
-        f"{len(data.accounts)} account(s), {len(data.regions)} region(s)  [plan: {data.plan}]",
+        f"{_at_least(len(data.accounts), data.more_sources)} account(s), "
+        f"{_at_least(len(data.regions), data.more_sources)} region(s)  [plan: {data.plan}]",
         "By account and region:",
         *(f"  {s.account_id} {s.region:<15} {s.non_compliant}" for s in data.sources[:SHOWN]),
         "Resources:",

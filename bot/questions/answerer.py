@@ -74,6 +74,24 @@ class Answerer:
         key = self.key_of(question, scope.name)
         return self.cache.get_or_compute(key, question.kind, model, compute, cached_only)
 
+    def first(self, question: Question, scope: Scope = EVERYTHING) -> Answer[Any] | None:
+        """A first answer (partial, `loading`) for a question whose kind has one, read as the
+        scope may see it; None where the kind has none or the whole answer is as quick. Not
+        cached: the whole answer is, by `answer`, which replaces it."""
+        kind = kind_of(question)
+        first = kind.first
+        if first is None:
+            return None
+        check(question, scope, kind.scoping)
+        if scope.everything:
+            return first(self.service, question, None)
+        if kind.scoping is Scoping.FILTER:
+            head = first(self.service, question, None)
+            return restrict(head, scope) if head is not None else None
+        head = first(self.service, question, scope.accounts)
+        filtered = kind.scoping is Scoping.READ_IN_SCOPE
+        return restrict(head, scope) if head is not None and filtered else head
+
     def refresh(self, text: str = "", aggregator: str | None = None) -> int:
         """Drop the cached answers to one question (in every scope), or all of an aggregator's."""
         name = self.service.name(aggregator)

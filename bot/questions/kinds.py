@@ -45,6 +45,9 @@ register(
         plan=lambda ctx, q, accounts: plans.rule_compliance(
             ctx, q.params["rule"], q.params.get("account"), q.params.get("region"), q.aggregator, accounts
         ),
+        first=lambda ctx, q, accounts: plans.rule_first(
+            ctx, q.params["rule"], q.params.get("account"), q.params.get("region"), q.aggregator, accounts
+        ),
         model=Answer[RuleCompliance],
         scoping=Scoping.READ_IN_SCOPE,
         presenter=rule_presenters.RULE,

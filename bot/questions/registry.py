@@ -21,6 +21,8 @@ from bot.slack.dedupe import Dedupe
 
 Parser = Callable[[list[str], str, str], dict[str, str]]
 Plan = Callable[[PlanContext, Question, frozenset[str] | None], Answer[Any]]
+# A first answer in a few calls while the plan reads the whole one (None: the plan is as quick).
+FirstPlan = Callable[[PlanContext, Question, frozenset[str] | None], Answer[Any] | None]
 
 
 class Refresher(Protocol):
@@ -66,6 +68,7 @@ class Kind:
     ttl: int = 300
     scoping: Scoping = Scoping.FILTER
     presenter: Presenter[Any] | None = None
+    first: FirstPlan | None = None
     # Or an action that manages something (refresh, digest, help); the questions of it that read
     # AWS (`digest now`) wait in the slow lane like the plans' (handlers/lanes.py).
     action: Action | None = None

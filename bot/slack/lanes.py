@@ -74,7 +74,7 @@ class SlowLane:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slow-lane")
 
     def run(
-        self, work: Callable[[], R], deliver: Callable[[R], None], notices: Sequence[Notice] = ()
+        self, work: Callable[[], R], deliver: Callable[[R], object], notices: Sequence[Notice] = ()
     ) -> Future[None]:
         """Compute `work()` in the lane, then `deliver` it. The `notices` start now; each is sent
         if the work is not done by its time, and is final by the time `deliver` runs."""

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.support.phrasings import ACCOUNT, AMBIGUOUS, OTHER, PHRASINGS
-from tests.support.slack import Bot, buttons, text_of
+from tests.support.slack import Bot, buttons, loading, text_of
 
 pytestmark = pytest.mark.server
 CHANNEL = "C0INCIDENT"
@@ -42,7 +42,15 @@ def mention(bot: Bot, text: str, thread: str | None = None) -> dict[str, Any]:
     bot.slack.wait_for(lambda cs: sum(c.method == "chat.postMessage" for c in cs) > before, timeout=20)
     post = bot.slack.of("chat.postMessage")[before]
     assert post.params["channel"] == CHANNEL and post.params["thread_ts"] == (thread or ts)
-    return post.params
+    if not loading(post.params):
+        return post.params
+    # A first answer: the reply as finally updated counts (the same message, updated once).
+    posted_ts = (post.answer or {}).get("ts")
+    calls = bot.slack.wait_for(
+        lambda cs: any(c.method == "chat.update" and c.params.get("ts") == posted_ts for c in cs), timeout=60
+    )
+    (update,) = [c for c in calls if c.method == "chat.update" and c.params.get("ts") == posted_ts]
+    return {**update.params, "thread_ts": post.params["thread_ts"]}
 
 
 def real(bot: Bot, text: str) -> str:

@@ -16,6 +16,7 @@ import requests
 from slack_sdk.signature import SignatureVerifier
 
 from bot.cache.store import Cache
+from bot.presenters.rule import LOADING as LOADING_LINE
 from bot.settings import Settings
 from playground.harness import Harness
 from playground.page import Playground
@@ -122,11 +123,21 @@ class Bot:
         return self.post(body, FORM)
 
     def responses(self, response_url: str, count: int = 1, timeout: float = 20.0) -> list[dict[str, Any]]:
+        """What the bot sent to a response_url, once `count` arrived; a first answer ("Loading the
+        rest…") is waited past: the reply as finally updated counts."""
         path = response_url.removeprefix(self.slack.url)
-        calls = self.slack.wait_for(
-            lambda cs: sum(c.method == "response" and c.path == path for c in cs) >= count, timeout
-        )
+
+        def arrived(calls: list[Any]) -> bool:
+            mine = [c for c in calls if c.method == "response" and c.path == path]
+            return len(mine) >= count and not loading(mine[-1].params)
+
+        calls = self.slack.wait_for(arrived, timeout)
         return [c.params for c in calls if c.method == "response" and c.path == path]
+
+
+def loading(message: dict[str, Any]) -> bool:
+    """Whether a message is a first answer that the whole one will replace."""
+    return LOADING_LINE in text_of(message)
 
 
 def text_of(message: dict[str, Any]) -> str:

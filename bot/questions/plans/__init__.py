@@ -4,6 +4,7 @@ public surface is the plans the registry (bot/questions/kinds.py) names."""
 
 from bot.questions.plans.context import PlanContext
 from bot.questions.plans.doctor import doctor
+from bot.questions.plans.first import rule_first
 from bot.questions.plans.resource_report import resource
 from bot.questions.plans.resources import resource_counts
 from bot.questions.plans.rule import rule_compliance
@@ -22,6 +23,7 @@ __all__ = [
     "resource",
     "resource_counts",
     "rule_compliance",
+    "rule_first",
     "rules_overview",
     "summary",
 ]

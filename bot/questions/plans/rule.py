@@ -5,6 +5,7 @@ compliance rows find the sources, then the cheaper of a fan-out of details or on
 from __future__ import annotations
 
 import difflib
+from functools import partial
 from typing import Any
 
 from bot import errors
@@ -38,6 +39,57 @@ def rule_compliance(
     """
     tally = Tally()
     name = ctx.name(aggregator)
+    rows, rest, matcher, filters = leading_rows(ctx, tally, name, rule, account, region, accounts)
+    logical = matcher.logical
+    condition = matcher.query_condition("configuration.configRuleList.configRuleName", quote)
+    if rest and condition is not None:
+        data = _rule_by_query(ctx, tally, name, matcher, condition, account, region, accounts)
+    else:
+        if rest:
+            rows += ctx.aws.pages(
+                tally,
+                RULES_BY_NAME,
+                RULE_ROWS,
+                start=rest,
+                ConfigurationAggregatorName=name,
+                Filters=filters,
+            )
+        data = _rule_by_fan_out(ctx, tally, name, matcher, of_rule(rows, matcher, accounts))
+    if not data.sources:
+        _not_an_all_clear_of_nothing(ctx, tally, name, matcher, account, region, accounts)
+    coverage = ctx.coverage(
+        tally,
+        name,
+        {account} if account else accounts,
+        {region} if region else None,
+        capped=data.non_compliant_resources.capped,
+        truncated=not data.complete,
+    )
+    return ctx.answer(f"rule {logical}", name, tally, data, coverage)
+
+
+def of_rule(
+    rows: list[dict[str, Any]], matcher: Matcher, accounts: frozenset[str] | None
+) -> list[dict[str, Any]]:
+    """The rows of the rule's physical rules, in the scope's accounts."""
+    return [
+        r
+        for r in rows
+        if matcher.matches(r["ConfigRuleName"]) and (accounts is None or r["AccountId"] in accounts)
+    ]
+
+
+def leading_rows(
+    ctx: PlanContext,
+    tally: Tally,
+    name: str,
+    rule: str,
+    account: str | None,
+    region: str | None,
+    accounts: frozenset[str] | None,
+) -> tuple[list[dict[str, Any]], str | None, Matcher, dict[str, str]]:
+    """The scope checked and the rule resolved, with the first page's worth of NON_COMPLIANT rows
+    (and the token of the rest), the rule's matcher and the rows' filters."""
     ctx.check_scope(tally, name, account, region)
     ctx.refuse_known_unknown(name, rule, accounts)
     catalog = ctx.catalog_of(tally)
@@ -57,42 +109,30 @@ def rule_compliance(
     # Names seen only in the scope's accounts: suggestions must not tell of other accounts' rules.
     observed = {r["ConfigRuleName"] for r in rows if accounts is None or r["AccountId"] in accounts}
     logical = _resolve(ctx, tally, catalog, name, rule, observed, accounts)
-    matcher = catalog.matcher(logical)
-    condition = matcher.query_condition("configuration.configRuleList.configRuleName", quote)
-    if rest and condition is not None:
-        data = _rule_by_query(ctx, tally, name, matcher, condition, account, region, accounts)
-    else:
-        if rest:
-            rows += ctx.aws.pages(
-                tally,
-                RULES_BY_NAME,
-                RULE_ROWS,
-                start=rest,
-                ConfigurationAggregatorName=name,
-                Filters=filters,
-            )
-        data = _rule_by_fan_out(
-            ctx,
-            tally,
-            name,
-            matcher,
-            [
-                r
-                for r in rows
-                if matcher.matches(r["ConfigRuleName"]) and (accounts is None or r["AccountId"] in accounts)
-            ],
-        )
-    if not data.sources:
-        _not_an_all_clear_of_nothing(ctx, tally, name, matcher, account, region, accounts)
-    coverage = ctx.coverage(
-        tally,
-        name,
-        {account} if account else accounts,
-        {region} if region else None,
-        capped=data.non_compliant_resources.capped,
-        truncated=not data.complete,
+    return rows, rest, catalog.matcher(logical), filters
+
+
+def _elements_by_region(
+    ctx: PlanContext, tally: Tally, aggregator: str, fields: str, where: str
+) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    """The NON_COMPLIANT elements of `SELECT fields WHERE where` over compliance items, read as one
+    chain of pages per region at once, not one chain for all: sequential pages are what a slow
+    AWS makes costly. The regions, and whether splitting pays, come from one GROUP BY query
+    (every region with items is a group of it, so nothing is left out)."""
+    counts = list(
+        ctx.aws.select(tally, aggregator, f"SELECT awsRegion, COUNT(*) WHERE {where} GROUP BY awsRegion")
     )
-    return ctx.answer(f"rule {logical}", name, tally, data, coverage)
+    size = ctx.aws.page_sizes["SelectAggregateResourceConfig"]
+    if sum(int(c.get("COUNT(*)", 0)) for c in counts) <= size or len(counts) <= 1:
+        expressions = [f"SELECT {fields} WHERE {where}"]
+    else:
+        expressions = [
+            f"SELECT {fields} WHERE {where} AND awsRegion = {quote(c['awsRegion'])}" for c in counts
+        ]
+    jobs = [
+        partial(lambda e: list(ctx.aws.non_compliant_elements(tally, aggregator, e)), e) for e in expressions
+    ]
+    return [element for chain in ctx.aws.fan_out(jobs) for element in chain]
 
 
 def _not_an_all_clear_of_nothing(
@@ -210,9 +250,9 @@ def _rule_by_query(
         conditions.append(f"accountId = {quote(account)}")
     if region:
         conditions.append(f"awsRegion = {quote(region)}")
-    expression = (
-        "SELECT accountId, awsRegion, configurationItemCaptureTime, configuration.targetResourceId, "
-        "configuration.targetResourceType, configuration.configRuleList WHERE " + " AND ".join(conditions)
+    fields = (
+        "accountId, awsRegion, configurationItemCaptureTime, configuration.targetResourceId, "
+        "configuration.targetResourceType, configuration.configRuleList"
     )
     found = [
         NonCompliantResource(
@@ -227,7 +267,9 @@ def _rule_by_query(
                 target["targetResourceType"], target["targetResourceId"], row["awsRegion"]
             ),
         )
-        for row, target, element in ctx.aws.non_compliant_elements(tally, aggregator, expression)
+        for row, target, element in _elements_by_region(
+            ctx, tally, aggregator, fields, " AND ".join(conditions)
+        )
         if matcher.matches(element.get("configRuleName", ""))
         and (accounts is None or row["accountId"] in accounts)
     ]
