@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from moto.config.models import RESOURCE_MAP, ConfigBackend, ConfigRule
+from moto.config.models import RESOURCE_MAP, ConfigBackend
 
 from simulator.state import CONTRIBUTOR_CAP, Evaluation, Resource, derived, existing_backend, sim
+from simulator.tracking import LazyRules
+
+NO_EVALUATIONS: dict[tuple[str, str], Evaluation] = {}
 
 GLOBAL_REGION = "global"
 GLOBAL_HOME = "us-east-1"
@@ -129,17 +132,20 @@ def rules_in(account_id: str, region: str, name: str | None = None) -> list[Rule
 
 def _rule_states(found: ConfigBackend, account_id: str, region: str) -> list[RuleState]:
     evaluations = sim(found).evaluations
+    rules = found.config_rules
+    assert isinstance(rules, LazyRules)  # see state.sim
     result = []
-    for rule_name in sorted(found.config_rules):
-        rule: ConfigRule = found.config_rules[rule_name]
-        latest = evaluations.get(rule_name, {})
+    for rule_name in sorted(rules.names()):
+        identity = rules.identity(rule_name)
+        assert identity is not None
+        latest = evaluations.get(rule_name, NO_EVALUATIONS)
         result.append(
             RuleState(
                 account_id,
                 region,
                 rule_name,
-                rule.config_rule_arn,
-                rule.config_rule_id,
+                identity[0],
+                identity[1],
                 latest,
                 rule_compliance(latest.values()),
             )
@@ -155,7 +161,7 @@ def resources_in(account_id: str, region: str) -> list[Resource]:
         return []
     seeded = list(sim(found).resources.values())
     seen = {r.key for r in seeded}
-    native = [r for r in _native_resources(account_id, region) if r.key not in seen]
+    native = [r for r in native_resources(account_id, region) if r.key not in seen]
     return [r for r in (*seeded, *native) if recorded.records(r.resource_type)]
 
 
@@ -173,7 +179,7 @@ def resources_of(sources: Iterable[tuple[str, str]]) -> Iterator[Resource]:
         yield from resources_in(account_id, region)
 
 
-def _native_resources(account_id: str, region: str) -> list[Resource]:
+def native_resources(account_id: str, region: str) -> list[Resource]:
     result: list[Resource] = []
     for resource_type, query in RESOURCE_MAP.items():
         if not dict.__contains__(query.backends, account_id):

@@ -18,7 +18,7 @@ import base64
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -28,6 +28,31 @@ from simulator.state import SimState
 
 T = TypeVar("T")
 MAX_SNAPSHOTS = 256
+
+
+class LazyRows:
+    """Rows made as pages ask for them, in the order `rows` yields them: a first page of 100 of
+    an answer of 300,000 rows costs 101 rows. Kept in the page snapshot, so the next page
+    continues where this one stopped (the iterator reads an immutable view; see views.py)."""
+
+    __slots__ = ("made", "rows")
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self.made: list[Any] = []
+        self.rows: Iterator[Any] | None = iter(rows)
+
+    def fetch(self, offset: int, count: int) -> list[Any]:
+        while self.rows is not None and len(self.made) < offset + count:
+            following = next(self.rows, _END)
+            if following is _END:
+                self.rows = None
+            else:
+                self.made.append(following)
+        return self.made[offset : offset + count]
+
+
+_END = object()
+Rows = Sequence[Any] | LazyRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +113,9 @@ def paginate(
     operation: str,
     params: dict[str, Any],
     size: int,
-    compute: Callable[[], Sequence[T]],
+    compute: Callable[[], Rows],
     empty: EmptyPages = NO_EMPTY_PAGES,
-) -> tuple[list[T], str | None]:
+) -> tuple[list[Any], str | None]:
     """One page of `compute()`'s rows and the token of the next page, if any."""
     print_ = fingerprint(operation, params)
     token = params.get("NextToken")
@@ -100,7 +125,7 @@ def paginate(
             state.pages.pop(cursor.snapshot, None)
             return [], None
         cached = state.pages.get(cursor.snapshot)
-        rows: Sequence[T] = cached[1] if cached and cached[0] == print_ else compute()
+        rows: Rows = cached[1] if cached and cached[0] == print_ else compute()
     else:
         cursor = _Cursor(uuid.uuid4().hex[:12], 0)
         rows = compute()
@@ -108,9 +133,13 @@ def paginate(
         _keep(state, cursor.snapshot, print_, rows)
         return [], _encode(_Cursor(cursor.snapshot, cursor.offset, emptied=True), print_)
     offset = cursor.offset
-    page = list(rows[offset : offset + size])
-    if offset + size >= len(rows):
-        if rows and empty.after(print_, offset):
+    # One row more than the page says whether there is a next page.
+    ahead = (
+        rows.fetch(offset, size + 1) if isinstance(rows, LazyRows) else list(rows[offset : offset + size + 1])
+    )
+    page = ahead[:size]
+    if len(ahead) <= size:
+        if _any(rows) and empty.after(print_, offset):
             return page, _encode(_Cursor(cursor.snapshot, offset + size, final=True), print_)
         state.pages.pop(cursor.snapshot, None)
         return page, None
@@ -126,12 +155,16 @@ class _Cursor:
     final: bool = False  # what is left is one empty page without a token
 
 
-def _keep(state: SimState, snapshot: str, print_: str, rows: Sequence[Any]) -> None:
+def _any(rows: Rows) -> bool:
+    return bool(rows.fetch(0, 1)) if isinstance(rows, LazyRows) else bool(rows)
+
+
+def _keep(state: SimState, snapshot: str, print_: str, rows: Rows) -> None:
     if snapshot in state.pages:
         return
     if len(state.pages) >= MAX_SNAPSHOTS:
         state.pages.pop(next(iter(state.pages)))
-    state.pages[snapshot] = (print_, list(rows))
+    state.pages[snapshot] = (print_, rows if isinstance(rows, LazyRows) else list(rows))
 
 
 def _encode(cursor: _Cursor, print_: str) -> str:

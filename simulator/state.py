@@ -15,6 +15,8 @@ from typing import Any, TypeVar, cast
 
 from moto.config.models import ConfigBackend, config_backends
 
+from simulator import tracking
+
 # One lock for every simulator read and write: moto serves requests on threads, and the
 # aggregate reads iterate dicts that PutEvaluations and the seeders mutate.
 LOCK = threading.RLock()
@@ -158,7 +160,7 @@ class SimState:
     # (aggregator name, source account, source region) -> forced status.
     source_status: dict[tuple[str, str, str], SourceStatus] = field(default_factory=dict)
     # Page snapshots: token id -> (fingerprint, rows). Bounded; see paging.py.
-    pages: dict[str, tuple[str, list[Any]]] = field(default_factory=dict)
+    pages: dict[str, tuple[str, Any]] = field(default_factory=dict)
     # Bumped by every simulator write to this backend, so views derived from it can be cached.
     version: int = 0
     # View name -> (the state it was derived from, the view); see `derived`.
@@ -174,6 +176,21 @@ class SimState:
 
     def changed(self) -> None:
         self.version += 1
+        WORLD.changed()
+
+
+class World:
+    """One number bumped by every change of any backend the simulator tracks: what views across
+    sources (an aggregator's indexes) are keyed on."""
+
+    version = 0
+
+    @classmethod
+    def changed(cls) -> None:
+        cls.version += 1
+
+
+WORLD = World
 
 
 def sim(backend: ConfigBackend) -> SimState:
@@ -195,15 +212,10 @@ def backend(account_id: str, region: str) -> ConfigBackend:
 
 def derived(found: ConfigBackend, view: str, build: Callable[[], T]) -> T:
     """A view of the backend's rules, recorder and the simulator's state, rebuilt only when one of
-    them changed.
-
-    The rules and the recorder are moto's (PutConfigRule, DeleteConfigRule and
-    PutConfigurationRecorder do not pass through the simulator), so their objects themselves are
-    part of the key (compared by identity, and kept alive by it, so an id is never reused; moto
-    makes a new recorder object on every put); everything else bumps `SimState.version`.
-    """
+    them changed: every write to them bumps `SimState.version` (moto's through
+    simulator.tracking)."""
     state = sim(found)
-    key = (state.version, tuple(found.config_rules.items()), tuple(found.recorders.values()))
+    key = state.version
     cached = state.views.get(view)
     if cached is not None and cached[0] == key:
         return cast(T, cached[1])
@@ -230,3 +242,23 @@ def existing_backend(account_id: str, region: str) -> ConfigBackend | None:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _attach_on_creation() -> None:
+    """Track moto's writes to every config backend (simulator.tracking) and attach the simulator's
+    state to every backend moto makes, so a change in one no simulator code touched yet still
+    moves `WORLD`."""
+    tracking.install(lambda found: sim(found).changed())
+    if getattr(ConfigBackend.__init__, "_compliance_sim", False):
+        return
+    native = ConfigBackend.__init__
+
+    def init(self: ConfigBackend, region_name: str, account_id: str) -> None:
+        native(self, region_name, account_id)
+        sim(self)  # an empty backend changes no answer: its first write moves WORLD
+
+    init._compliance_sim = True  # type: ignore[attr-defined]
+    ConfigBackend.__init__ = init  # type: ignore[method-assign]
+
+
+_attach_on_creation()

@@ -1,156 +1,104 @@
 """The advanced query (SelectAggregateResourceConfig) and the documents it reads: each resource's
 query document, and the AWS::Config::ResourceCompliance and ::ConformancePackCompliance items a
-source's recorder records, derived from its rules' evaluations and cached per source until the
-source changes. `query_documents` skips the sources and types a WHERE clause cannot match;
-`prepare_views` derives every source's cached views ahead of the first read."""
+source's recorder records (simulator.source_data). The aggregator's view (simulator.views)
+indexes them; `select_plan` finds the documents a WHERE may match, rows are made as pages ask,
+and counting queries are counted without making documents. `prepare_views` builds the view
+ahead of the first read."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from datetime import UTC
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from typing import Any
 
+from simulator import select_plan
 from simulator.api.common import Params, Response, aggregator_and_state, require
-from simulator.api.conformance_packs import pack_compliance, packs_of
 from simulator.errors import InvalidExpressionException
-from simulator.inventory import (
-    GLOBAL_REGION,
-    PACK_COMPLIANCE,
-    RESOURCE_COMPLIANCE,
-    RuleState,
-    holds_global,
-    recording,
-    resources_in,
-    rules_in,
-)
-from simulator.paging import page_size, paginate
-from simulator.sources import Aggregator, Source, get_aggregator, readable_sources
+from simulator.paging import LazyRows, page_size, paginate
+from simulator.select_plan import candidates
+from simulator.source_data import source_data
+from simulator.sources import Aggregator, Source, get_aggregator
 from simulator.sql import evaluator, parser
-from simulator.sql.syntax import Condition
-from simulator.state import Evaluation, derived, existing_backend, sim
+from simulator.sql.syntax import Aggregate, Condition, Path, Query
+from simulator.state import Resource, existing_backend
+from simulator.views import AggregatorView, Document, natives, view
+
+# The fields every document has at its top level, which a count can group by without the document.
+SCALARS = {"accountId": "account_id", "awsRegion": "region", "resourceType": "resource_type"}
 
 
 def compliance_documents(source: Source) -> list[dict[str, Any]]:
     """AWS::Config::ResourceCompliance and ::ConformancePackCompliance items of one source."""
-    found = existing_backend(source.account_id, source.region)
-    if found is None:
-        return []
-    return derived(found, "compliance_documents", lambda: _compliance_documents(source))
-
-
-def _compliance_documents(source: Source) -> list[dict[str, Any]]:
-    """The compliance items the source's recorder records: a recorder that does not record
-    AWS::Config::ResourceCompliance (or ::ConformancePackCompliance) has none of that type,
-    though its rules' evaluations are there for the compliance APIs all the same."""
-    found = existing_backend(source.account_id, source.region)
-    recorded = recording(found)
-    by_resource: dict[tuple[str, str], list[tuple[RuleState, Evaluation]]] = {}
-    rules = rules_in(source.account_id, source.region) if recorded.records(RESOURCE_COMPLIANCE) else []
-    for rule in rules:
-        for key, evaluation in rule.evaluations.items():
-            by_resource.setdefault(key, []).append((rule, evaluation))
-    documents = []
-    for (resource_type, resource_id), pairs in sorted(by_resource.items()):
-        types = {e.compliance_type for _, e in pairs}
-        overall = (
-            "NON_COMPLIANT"
-            if "NON_COMPLIANT" in types
-            else "COMPLIANT"
-            if "COMPLIANT" in types
-            else "INSUFFICIENT_DATA"
-        )
-        latest = max(e.recorded for _, e in pairs)
-        documents.append(
-            {
-                "accountId": source.account_id,
-                "awsRegion": source.region,
-                "resourceType": "AWS::Config::ResourceCompliance",
-                "resourceId": f"{resource_type}/{resource_id}",
-                "resourceName": f"{resource_type}/{resource_id}",
-                "configurationItemCaptureTime": latest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                "configurationItemStatus": "OK",
-                "configuration": {
-                    "complianceType": overall,
-                    "targetResourceId": resource_id,
-                    "targetResourceType": resource_type,
-                    "configRuleList": [
-                        {
-                            "configRuleName": r.name,
-                            "configRuleArn": r.arn,
-                            "configRuleId": r.rule_id,
-                            "complianceType": e.compliance_type,
-                        }
-                        for r, e in pairs
-                    ],
-                },
-                "tags": [],
-            }
-        )
-    if not recorded.records(PACK_COMPLIANCE):
-        return documents
-    states = {r.name: r for r in rules_in(source.account_id, source.region)}
-    for pack in sorted(sim(found).packs.values(), key=lambda p: p.name) if found else []:
-        rule_list = [
-            {"configRuleName": name, "complianceType": states[name].compliance[0]}
-            for name in pack.rule_names
-            if name in states
-        ]
-        documents.append(
-            {
-                "accountId": source.account_id,
-                "awsRegion": source.region,
-                "resourceType": "AWS::Config::ConformancePackCompliance",
-                "resourceId": pack.pack_id,
-                "resourceName": pack.name,
-                "arn": pack.arn,
-                "configuration": {
-                    "conformancePackName": pack.name,
-                    "complianceType": pack_compliance([r["complianceType"] for r in rule_list]),
-                    "configRuleList": rule_list,
-                    "totalRuleCount": len(rule_list),
-                },
-                "tags": [],
-            }
-        )
-    return documents
+    data = source_data(existing_backend(source.account_id, source.region), source.account_id, source.region)
+    packs = data.packs if data.pack_documents else ()
+    return [item.document() for item in data.compliance] + [pack.document() for pack in packs]
 
 
 def prepare_views(account: str, region: str, name: str) -> None:
-    """Derive every readable source's cached views (rules, compliance documents, packs) now."""
-    for source in readable_sources(get_aggregator(account, region, name)):
-        compliance_documents(source)
-        packs_of(source)
+    """Build the aggregator's view (every source's data and the indexes) now, not in a read."""
+    view(get_aggregator(account, region, name))
 
 
-COMPLIANCE_ITEM_TYPES = frozenset({RESOURCE_COMPLIANCE, PACK_COMPLIANCE})
+def _document(doc: Document) -> dict[str, Any]:
+    return doc.query_document() if isinstance(doc, Resource) else doc.document()
+
+
+def _stream(
+    built: AggregatorView, plan: tuple[list[int], bool] | None
+) -> Iterator[tuple[dict[str, Any], bool]]:
+    """(document, whether it must still be checked against the WHERE), in query order: the
+    candidates the plan found (every document without one), with moto's own resources at their
+    source's place (they are in no index)."""
+    native = natives(built)
+    holes = sorted((built.holes[p], p) for p in native)
+    ordinals: Iterable[int] = range(len(built.docs)) if plan is None else plan[0]
+    check = plan is None or not plan[1]
+    following = 0
+    for ordinal in ordinals:
+        while following < len(holes) and holes[following][0] < ordinal:
+            for resource in native[holes[following][1]]:
+                yield resource.query_document(), True
+            following += 1
+        doc = built.docs[ordinal]
+        if doc is not None:
+            yield _document(doc), check
+    for _, position in holes[following:]:
+        for resource in native[position]:
+            yield resource.query_document(), True
 
 
 def query_documents(aggregator: Aggregator, where: Condition | None = None) -> Iterable[dict[str, Any]]:
-    """The documents an advanced query reads, less those `where` cannot match: sources whose
-    account or region it excludes, and resources or compliance items whose type it excludes
-    (at 10,000 accounts, a query about one account or about compliance alone then reads a
-    fraction). The query itself still filters what is yielded."""
-    accounts = evaluator.pinned(where, "accountId")
-    regions = evaluator.pinned(where, "awsRegion")
-    types = evaluator.pinned(where, "resourceType")
-    with_resources = types is None or bool(types - COMPLIANCE_ITEM_TYPES)
-    with_compliance = types is None or bool(types & COMPLIANCE_ITEM_TYPES)
-    for source in readable_sources(aggregator):
-        if accounts is not None and source.account_id not in accounts:
-            continue
-        # Global resources (IAM) carry the region "global" in the source that recorded them.
-        if (
-            regions is not None
-            and source.region not in regions
-            and not (GLOBAL_REGION in regions and holds_global(source.account_id, source.region))
-        ):
-            continue
-        if with_resources:
-            for resource in resources_in(source.account_id, source.region):
-                yield resource.query_document()
-        if with_compliance:
-            yield from compliance_documents(source)
+    """The documents an advanced query reads, in order; with `where`, only those it may match."""
+    built = view(aggregator)
+    plan = candidates(built, where)
+    for document, _ in _stream(built, plan):
+        yield document
+
+
+def _counted(query: Query) -> bool:
+    """Whether the query only counts documents by top-level fields (the census, the digest)."""
+    fields = {p.text for p in query.group_by}
+    items_ok = all(
+        (isinstance(i, Path) and i.text in fields)
+        or (isinstance(i, Aggregate) and i.function == "COUNT" and i.argument is None)
+        for i in (*query.select, *(k for k, _ in query.order_by))
+    )
+    return query.aggregated and fields <= set(SCALARS) and items_ok
+
+
+def _count_rows(query: Query, built: AggregatorView, ordinals: Iterable[int]) -> list[dict[str, Any]]:
+    """A counting query over exact candidates, grouped from the documents' objects: the rows
+    evaluator.run would give, without making 300,000 documents."""
+    key = attrgetter(*(SCALARS[p.text] for p in query.group_by)) if query.group_by else (lambda _: ())
+    # Order does not matter to a count: the plan's set, unsorted, and C loops over it.
+    keys = map(key, map(built.docs.__getitem__, ordinals))
+    counts: Counter[Any] = Counter(keys if len(query.group_by) != 1 else ((k,) for k in keys))
+    for document, _ in _stream(built, ([], True)):  # moto's own resources: checked one by one
+        if query.where is None or evaluator.matches(query.where, document):
+            counts[tuple(document.get(p.text) for p in query.group_by)] += 1
+    return evaluator.run_groups(query, counts)
 
 
 def select_aggregate_resource_config(account: str, region: str, params: Params) -> Response:
@@ -163,14 +111,27 @@ def select_aggregate_resource_config(account: str, region: str, params: Params) 
     limit = params.get("Limit") if params.get("Limit") is not None else params.get("MaxResults")
     size = page_size(limit, 100)
 
-    def compute() -> list[str]:
-        rows = evaluator.run(query, query_documents(aggregator, query.where))
-        return [json.dumps(row, separators=(",", ":"), default=str) for row in rows]
+    def encoded(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+        return (json.dumps(row, separators=(",", ":"), default=str) for row in rows)
+
+    def compute() -> list[str] | LazyRows:
+        built = view(aggregator)
+        if _counted(query) and (found := select_plan.plan(built, query.where)) is not None and found[1]:
+            return list(encoded(_count_rows(query, built, found[0])))
+        stream = _stream(built, candidates(built, query.where))
+        if query.aggregated or query.order_by:
+            return list(encoded(evaluator.run(query, (d for d, _ in stream))))
+        # Row by row as pages ask: each document is checked (and projected) alone.
+        return LazyRows(encoded(row for d, _ in stream for row in evaluator.run(query, [d])))
 
     if query.paginated:
         results, token = paginate(state, "SelectAggregateResourceConfig", params, size, compute)
     else:
-        results, token = compute(), None
+        everything = compute()
+        results, token = (
+            (everything.fetch(0, 2**62) if isinstance(everything, LazyRows) else everything),
+            None,
+        )
     response: Response = {
         "Results": results,
         "QueryInfo": {"SelectFields": [{"Name": name} for name in query.field_names]},

@@ -14,9 +14,11 @@ from typing import Any
 import botocore.session
 
 from simulator.errors import enum_error, validation
-from simulator.paging import empty_pages, page_size, paginate
+from simulator.paging import Rows, empty_pages, page_size, paginate
+from simulator.source_data import SourceData
 from simulator.sources import Aggregator, Source, get_aggregator, readable_sources, source_of
 from simulator.state import SimState, backend, sim
+from simulator.views import AggregatorView, view
 
 Params = dict[str, Any]
 Response = dict[str, Any]
@@ -80,7 +82,7 @@ def page_response(
     operation: str,
     params: Params,
     maximum: int,
-    compute: Callable[[], list[Any]],
+    compute: Callable[[], Rows],
     key: str,
     default: int | None = None,
 ) -> Response:
@@ -103,22 +105,38 @@ def _group_name(source_account: str, source_region: str, group_by: str | None) -
     return ""
 
 
+def positions(built: AggregatorView, account: Any, region: Any) -> Iterable[int]:
+    """The readable sources (by position in the view) a filter by account and region leaves."""
+    if account and region:
+        found = built.position.get((str(account), str(region)))
+        return [] if found is None else [found]
+    if account:
+        return built.by_account.get(str(account), [])
+    if region:
+        return [p for p, s in enumerate(built.readable) if s.region == region]
+    return range(len(built.readable))
+
+
 def _grouped_summary(
     aggregator: Aggregator,
     params: Params,
-    verdicts: Callable[[Source], Iterable[str]],
+    verdicts: Callable[[SourceData], tuple[int, int, bool]],
     summary: Callable[[int, int], Response],
 ) -> list[Response]:
-    """Compliant and non-compliant counts of `verdicts` per GroupByKey group, or one total."""
+    """Compliant and non-compliant counts of `verdicts` (compliant, non-compliant, whether the
+    source has any rule or pack) per GroupByKey group, or one total."""
     filters = params.get("Filters") or {}
     group_by = params.get("GroupByKey")
     compliant: Counter[str] = Counter()
     non_compliant: Counter[str] = Counter()
-    for source in filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
-        group = _group_name(source.account_id, source.region, group_by)
-        for verdict in verdicts(source):
-            compliant[group] += verdict == "COMPLIANT"
-            non_compliant[group] += verdict == "NON_COMPLIANT"
+    built = view(aggregator)
+    for position in positions(built, filters.get("AccountId"), filters.get("AwsRegion")):
+        good, bad, present = verdicts(built.data[position])
+        if present:
+            source = built.readable[position]
+            group = _group_name(source.account_id, source.region, group_by)
+            compliant[group] += good
+            non_compliant[group] += bad
     groups = sorted(set(compliant) | set(non_compliant)) or ([""] if not group_by else [])
     rows = []
     for group in groups:
@@ -136,7 +154,7 @@ def summary_page(
     operation: str,
     maximum: int,
     key: str,
-    verdicts: Callable[[Source], Iterable[str]],
+    verdicts: Callable[[SourceData], tuple[int, int, bool]],
     summary: Callable[[SimState, int, int], Response],
 ) -> Response:
     aggregator, state = aggregator_and_state(account, region, params)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, cast
 
-from moto.config.models import ConfigBackend, ConfigEmptyDictable, ConfigRule, SourceDetail
+from moto.config.models import ConfigEmptyDictable, ConfigRule, SourceDetail
 from moto.config.models import Source as RuleSource
 
 from simulator.api.common import Params, Response, page_response, require
@@ -23,10 +24,11 @@ from simulator.errors import (
 )
 from simulator.sources import organization_of
 from simulator.state import OrganizationRule, backend, sim
+from simulator.tracking import LazyRules, Pending
 
 MAX_ORGANIZATION_RULES = 150
 ORG_RULE_CREATOR = "config-multiaccountsetup.amazonaws.com"
-# A managed rule without required parameters, for `_put_member_rule`'s stand-in source.
+# A managed rule without required parameters, for `_member_recipe`'s stand-in source.
 STAND_IN_RULE_IDENTIFIER = "S3_BUCKET_VERSIONING_ENABLED"
 
 
@@ -82,36 +84,48 @@ def put_organization_config_rule(account: str, region: str, params: Params) -> R
         rule.managed, rule.custom, rule.excluded_accounts = managed, custom, excluded
         rule.updated = datetime.now(UTC)
     member_rule = _member_rule(rule)
+    recipe: Pending | None = None
     for member in members:
         member_name = member_rule_name(org_id, name)
-        member_backend = backend(member, region)
+        rules = backend(member, region).config_rules
+        assert isinstance(rules, LazyRules)  # see state.sim
         if member in excluded:
-            if member_name in member_backend.config_rules:
-                del member_backend.config_rules[member_name]
+            rules.discard(member_name)
             rule.member_rule_names.pop(member, None)
             continue
-        made = _put_member_rule(member_backend, {**member_rule, "ConfigRuleName": member_name})
-        # moto refuses CreatedBy on input; AWS sets it on organization rules' member copies.
-        made.created_by = ORG_RULE_CREATOR
+        if recipe is None:
+            # The first member's copy is made at once, so moto's checks of the rule fail the put
+            # as they would; the others (the same rule under the same name) are made when read.
+            recipe = _member_recipe(member_rule)
+            rules.defer(member_name, recipe)
+            rules.materialize()
+        else:
+            rules.defer(member_name, recipe)
         rule.member_rule_names[member] = member_name
     return {"OrganizationConfigRuleArn": rule.arn}
 
 
-def _put_member_rule(config: ConfigBackend, rule: dict[str, Any]) -> ConfigRule:
-    """Put an organization rule's copy in a member account and region.
+def _member_recipe(rule: dict[str, Any]) -> Pending:
+    """How an organization rule's copy is made in a member account and region.
 
     moto looks a custom rule's Lambda function up in the member's own account and region, where
-    AWS invokes the management account's function; so a custom copy is put with a stand-in
+    AWS invokes the management account's function; so a custom copy is made with a stand-in
     managed source, then given its own source (and parameters, which the stand-in would check).
+    moto refuses CreatedBy on input; AWS sets it on organization rules' member copies.
     """
     source = rule["Source"]
     if source["Owner"] != "CUSTOM_LAMBDA":
-        config.put_config_rule(rule)
-        return config.config_rules[rule["ConfigRuleName"]]
+        return Pending(rule, _created_by_organization)
     stand_in = {k: v for k, v in rule.items() if k != "InputParameters"}
     stand_in["Source"] = {"Owner": "AWS", "SourceIdentifier": STAND_IN_RULE_IDENTIFIER}
-    config.put_config_rule(stand_in)
-    made = config.config_rules[rule["ConfigRuleName"]]
+    return Pending(stand_in, partial(_custom_source, source, rule.get("InputParameters")))
+
+
+def _created_by_organization(made: ConfigRule) -> None:
+    made.created_by = ORG_RULE_CREATOR
+
+
+def _custom_source(source: dict[str, Any], parameters: str | None, made: ConfigRule) -> None:
     custom = cast(RuleSource, RuleSource.__new__(RuleSource))
     ConfigEmptyDictable.__init__(custom, capitalize_start=True, capitalize_arn=False)
     custom.owner = "CUSTOM_LAMBDA"
@@ -125,9 +139,9 @@ def _put_member_rule(config: ConfigBackend, rule: dict[str, Any]) -> ConfigRule:
         for detail in source.get("SourceDetails", [])
     ]
     made.source = custom
-    made.input_parameters = rule.get("InputParameters")
-    made.input_parameters_dict = json.loads(made.input_parameters) if made.input_parameters else {}
-    return made
+    made.input_parameters = parameters
+    made.input_parameters_dict = json.loads(parameters) if parameters else {}
+    made.created_by = ORG_RULE_CREATOR
 
 
 def _member_rule(rule: OrganizationRule) -> dict[str, Any]:

@@ -6,6 +6,7 @@ found in whichever region of its account recorded it."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from simulator.api.common import (
@@ -14,27 +15,53 @@ from simulator.api.common import (
     aggregator_and_state,
     check_enum,
     check_resource_type,
-    filtered_sources,
     page_response,
+    positions,
     require,
 )
 from simulator.errors import ResourceNotDiscoveredException, validation
 from simulator.inventory import GLOBAL_HOME, GLOBAL_REGION, holds_global, recording, resources_in
+from simulator.paging import LazyRows
 from simulator.sources import Aggregator, regions_of, source_of
 from simulator.state import Resource, existing_backend, sim
+from simulator.views import natives, view
 
 
 def _aggregated_resources(aggregator: Aggregator, account: Any = None, region: Any = None) -> list[Resource]:
+    """Every recorded resource of the readable sources (of `account`), whose region (maybe
+    "global") is `region`, in source order."""
+    built = view(aggregator)
+    native = natives(built)
     resources = []
-    wanted_region = None if region == GLOBAL_REGION else region
-    for source in filtered_sources(aggregator, account, None):
-        if wanted_region and source.region != wanted_region and source.region != GLOBAL_HOME:
-            continue
-        for resource in resources_in(source.account_id, source.region):
-            if region and resource.region != region:
-                continue
-            resources.append(resource)
+    for position in positions(built, account, None):
+        for resource in (*built.data[position].resources, *native.get(position, ())):
+            if not region or resource.region == region:
+                resources.append(resource)
     return resources
+
+
+def _listed(aggregator: Aggregator, resource_type: str, filters: Params) -> list[Resource]:
+    """The resources ListAggregateDiscoveredResources lists, by account, region and id."""
+    built = view(aggregator)
+    if filters.get("ResourceId"):
+        found = built.by_type_id.get((resource_type, filters["ResourceId"]), [])
+    elif filters.get("ResourceName"):
+        found = built.by_type_name.get((resource_type, filters["ResourceName"]), [])
+    else:
+        found = built.by_type.get(resource_type, [])
+    extra = [r for rs in natives(built).values() for r in rs if r.resource_type == resource_type]
+    account, region = filters.get("AccountId"), filters.get("Region")
+    if not (extra or account or region or filters.get("ResourceId") or filters.get("ResourceName")):
+        return found  # already sorted, and readable: the view holds readable sources alone
+    kept = [
+        r
+        for r in (*found, *extra)
+        if (not account or r.account_id == account)
+        and (not region or r.region == region)
+        and (not filters.get("ResourceId") or r.resource_id == filters["ResourceId"])
+        and (not filters.get("ResourceName") or r.resource_name == filters["ResourceName"])
+    ]
+    return sorted(kept, key=lambda r: (r.account_id, r.region, r.resource_id))
 
 
 def get_aggregate_discovered_resource_counts(account: str, region: str, params: Params) -> Response:
@@ -80,15 +107,8 @@ def list_aggregate_discovered_resources(account: str, region: str, params: Param
     check_resource_type(params["ResourceType"], "resourceType")
     filters = params.get("Filters") or {}
 
-    def compute() -> list[Response]:
-        rows = []
-        for r in _aggregated_resources(aggregator, filters.get("AccountId"), filters.get("Region")):
-            if r.resource_type != params["ResourceType"]:
-                continue
-            if filters.get("ResourceId") and r.resource_id != filters["ResourceId"]:
-                continue
-            if filters.get("ResourceName") and r.resource_name != filters["ResourceName"]:
-                continue
+    def rows() -> Iterator[Response]:
+        for r in _listed(aggregator, params["ResourceType"], filters):
             row = {
                 "SourceAccountId": r.account_id,
                 "SourceRegion": r.region,
@@ -97,9 +117,10 @@ def list_aggregate_discovered_resources(account: str, region: str, params: Param
             }
             if r.resource_name:
                 row["ResourceName"] = r.resource_name
-            rows.append(row)
-        rows.sort(key=lambda row: (row["SourceAccountId"], row["SourceRegion"], row["ResourceId"]))
-        return rows
+            yield row
+
+    def compute() -> LazyRows:
+        return LazyRows(rows())
 
     return page_response(
         state, "ListAggregateDiscoveredResources", params, 100, compute, "ResourceIdentifiers"

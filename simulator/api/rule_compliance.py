@@ -5,6 +5,7 @@ GetAggregateConfigRuleComplianceSummary (rules counted by compliance, per accoun
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from simulator.api.common import (
@@ -14,12 +15,15 @@ from simulator.api.common import (
     check_enum,
     filtered_sources,
     page_response,
+    positions,
     require,
     summary_page,
 )
 from simulator.errors import validation
 from simulator.inventory import capped, rules_in
+from simulator.paging import LazyRows
 from simulator.state import COMPLIANCE_TYPES, SimState
+from simulator.views import view
 
 RULE_FILTER_TYPES = ("COMPLIANT", "NON_COMPLIANT")
 
@@ -36,26 +40,30 @@ def describe_aggregate_compliance_by_config_rules(account: str, region: str, par
             "Only COMPLIANT and NON_COMPLIANT are supported in this filter",
         )
 
-    def compute() -> list[Response]:
-        rows = []
-        for source in filtered_sources(aggregator, filters.get("AccountId"), filters.get("AwsRegion")):
-            for rule in rules_in(source.account_id, source.region, filters.get("ConfigRuleName")):
-                compliance_type, non_compliant = rule.compliance
-                # "Does not display rules that do not have compliance results."
-                if compliance_type == "INSUFFICIENT_DATA" or (wanted and compliance_type != wanted):
+    def rows() -> Iterator[Response]:
+        built = view(aggregator)
+        name = filters.get("ConfigRuleName")
+        found = positions(built, filters.get("AccountId"), filters.get("AwsRegion"))
+        if name:  # only the sources where the rule has results
+            found = sorted(set(found) & set(built.rule_sources.get(name, ())))
+        for position in found:
+            source = built.readable[position]
+            # "Does not display rules that do not have compliance results" (they are not kept).
+            for rule, compliance_type, non_compliant in built.data[position].rules:
+                if (name and rule != name) or (wanted and compliance_type != wanted):
                     continue
                 compliance: Response = {"ComplianceType": compliance_type}
                 if compliance_type == "NON_COMPLIANT":
                     compliance["ComplianceContributorCount"] = capped(non_compliant, state.contributor_cap)
-                rows.append(
-                    {
-                        "ConfigRuleName": rule.name,
-                        "Compliance": compliance,
-                        "AccountId": rule.account_id,
-                        "AwsRegion": rule.region,
-                    }
-                )
-        return rows
+                yield {
+                    "ConfigRuleName": rule,
+                    "Compliance": compliance,
+                    "AccountId": source.account_id,
+                    "AwsRegion": source.region,
+                }
+
+    def compute() -> LazyRows:
+        return LazyRows(rows())
 
     return page_response(
         state,
@@ -133,6 +141,6 @@ def get_aggregate_config_rule_compliance_summary(account: str, region: str, para
         "GetAggregateConfigRuleComplianceSummary",
         1000,
         "AggregateComplianceCounts",
-        lambda source: (r.compliance[0] for r in rules_in(source.account_id, source.region)),
+        lambda data: (data.compliant_rules, data.non_compliant_rules, data.rule_count > 0),
         summary,
     )

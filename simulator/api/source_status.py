@@ -4,11 +4,15 @@ error code and message, filtered by UpdateStatus."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from simulator.api.common import Params, Response, aggregator_and_state, page_response
 from simulator.errors import InvalidParameterValueException, validation
-from simulator.sources import organization_of, sources_of
+from simulator.paging import LazyRows
+from simulator.sources import organization_of
+from simulator.state import SourceStatus
+from simulator.views import view
 
 UPDATE_STATUSES = ("FAILED", "SUCCEEDED", "OUTDATED")
 
@@ -25,36 +29,41 @@ def describe_configuration_aggregator_sources_status(account: str, region: str, 
                     f"Invalid UpdateStatus {status!r}: valid values are FAILED, SUCCEEDED, OUTDATED."
                 )
 
-    def compute() -> list[Response]:
-        rows: list[Response] = []
-        sources = sources_of(aggregator)
+    def compute() -> LazyRows:
+        return LazyRows(r for r in rows() if not statuses or r["LastUpdateStatus"] in statuses)
+
+    def rows() -> Iterator[Response]:
+        now = datetime.now(UTC)
+        # The view's sources were made when it was built: a source is reported as updated now,
+        # unless its status was forced with a time.
+        sources = view(aggregator).sources
+        forced = state.source_status
         org = organization_of(aggregator.account_id)
         if aggregator.model.organization_aggregation_source is not None and org is not None:
             # The organization itself, per region, then each member account.
             for org_region in sorted({s.region for s in sources}):
-                rows.append(
-                    {
-                        "SourceId": org[1],
-                        "SourceType": "ORGANIZATION",
-                        "AwsRegion": org_region,
-                        "LastUpdateStatus": "SUCCEEDED",
-                        "LastUpdateTime": datetime.now(UTC),
-                    }
-                )
+                yield {
+                    "SourceId": org[1],
+                    "SourceType": "ORGANIZATION",
+                    "AwsRegion": org_region,
+                    "LastUpdateStatus": "SUCCEEDED",
+                    "LastUpdateTime": now,
+                }
         for source in sources:
             row: Response = {
                 "SourceId": source.source_id,
                 "SourceType": source.source_type,
                 "AwsRegion": source.region,
                 "LastUpdateStatus": source.status,
-                "LastUpdateTime": source.last_update,
+                "LastUpdateTime": _last_update(
+                    forced.get((aggregator.name, source.account_id, source.region)), now
+                ),
             }
             if source.error_code:
                 row["LastErrorCode"] = source.error_code
             if source.error_message:
                 row["LastErrorMessage"] = source.error_message
-            rows.append(row)
-        return [r for r in rows if not statuses or r["LastUpdateStatus"] in statuses]
+            yield row
 
     return page_response(
         state,
@@ -64,3 +73,7 @@ def describe_configuration_aggregator_sources_status(account: str, region: str, 
         compute,
         "AggregatedSourceStatusList",
     )
+
+
+def _last_update(forced: SourceStatus | None, now: datetime) -> datetime:
+    return forced.last_update or now if forced is not None else now

@@ -9,9 +9,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import cache, partial
 from typing import Any
 
-from moto.config.models import ConfigBackend, ConfigRecorder, RecordingGroup
+from moto.config.models import ConfigBackend, ConfigRecorder, ConfigRule, RecordingGroup
 
 from simulator.api.evaluations import record_evaluations
 from simulator.inventory import EXCLUSION, GLOBAL_TYPES, RESOURCE_COMPLIANCE
@@ -36,6 +37,7 @@ from simulator.seeding.catalog import (
 from simulator.seeding.resources import make_resources
 from simulator.seeding.spec import SeededEvaluation, SeededOrg
 from simulator.state import ConformancePack, Evaluation, Resource, backend, sim
+from simulator.tracking import LazyRules, Pending
 
 
 def recording_groups() -> dict[tuple[bool, bool], RecordingGroup]:
@@ -72,6 +74,19 @@ _ANNOTATIONS = {
     IAM_RULE: "The role has an inline policy.",
     CUSTOM_ORG_RULE: "The security group was not reviewed for SSH exposure in the last 90 days.",
 }
+
+
+@cache
+def recipe(name: str, creator: str | None = None) -> Pending:
+    """The PutConfigRule request of a pack rule, shared by every source that deploys it (made the
+    moto way only when read: see simulator.tracking); `creator` sets CreatedBy, which moto refuses
+    on input and AWS sets on service-linked rules."""
+    request = config_rule_request(rule_by_name(name), name)
+    return Pending(request, None if creator is None else partial(_created_by, creator))
+
+
+def _created_by(creator: str, made: ConfigRule) -> None:
+    made.created_by = creator
 
 
 def _verdict(logical: str, resource: Resource | None, rng: random.Random, rate: float) -> str:
@@ -115,6 +130,8 @@ def _deploy_rules(
     beside the organization rules; returns every rule there by its name in the account, each
     with the pack rule it stands for (its logical rule)."""
     state = sim(config)
+    rules = config.config_rules
+    assert isinstance(rules, LazyRules)  # see state.sim
     deployed: dict[str, dict[str, Any]] = {org.org_rule_names[name]: rule_by_name(name) for name in ORG_RULES}
     deployed[org.org_rule_names[CUSTOM_ORG_RULE]] = {
         "ConfigRuleName": CUSTOM_ORG_RULE,
@@ -129,17 +146,14 @@ def _deploy_rules(
         member_name = f"{rule['ConfigRuleName']}-conformance-pack-{pack_suffix}"
         if member_name in deployed:
             continue  # a copy that the pack holds anyway
-        config.put_config_rule(config_rule_request(rule, member_name))
+        rules.defer(member_name, recipe(rule["ConfigRuleName"]))
         deployed[member_name] = rule
         pack_rule_names.append(member_name)
     if rng.random() < SECURITY_HUB_SHARE:
         for name in SECURITY_HUB_RULES:
             member_name = f"securityhub-{name}-{suffix(account, region, 'securityhub', name)}"
-            rule = rule_by_name(name)
-            config.put_config_rule(config_rule_request(rule, member_name))
-            # moto refuses CreatedBy on input; AWS sets it on service-linked rules.
-            config.config_rules[member_name].created_by = SECURITY_HUB_CREATOR
-            deployed[member_name] = rule
+            rules.defer(member_name, recipe(name, SECURITY_HUB_CREATOR))
+            deployed[member_name] = rule_by_name(name)
     state.changed()
     state.packs[PACK_NAME] = ConformancePack(
         PACK_NAME,
@@ -148,9 +162,8 @@ def _deploy_rules(
         pack_rule_names,
     )
     if int(account) % 3 == 0:  # some teams also run the rule themselves, under its plain name
-        local = rule_by_name(LOCAL_RULE)
-        config.put_config_rule(config_rule_request(local, LOCAL_RULE))
-        deployed[LOCAL_RULE] = local
+        rules.defer(LOCAL_RULE, recipe(LOCAL_RULE))
+        deployed[LOCAL_RULE] = rule_by_name(LOCAL_RULE)
     return deployed
 
 
@@ -207,4 +220,5 @@ def _evaluate(
                     annotation,
                 )
             )
-        record_evaluations(config, member_name, evaluations)
+        if evaluations:
+            record_evaluations(config, member_name, evaluations)

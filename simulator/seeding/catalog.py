@@ -56,11 +56,17 @@ def pack_rules(pack: str) -> list[dict[str, Any]]:
 
 
 def rule_by_name(name: str) -> dict[str, Any]:
+    return dict(_rules_by_name()[name])
+
+
+@cache
+def _rules_by_name() -> dict[str, dict[str, Any]]:
+    """Each rule by its name, its first appearance in the packs winning."""
+    found: dict[str, dict[str, Any]] = {}
     for pack in conformance_packs()["packs"].values():
         for rule in pack["rules"]:
-            if rule["ConfigRuleName"] == name:
-                return dict(rule)
-    raise KeyError(name)
+            found.setdefault(rule["ConfigRuleName"], rule)
+    return found
 
 
 def suffix(*parts: str) -> str:

@@ -6,7 +6,7 @@ which lets a reader skip documents that cannot match. Pure functions over plain 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -185,9 +185,10 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (1, str(value))
 
 
-def _aggregate(aggregate: Aggregate, group: list[dict[str, Any]]) -> Any:
+def _aggregate(aggregate: Aggregate, group: list[dict[str, Any]] | int) -> Any:
     if aggregate.argument is None:
-        return len(group)
+        return group if isinstance(group, int) else len(group)
+    assert not isinstance(group, int), "a group given by its count has only COUNT(*)"
     found = [v for doc in group for v in values(doc, aggregate.argument.parts)]
     if aggregate.function == "COUNT":
         return sum(1 for doc in group if values(doc, aggregate.argument.parts))
@@ -237,6 +238,15 @@ def _run_aggregated(query: Query, documents: list[dict[str, Any]]) -> list[dict[
     for document in documents:
         key = tuple(next(iter(values(document, p.parts)), None) for p in query.group_by)
         groups.setdefault(_hashable(key), []).append(document)
+    return run_groups(query, groups)
+
+
+def run_groups(
+    query: Query, groups: Mapping[tuple[Any, ...], list[dict[str, Any]] | int]
+) -> list[dict[str, Any]]:
+    """An aggregated query's rows from its groups (group-by values -> the group's documents, or
+    their number when the query only counts them)."""
+    groups = dict(groups)
     if not query.group_by and not groups:
         groups[()] = []
     results: list[tuple[dict[str, Any], dict[str, Any]]] = []

@@ -1,0 +1,223 @@
+"""What one source (account, region) contributes to an aggregator, in compact form, derived once
+per change of the source: its rules with results (name, compliance, non-compliant count), its
+conformance packs' compliance, its recorded seeded resources, and its compliance items (the
+AWS::Config::ResourceCompliance and ::ConformancePackCompliance documents advanced queries read,
+kept as small objects and made into documents only for the rows a query returns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from moto.config.models import ConfigBackend
+
+from simulator.inventory import (
+    PACK_COMPLIANCE,
+    RESOURCE_COMPLIANCE,
+    recording,
+    rule_compliance,
+)
+from simulator.state import ConformancePack, Evaluation, Resource, derived, sim
+from simulator.tracking import LazyRules
+
+# (rule name, compliance type, non-compliant resource count) of a rule with results.
+RuleResult = tuple[str, str, int]
+
+
+def pack_compliance(rule_types: list[str]) -> str:
+    if "NON_COMPLIANT" in rule_types:
+        return "NON_COMPLIANT"
+    if "COMPLIANT" in rule_types:
+        return "COMPLIANT"
+    return "INSUFFICIENT_DATA"
+
+
+@dataclass(slots=True)
+class ComplianceItem:
+    """An AWS::Config::ResourceCompliance configuration item: one resource's verdicts, by rule."""
+
+    account_id: str
+    region: str
+    target_type: str
+    target_id: str
+    # (rule name, compliance type), the rules sorted by name.
+    verdicts: tuple[tuple[str, str], ...]
+    overall: str
+    latest: datetime
+    rules: LazyRules
+
+    resource_type = RESOURCE_COMPLIANCE
+
+    def document(self) -> dict[str, Any]:
+        rule_list = []
+        for name, compliance in self.verdicts:
+            identity = self.rules.identity(name) or ("", "")
+            rule_list.append(
+                {
+                    "configRuleName": name,
+                    "configRuleArn": identity[0],
+                    "configRuleId": identity[1],
+                    "complianceType": compliance,
+                }
+            )
+        return {
+            "accountId": self.account_id,
+            "awsRegion": self.region,
+            "resourceType": RESOURCE_COMPLIANCE,
+            "resourceId": f"{self.target_type}/{self.target_id}",
+            "resourceName": f"{self.target_type}/{self.target_id}",
+            "configurationItemCaptureTime": self.latest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "configurationItemStatus": "OK",
+            "configuration": {
+                "complianceType": self.overall,
+                "targetResourceId": self.target_id,
+                "targetResourceType": self.target_type,
+                "configRuleList": rule_list,
+            },
+            "tags": [],
+        }
+
+
+@dataclass(slots=True)
+class PackItem:
+    """One conformance pack of a source: its DescribeAggregateComplianceByConformancePacks row and
+    its AWS::Config::ConformancePackCompliance document."""
+
+    account_id: str
+    region: str
+    pack: ConformancePack
+    # (rule name, compliance type) of the pack's rules that exist.
+    verdicts: tuple[tuple[str, str], ...]
+
+    resource_type = PACK_COMPLIANCE
+
+    @property
+    def compliance(self) -> str:
+        return pack_compliance([t for _, t in self.verdicts])
+
+    def row(self) -> dict[str, Any]:
+        types = [t for _, t in self.verdicts]
+        return {
+            "ConformancePackName": self.pack.name,
+            "Compliance": {
+                "ComplianceType": pack_compliance(types),
+                "CompliantRuleCount": types.count("COMPLIANT"),
+                "NonCompliantRuleCount": types.count("NON_COMPLIANT"),
+                "TotalRuleCount": len(types),
+            },
+            "AccountId": self.account_id,
+            "AwsRegion": self.region,
+        }
+
+    def document(self) -> dict[str, Any]:
+        rule_list = [{"configRuleName": n, "complianceType": t} for n, t in self.verdicts]
+        return {
+            "accountId": self.account_id,
+            "awsRegion": self.region,
+            "resourceType": PACK_COMPLIANCE,
+            "resourceId": self.pack.pack_id,
+            "resourceName": self.pack.name,
+            "arn": self.pack.arn,
+            "configuration": {
+                "conformancePackName": self.pack.name,
+                "complianceType": self.compliance,
+                "configRuleList": rule_list,
+                "totalRuleCount": len(rule_list),
+            },
+            "tags": [],
+        }
+
+
+@dataclass(slots=True)
+class SourceData:
+    rules: tuple[RuleResult, ...]  # rules with results, by name
+    rule_count: int  # every rule, with results or not
+    compliant_rules: int
+    non_compliant_rules: int
+    packs: tuple[PackItem, ...]
+    resources: tuple[Resource, ...]  # seeded and recorded, in the order they were recorded
+    compliance: tuple[ComplianceItem, ...]  # by (resource type, resource id); none if not recorded
+    pack_documents: bool  # whether the recorder records AWS::Config::ConformancePackCompliance
+
+
+NO_DATA = SourceData((), 0, 0, 0, (), (), (), False)
+
+
+def source_data(found: ConfigBackend | None, account_id: str, region: str) -> SourceData:
+    if found is None:
+        return NO_DATA
+    return derived(found, "source_data", lambda: _source_data(found, account_id, region))
+
+
+def _source_data(found: ConfigBackend, account_id: str, region: str) -> SourceData:
+    state = sim(found)
+    rules = found.config_rules
+    assert isinstance(rules, LazyRules)  # see state.sim
+    recorded = recording(found)
+    # Evaluations of deleted rules are not visible.
+    evaluated = sorted(
+        (name, latest) for name, latest in state.evaluations.items() if latest and name in rules
+    )
+    results: list[RuleResult] = []
+    by_resource: dict[tuple[str, str], list[tuple[str, Evaluation]]] = {}
+    for name, latest in evaluated:
+        compliance, count = rule_compliance(latest.values())
+        if compliance != "INSUFFICIENT_DATA":
+            results.append((name, compliance, count))
+        for key, evaluation in latest.items():
+            by_resource.setdefault(key, []).append((name, evaluation))
+    verdict = {name: compliance for name, compliance, _ in results}
+    packs = tuple(
+        PackItem(
+            account_id,
+            region,
+            pack,
+            tuple((n, verdict.get(n, "INSUFFICIENT_DATA")) for n in pack.rule_names if n in rules),
+        )
+        for pack in sorted(state.packs.values(), key=lambda p: p.name)
+    )
+    compliance_items: tuple[ComplianceItem, ...] = ()
+    if recorded.records(RESOURCE_COMPLIANCE):
+        compliance_items = tuple(
+            _item(account_id, region, key, pairs, rules) for key, pairs in sorted(by_resource.items())
+        )
+    resources = tuple(r for r in state.resources.values() if recorded.records(r.resource_type))
+    return SourceData(
+        tuple(results),
+        len(rules),
+        sum(c == "COMPLIANT" for _, c, _ in results),
+        sum(c == "NON_COMPLIANT" for _, c, _ in results),
+        packs,
+        resources,
+        compliance_items,
+        recorded.records(PACK_COMPLIANCE),
+    )
+
+
+def _item(
+    account_id: str,
+    region: str,
+    key: tuple[str, str],
+    pairs: list[tuple[str, Evaluation]],
+    rules: LazyRules,
+) -> ComplianceItem:
+    types = {e.compliance_type for _, e in pairs}
+    overall = (
+        "NON_COMPLIANT"
+        if "NON_COMPLIANT" in types
+        else "COMPLIANT"
+        if "COMPLIANT" in types
+        else "INSUFFICIENT_DATA"
+    )
+    return ComplianceItem(
+        account_id,
+        region,
+        key[0],
+        key[1],
+        tuple((name, e.compliance_type) for name, e in pairs),
+        overall,
+        max(e.recorded for _, e in pairs),
+        rules,
+    )

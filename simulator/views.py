@@ -1,0 +1,257 @@
+"""One aggregator's view of its sources, with the indexes its reads need, built once per change.
+
+At 10,000 accounts x 17 regions an aggregator reads 170,000 sources; walking them per read cost
+seconds. The view walks them once (at seed time, by `prepare_views`, else at the first read after
+a change) and keeps: the sources and their statuses, each readable source's compact data
+(`source_data`), the sources where each rule has results, the recorded resources by type, by
+(type, id) and by (type, name), and every document advanced queries read, in query order, with
+indexes by field value (`DOC_FIELDS`). It is keyed on `WORLD.version` (every simulator write and
+every moto config write moves it), the aggregator object and the organization's members, and it
+is never changed once built, so a page snapshot may keep reading it.
+
+moto's own resources (IAM roles, S3 buckets...) change without passing through the simulator:
+they are not in the view but read at each request (`natives`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from moto.config.models import RESOURCE_MAP, ConfigAggregator
+
+from simulator.inventory import GLOBAL_HOME, GLOBAL_REGION, native_resources, recording
+from simulator.source_data import ComplianceItem, PackItem, SourceData, source_data
+from simulator.sources import Aggregator, Source, organization_of, regions_of, sources_of
+from simulator.sql.evaluator import values
+from simulator.state import WORLD, Resource, backend, existing_backend, sim
+
+Document = Resource | ComplianceItem | PackItem
+# The document fields indexed by value: what the bot's advanced queries filter on.
+DOC_FIELDS = (
+    "accountId",
+    "awsRegion",
+    "resourceType",
+    "resourceId",
+    "resourceName",
+    "arn",
+    "configuration.complianceType",
+    "configuration.targetResourceId",
+    "configuration.targetResourceType",
+    "configuration.configRuleList.configRuleName",
+    "configuration.configRuleList.complianceType",
+)
+# Index entries: an ordinal, or a list of them when several documents share the value.
+Postings = int | list[int]
+
+
+@dataclass(slots=True)
+class AggregatorView:
+    sources: list[Source]
+    readable: list[Source]
+    data: list[SourceData]  # of each readable source
+    position: dict[tuple[str, str], int]  # readable source -> its index
+    by_account: dict[str, list[int]] = field(default_factory=dict)  # account -> its sources' indexes
+    rule_sources: dict[str, list[int]] = field(default_factory=dict)
+    by_type: dict[str, list[Resource]] = field(default_factory=dict)
+    by_type_id: dict[tuple[str, str], list[Resource]] = field(default_factory=dict)
+    by_type_name: dict[tuple[str, str], list[Resource]] = field(default_factory=dict)
+    # Query order: per readable source, its resources, a hole (None) where its moto-native
+    # resources go, then its compliance items and its packs' items.
+    docs: list[Document | None] = field(default_factory=list)
+    holes: list[int] = field(default_factory=list)  # each readable source's hole
+    index: dict[str, dict[Any, Postings]] = field(default_factory=dict)
+    unindexable: set[str] = field(default_factory=set)  # a field with a value that is not a string
+    sorted_keys: dict[str, list[Any]] = field(default_factory=dict)
+    regions: tuple[str, ...] = ()
+    natives: tuple[tuple[int, ...], dict[int, list[Resource]]] | None = None
+
+
+def view(aggregator: Aggregator) -> AggregatorView:
+    """The aggregator's view, rebuilt only when something it depends on changed."""
+    org = organization_of(aggregator.account_id)
+    key = (WORLD.version, _identity(aggregator.model), None if org is None else (org[0], tuple(org[2])))
+    owner = sim(backend(aggregator.account_id, aggregator.region))
+    cached = owner.views.get(f"aggregator/{aggregator.name}")
+    if cached is not None and cached[0] == key:
+        result: AggregatorView = cached[1]
+        return result
+    built = _build(aggregator)
+    # The build may have attached state to new backends (moving WORLD): key it as it now stands.
+    key = (WORLD.version, key[1], key[2])
+    owner.views[f"aggregator/{aggregator.name}"] = (key, built)
+    return built
+
+
+def _identity(model: ConfigAggregator) -> tuple[Any, ...]:
+    source = model.organization_aggregation_source or model.account_aggregation_sources
+    return (id(model), id(source))
+
+
+def _build(aggregator: Aggregator) -> AggregatorView:
+    sources = sources_of(aggregator)
+    readable = [s for s in sources if s.readable]
+    data = [source_data(existing_backend(s.account_id, s.region), s.account_id, s.region) for s in readable]
+    built = AggregatorView(
+        sources, readable, data, {(s.account_id, s.region): i for i, s in enumerate(readable)}
+    )
+    built.regions = regions_of(aggregator)
+    index: dict[str, dict[Any, Postings]] = {name: {} for name in DOC_FIELDS}
+    for position, (source, found) in enumerate(zip(readable, data, strict=True)):
+        built.by_account.setdefault(source.account_id, []).append(position)
+        for name, _, _ in found.rules:
+            built.rule_sources.setdefault(name, []).append(position)
+        for resource in found.resources:
+            built.by_type.setdefault(resource.resource_type, []).append(resource)
+            built.by_type_id.setdefault(resource.key, []).append(resource)
+            if resource.resource_name:
+                built.by_type_name.setdefault((resource.resource_type, resource.resource_name), []).append(
+                    resource
+                )
+            _index_resource(built, index, len(built.docs), resource)
+            built.docs.append(resource)
+        built.holes.append(len(built.docs))
+        built.docs.append(None)
+        for item in found.compliance:
+            _index_compliance(index, len(built.docs), item)
+            built.docs.append(item)
+        for pack in found.packs if found.pack_documents else ():
+            _index_pack(index, len(built.docs), pack)
+            built.docs.append(pack)
+    for resources in built.by_type.values():
+        resources.sort(key=lambda r: (r.account_id, r.region, r.resource_id))
+    built.index = index
+    # LIKE 'prefix%' on rule names (the bot's rule questions) bisects these; sorted once.
+    name = "configuration.configRuleList.configRuleName"
+    built.sorted_keys[name] = sorted(index[name])
+    return built
+
+
+def _add(index: dict[Any, Postings], value: Any, ordinal: int) -> None:
+    found = index.get(value)
+    if found is None:
+        index[value] = ordinal
+    elif isinstance(found, int):
+        index[value] = [found, ordinal]
+    elif found[-1] != ordinal:
+        found.append(ordinal)
+
+
+def _index_resource(
+    built: AggregatorView, index: dict[str, dict[Any, Postings]], at: int, r: Resource
+) -> None:
+    _add(index["accountId"], r.account_id, at)
+    _add(index["awsRegion"], r.region, at)
+    _add(index["resourceType"], r.resource_type, at)
+    _add(index["resourceId"], r.resource_id, at)
+    if r.resource_name is not None:
+        _add(index["resourceName"], r.resource_name, at)
+    if r.arn is not None:
+        _add(index["arn"], r.arn, at)
+    # A resource's configuration may hold the fields compliance items have: index what it holds.
+    for name in ("complianceType", "targetResourceId", "targetResourceType", "configRuleList"):
+        if name in r.configuration:
+            for full in (f for f in DOC_FIELDS if f.startswith(f"configuration.{name}")):
+                for value in values({"configuration": r.configuration}, full.split(".")):
+                    if isinstance(value, str):
+                        _add(index[full], value, at)
+                    else:
+                        built.unindexable.add(full)
+
+
+def _index_compliance(index: dict[str, dict[Any, Postings]], at: int, item: ComplianceItem) -> None:
+    # resourceId and resourceName ("<type>/<id>") are found through the target (see select_plan).
+    _add(index["accountId"], item.account_id, at)
+    _add(index["awsRegion"], item.region, at)
+    _add(index["resourceType"], item.resource_type, at)
+    _add(index["configuration.complianceType"], item.overall, at)
+    _add(index["configuration.targetResourceId"], item.target_id, at)
+    _add(index["configuration.targetResourceType"], item.target_type, at)
+    for name, compliance in item.verdicts:
+        _add(index["configuration.configRuleList.configRuleName"], name, at)
+        _add(index["configuration.configRuleList.complianceType"], compliance, at)
+
+
+def _index_pack(index: dict[str, dict[Any, Postings]], at: int, item: PackItem) -> None:
+    _add(index["accountId"], item.account_id, at)
+    _add(index["awsRegion"], item.region, at)
+    _add(index["resourceType"], item.resource_type, at)
+    _add(index["resourceId"], item.pack.pack_id, at)
+    _add(index["resourceName"], item.pack.name, at)
+    _add(index["arn"], item.pack.arn, at)
+    _add(index["configuration.complianceType"], item.compliance, at)
+    for name, compliance in item.verdicts:
+        _add(index["configuration.configRuleList.configRuleName"], name, at)
+        _add(index["configuration.configRuleList.complianceType"], compliance, at)
+
+
+# Above this many (account, region) pairs holding moto-native resources, they are listed once per
+# change of moto's backends' sizes rather than at every request (see `natives`).
+LIVE_NATIVE_SOURCES = 2000
+
+
+def natives(built: AggregatorView) -> dict[int, list[Resource]]:
+    """moto's own resources of each readable source (by its position) that its recorder records
+    and that no seeded resource of the same key shadows.
+
+    Read at each request in small worlds (tests change moto resources in place); in large ones
+    (10,000 accounts each have an IAM role moto made) listing them took most of a second, so they
+    are kept until the number of moto's backends or of their entries changes."""
+    accounts = _native_accounts()
+    if len(accounts) * len(built.regions) <= LIVE_NATIVE_SOURCES:
+        return _list_natives(built, accounts)
+    fingerprint = _native_fingerprint()
+    if built.natives is None or built.natives[0] != fingerprint:
+        built.natives = (fingerprint, _list_natives(built, accounts))
+    return built.natives[1]
+
+
+def _list_natives(built: AggregatorView, accounts: list[str]) -> dict[int, list[Resource]]:
+    found: dict[int, list[Resource]] = {}
+    for account in accounts:
+        for region in built.regions:
+            position = built.position.get((account, region))
+            if position is None:
+                continue
+            source = existing_backend(account, region)
+            recorded = recording(source)
+            if source is None or recorded.strategy is None:
+                continue
+            # A seeded resource (even one not recorded) shadows the native one of its key.
+            seeded = sim(source).resources
+            kept = [
+                r
+                for r in native_resources(account, region)
+                if r.key not in seeded and recorded.records(r.resource_type)
+            ]
+            if kept:
+                found[position] = kept
+    return found
+
+
+def _native_accounts() -> list[str]:
+    accounts: set[str] = set()
+    for query in RESOURCE_MAP.values():
+        accounts.update(dict.keys(query.backends))
+    return sorted(accounts)
+
+
+# The collections of moto's backends that hold what RESOURCE_MAP lists (IAM, S3, SNS).
+NATIVE_COLLECTIONS = ("roles", "managed_policies", "buckets", "topics", "public_access_block")
+
+
+def _native_fingerprint() -> tuple[int, ...]:
+    sizes = []
+    for query in RESOURCE_MAP.values():
+        for per_account in dict.values(query.backends):
+            for moto_backend in dict.values(per_account):
+                held = vars(moto_backend)
+                sizes.append(sum(len(held[n]) for n in NATIVE_COLLECTIONS if isinstance(held.get(n), dict)))
+    return tuple(sizes)
+
+
+def holds_global(built: AggregatorView, position: int) -> bool:
+    source = built.readable[position]
+    if source.region == GLOBAL_HOME:
+        return True
+    return any(r.region == GLOBAL_REGION for r in built.data[position].resources)
