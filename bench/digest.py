@@ -28,6 +28,7 @@ from typing import Any
 import redis
 
 from bench.common import Figure, figure, write_results
+from bot.digest.snapshots import RETENTION_DAYS, SNAPSHOT_DAYS
 
 GOAL_MIB = 200
 GOAL_RATIO = 1.2
@@ -185,6 +186,16 @@ def figures(rows: list[dict[str, Any]]) -> list[Figure]:
                 row["peak_python_mib"] < GOAL_MIB
                 and row["rss_growth_mib"] < GOAL_MIB
                 and ratio <= GOAL_RATIO,
+            )
+        )
+        kept = SNAPSHOT_DAYS * row["snapshot_bytes"] + RETENTION_DAYS * row["summary_bytes"]
+        result.append(
+            figure(
+                "digest",
+                f"Redis for {RETENTION_DAYS} days of digests ({SNAPSHOT_DAYS} whole snapshots, "
+                f"{RETENTION_DAYS} day summaries), per 1,000 accounts",
+                f"{row['accounts']} x {row['regions']}",
+                f"{kept / 1e6 * 1000 / row['accounts']:.1f} MB ({kept / 1e6:.1f} MB in all)",
             )
         )
     return result

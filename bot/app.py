@@ -14,6 +14,7 @@ from bot import boundary
 from bot.deps import Deps, build_deps
 from bot.digest.runner import DigestRunner, DigestScheduler
 from bot.settings import Settings
+from bot.watch.runner import WatchRunner, WatchScheduler
 from handlers import register_listeners
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,10 @@ def create_app(settings: Settings, deps: Deps | None = None) -> tuple[App, Deps]
             deps.config.digests,
             timedelta(hours=settings.digest_grace_hours),
             settings.digest_interval,
+        )
+    if deps.watches is None:
+        deps.watches = WatchScheduler(
+            deps, WatchRunner(deps), deps.config.configured_watches(), settings.watch_interval
         )
     app = App(
         client=deps.slack,

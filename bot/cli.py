@@ -127,6 +127,8 @@ def _run_serve(args: argparse.Namespace) -> int:
     app, deps = create_app(settings)
     if deps.digests is not None:
         deps.digests.start()
+    if deps.watches is not None:
+        deps.watches.start()
     if mode(settings) == "socket":
         serve_socket_mode(app, deps)
     else:

@@ -23,6 +23,7 @@ from bot.access.scopes import AccessConfig, ChannelAccess
 from bot.digest.schedule import DigestSubscription
 from bot.errors import BotError
 from bot.questions.rules import RuleCatalog
+from bot.watch.model import Watch
 
 
 class ComplianceConfig(BaseModel):
@@ -30,10 +31,14 @@ class ComplianceConfig(BaseModel):
     synonyms: dict[str, str] = Field(default_factory=dict)  # a phrase -> the rule (or alias) it names
     account_names: dict[str, str] = Field(default_factory=dict)  # what people call an account -> its id
     digests: list[DigestSubscription] = Field(default_factory=list)
+    watches: list[Watch] = Field(default_factory=list)  # made `source: config` when loaded
     admins: list[str] = Field(default_factory=list)
     default_scope: Literal["all", "none"] = "all"
     channels: dict[str, ChannelAccess] = Field(default_factory=dict)
     audit_stream: bool = False  # also append audit lines to a bounded Redis stream
+
+    def configured_watches(self) -> list[Watch]:
+        return [w.model_copy(update={"source": "config"}) for w in self.watches]
 
     def access(self) -> AccessConfig:
         return AccessConfig(

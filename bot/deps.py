@@ -28,6 +28,7 @@ from bot.questions.rules import RuleCatalog
 from bot.settings import Settings
 from bot.slack.dedupe import Dedupe
 from bot.slack.lanes import SlowLane
+from bot.watch.runner import WatchScheduler
 
 
 def policy_from(settings: Settings, prefix: str = cache_module.PREFIX) -> CachePolicy:
@@ -54,6 +55,7 @@ class Deps:
     working_after: float = 1.0  # seconds before a visible "working on it"
     lane: SlowLane = field(init=False)
     digests: DigestScheduler | None = None
+    watches: WatchScheduler | None = None
     audit: Audit = field(default_factory=lambda: Audit(None, None))
     config: ComplianceConfig = field(default_factory=ComplianceConfig)
     access: AccessConfig = field(default_factory=AccessConfig)

@@ -136,6 +136,12 @@ class Settings(BaseSettings):
     digest_interval: float = Field(
         30.0, alias="COMPLIANCE_DIGEST_INTERVAL", gt=0, description="Seconds between checks for due digests."
     )
+    watch_interval: float = Field(
+        300.0,
+        alias="COMPLIANCE_WATCH_INTERVAL",
+        gt=0,
+        description="Seconds between two readings of each watch (an alert comes within this).",
+    )
     detail_call_cap: int = Field(
         200,
         alias="COMPLIANCE_DETAIL_CALL_CAP",

@@ -20,6 +20,7 @@ from bot.presenters.export import to_csv
 from bot.questions.registry import presenter_of
 from bot.slack import blocks
 from bot.slack.lanes import Notice
+from bot.watch.message import ACTION_MUTE
 from handlers.common import message_for
 from handlers.threads import ThreadMemory
 
@@ -95,10 +96,11 @@ class Buttons:
 
         def work(may_compute: bool) -> None:
             question, _ = question_from_value(action["value"])
-            respond(**message_for(self.deps, question, 0, channel, user, may_compute), replace_original=True)
+            message = message_for(self.deps, question, 0, channel, user, may_compute)
             thread = _thread(body)
-            if channel and thread:  # a follow-up in the thread refines the chosen question
-                self.threads.remember(channel, thread, question)
+            if channel and thread:  # a follow-up in the thread refines the chosen question (from
+                self.threads.remember(channel, thread, question)  # the moment its answer is seen)
+            respond(**message, replace_original=True)
 
         self._run(respond, body, "ask", work)
 
@@ -153,6 +155,23 @@ class Buttons:
 
         self._run(respond, body, "drill", work)
 
+    def mute(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        """ "Mute this watch for a day": no alerts from it here until then (fixes are still said)."""
+        deps = self.deps
+        channel, user = _where(body)
+        try:
+            if deps.watches is None:
+                raise UserError("Watches are not running here.")
+            deps.watches.runner.store.mute(str(action["value"]))
+            deps.audit.record(event="watch_muted", channel=channel, user=user, watch=action["value"])
+            respond(
+                text="Muted: this watch alerts nothing here for the next 24 hours.",
+                response_type="ephemeral",
+                replace_original=False,
+            )
+        except Exception as error:
+            self.failed(respond, error, "mute", body)
+
 
 def register(app: App, deps: Deps) -> None:
     buttons = Buttons(deps)
@@ -161,3 +180,4 @@ def register(app: App, deps: Deps) -> None:
     app.action(ACTION_REFRESH)(ack=buttons.acknowledge, lazy=[buttons.refresh])
     app.action(ACTION_EXPORT)(ack=buttons.acknowledge, lazy=[buttons.export])
     app.action(re.compile(f"^{ACTION_DRILL}_"))(ack=buttons.acknowledge, lazy=[buttons.drill])
+    app.action(ACTION_MUTE)(ack=buttons.acknowledge, lazy=[buttons.mute])

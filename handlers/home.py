@@ -38,8 +38,19 @@ class Home:
                 answers[kind] = deps.answerer.answer(Question(kind, params), scope)
             except Exception as error:
                 problem = describe(error, surface="app_home", user=user)
+        watches = None
+        if scope.everything and deps.watches is not None:
+            try:
+                watches = deps.watches.watches()
+            except Exception as error:
+                problem = describe(error, surface="app_home", user=user)
         view = home_view(
-            answers.get("summary"), answers.get("rules"), answers.get("health"), deps.clock(), problem
+            answers.get("summary"),
+            answers.get("rules"),
+            answers.get("health"),
+            deps.clock(),
+            problem,
+            watches,
         )
         deps.slack.views_publish(user_id=event["user"], view=view)
 

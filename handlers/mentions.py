@@ -115,9 +115,9 @@ class Mention:
                 response = deps.slack.chat_postMessage(channel=channel, thread_ts=thread, **reply.message)
             sent["ts"] = response.get("ts")
 
-        posted = post_or_give_up(send, where)
-        if reply.question is not None:
+        if reply.question is not None:  # before the post: a follow-up may come as soon as it is seen
             self.threads.remember(channel, thread, reply.question)
+        posted = post_or_give_up(send, where)
         if (
             posted
             and reply.rest is None

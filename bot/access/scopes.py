@@ -27,6 +27,7 @@ ACCOUNT = re.compile(r"^[0-9]{12}$")
 class ChannelAccess(BaseModel):
     accounts: list[str] | Literal["all"] = "all"
     query: bool = False
+    watch: bool = False  # anyone in the channel may change its watches (else admins only)
 
     @field_validator("accounts")
     @classmethod

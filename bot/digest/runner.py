@@ -13,52 +13,27 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
-
-from slack_sdk import WebClient
+from typing import Any
 
 from bot import metrics
-from bot.access.scopes import AccessConfig, scope_for
+from bot.access.scopes import scope_for
 from bot.cache.lease import REDIS_ERRORS, Lease
-from bot.cache.store import Cache
 from bot.digest import chart
 from bot.digest import message as digest
 from bot.digest.schedule import DigestSubscription, Occurrence, occurrence
 from bot.digest.snapshot_plan import take_snapshot
 from bot.digest.snapshots import Snapshot, SnapshotStore
 from bot.errors import AwsError, UserError
-from bot.questions.plans.context import PlanContext
-from bot.settings import Settings
+from bot.jobs import JobDesk, Ticker, find_posted
 from bot.slack import blocks
 
 log = logging.getLogger(__name__)
 
 
-class DigestDesk(Protocol):
-    """What the digest uses of the bot's dependencies (`bot.deps.Deps` has them)."""
-
-    @property
-    def cache(self) -> Cache: ...
-
-    @property
-    def plans(self) -> PlanContext: ...
-
-    @property
-    def slack(self) -> WebClient: ...
-
-    @property
-    def access(self) -> AccessConfig: ...
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def clock(self) -> Callable[[], datetime]: ...
-
+DigestDesk = JobDesk  # what the digest uses of the bot's dependencies
 
 EVENT_TYPE = "compliance_digest"
 RUN_TTL = int(timedelta(days=3).total_seconds())
@@ -218,22 +193,13 @@ class DigestRunner:
         return ts
 
     def _find_posted(self, channel: str, run_id: str, since: float) -> str | None:
-        history = self.deps.slack.conversations_history(
-            channel=channel, oldest=str(since - 60), include_all_metadata=True, limit=200
-        )
-        messages: list[dict[str, Any]] = history.get("messages", [])
-        for item in messages:
-            metadata = item.get("metadata") or {}
-            if (
-                metadata.get("event_type") == EVENT_TYPE
-                and (metadata.get("event_payload") or {}).get("run") == run_id
-            ):
-                return str(item.get("ts"))
-        return None
+        return find_posted(self.deps.slack, channel, EVENT_TYPE, "run", run_id, since)
 
 
-class DigestScheduler:
+class DigestScheduler(Ticker):
     """Checks every `interval` seconds which digests are due and runs them (any replica may)."""
+
+    name = "digest"
 
     def __init__(
         self,
@@ -249,8 +215,7 @@ class DigestScheduler:
         self.store = SubscriptionStore(deps)
         self.grace = grace
         self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     def subscriptions(self) -> list[DigestSubscription]:
         by_channel = {s.channel: s for s in self.configured}
@@ -276,16 +241,3 @@ class DigestScheduler:
                 outcomes[due.run_id] = "failed"
             metrics.DIGEST_RUNS.labels(outcomes[due.run_id]).inc()
         return outcomes
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="digest-scheduler")
-        self._thread.start()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            self.tick()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=5)

@@ -14,7 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.answers.coverage import problems_in_scope
 from bot.answers.models import SourceProblem
 
-RETENTION_DAYS = 90
+RETENTION_DAYS = 90  # day summaries: what the 30-day trend reads, and the bound of the history
+# Whole snapshots (every finding, ~2 MB compressed at 10,000 accounts): a digest reads only the
+# latest before today (for "newly non-compliant / fixed"), so a week of them is enough even when
+# digests were missed for days; 90 would be ~190 MB at 10,000 accounts.
+SNAPSHOT_DAYS = 8
 Finding = tuple[str, str, str, str, str]  # account, region, logical rule, resource type, resource id
 
 
@@ -98,10 +102,19 @@ class DaySummary(BaseModel):
 
 
 class SnapshotStore:
-    def __init__(self, client: redis.Redis, prefix: str, retention_days: int = RETENTION_DAYS) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        prefix: str,
+        retention_days: int = RETENTION_DAYS,
+        snapshot_days: int = SNAPSHOT_DAYS,
+    ) -> None:
+        """Bounded: `snapshot_days` whole snapshots and `retention_days` day summaries per
+        aggregator (older ones are dropped as each day is saved)."""
         self.client = client
         self.prefix = prefix
         self.retention_days = retention_days
+        self.snapshot_days = snapshot_days
 
     def _key(self, aggregator: str) -> str:
         return f"{self.prefix}:snap:{aggregator}"
@@ -118,16 +131,24 @@ class SnapshotStore:
         pipe.hset(self._key(snapshot.aggregator), day, blob)
         pipe.hset(self._summary_key(snapshot.aggregator), day, summary)
         pipe.execute()
-        cutoff = (snapshot.day - timedelta(days=self.retention_days)).isoformat()
-        old = [d for d in self.days(snapshot.aggregator) if d < cutoff]
+        self._prune(self._key(snapshot.aggregator), snapshot.day - timedelta(days=self.snapshot_days))
+        self._prune(
+            self._summary_key(snapshot.aggregator), snapshot.day - timedelta(days=self.retention_days)
+        )
+
+    def _prune(self, key: str, before: date) -> None:
+        fields: list[bytes] = self.client.hkeys(key)  # type: ignore[assignment]
+        old = [d for d in fields if d.decode() < before.isoformat()]
         if old:
-            pipe = self.client.pipeline()
-            pipe.hdel(self._key(snapshot.aggregator), *old)
-            pipe.hdel(self._summary_key(snapshot.aggregator), *old)
-            pipe.execute()
+            self.client.hdel(key, *old)
 
     def days(self, aggregator: str) -> list[str]:
+        """The days with a whole snapshot."""
         keys: list[bytes] = self.client.hkeys(self._key(aggregator))  # type: ignore[assignment]
+        return sorted(d.decode() for d in keys)
+
+    def summary_days(self, aggregator: str) -> list[str]:
+        keys: list[bytes] = self.client.hkeys(self._summary_key(aggregator))  # type: ignore[assignment]
         return sorted(d.decode() for d in keys)
 
     def get(self, aggregator: str, day: str) -> Snapshot | None:
@@ -153,7 +174,9 @@ class SnapshotStore:
     ) -> list[tuple[date, int, int]]:
         """(day, non-compliant resources, compliant resources) for the last `days` days."""
         start = (until - timedelta(days=days - 1)).isoformat()
-        wanted = [d for d in self.days(aggregator) if start <= d <= until.isoformat()]
+        # Summaries, and the days saved before summaries existed (read from their snapshots).
+        known = set(self.summary_days(aggregator)) | set(self.days(aggregator))
+        wanted = sorted(d for d in known if start <= d <= until.isoformat())
         if not wanted:
             return []
         raw: list[bytes | None] = self.client.hmget(self._summary_key(aggregator), wanted)  # type: ignore[assignment]

@@ -29,7 +29,12 @@ def inert(value: Any) -> Any:
 
 
 def to_csv(answer: Answer[Any], presenter: Presenter[Any]) -> str:
-    header, rows = table(answer, presenter)
+    return csv_text(table(answer, presenter))
+
+
+def csv_text(data: Table) -> str:
+    """A header and rows as CSV, every cell inert."""
+    header, rows = data
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([inert(cell) for cell in header])

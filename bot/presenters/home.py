@@ -12,10 +12,12 @@ from bot.answers.coverage import caveat_line
 from bot.answers.models import Answer, ComplianceSummary, RulesOverview, SourceHealth
 from bot.presenters.common import context_line
 from bot.slack.blocks import caveat_section, clip, fields, header, refusal_text, section, table
-from bot.slack.text import neutralised
+from bot.slack.text import neutral, neutralised
+from bot.watch.model import Watch
 
 WORST = 8  # accounts and rules shown
 MAX_VIEW_BLOCKS = 100  # Slack's limit for a view
+WATCHES_SHOWN = 20
 
 
 def home_view(
@@ -24,8 +26,10 @@ def home_view(
     health: Answer[SourceHealth] | None,
     now: datetime,
     problem: str | None = None,
+    watches: list[Watch] | None = None,
 ) -> dict[str, Any]:
-    """The App Home tab: the organization's posture at a glance."""
+    """The App Home tab: the organization's posture at a glance (and the channels' watches, for
+    someone who may see the whole organization)."""
     summary, rules, health = neutralised(summary), neutralised(rules), neutralised(health)
     blocks: list[Block] = [header("Compliance posture")]
     if problem:
@@ -65,6 +69,10 @@ def home_view(
             else (f":red_circle: {len(h.failed)} FAILED, {len(h.outdated)} OUTDATED")
         )
         blocks.append(section(f"*Aggregator sources*: {state}"))
+    if watches:
+        lines = [f"• <#{w.channel}> `{neutral(w.label)}` ({w.source})" for w in watches[:WATCHES_SHOWN]]
+        more = f"\n…and {len(watches) - WATCHES_SHOWN} more" if len(watches) > WATCHES_SHOWN else ""
+        blocks.append(section("*Watches* (alerts when something breaks)\n" + "\n".join(lines) + more))
     gaps = [caveat_line(a.coverage) for a in (rules, summary) if a is not None]
     for gap in dict.fromkeys(g for g in gaps if g):  # each distinct gap once
         blocks.append(caveat_section(gap))

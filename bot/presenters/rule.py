@@ -75,6 +75,11 @@ def resource_text(resources: list[NonCompliantResource]) -> list[str]:
 
 def resource_table(data: RuleCompliance | AccountDrilldown | FailingResources) -> Table:
     """Every resource the answer lists, one CSV row each."""
+    return resource_rows(data.resources)
+
+
+def resource_rows(resources: list[NonCompliantResource]) -> Table:
+    """Resources as a CSV header and rows."""
     heading = [
         "account_id",
         "region",
@@ -98,7 +103,7 @@ def resource_table(data: RuleCompliance | AccountDrilldown | FailingResources) -
             r.evaluated_at.isoformat() if r.evaluated_at else "",
             r.console_url,
         ]
-        for r in data.resources
+        for r in resources
     ]
     return heading, rows
 

@@ -33,6 +33,7 @@ from bot.questions import parsers, plans
 from bot.questions.help import help_command
 from bot.questions.question import Question
 from bot.questions.registry import RULE, Desk, Kind, Reply, register
+from bot.watch.commands import unwatch_command, watch_command, watches_command
 
 RULE_USAGE = "<rule or alias> [account <id>] [region <r>]"
 
@@ -240,6 +241,37 @@ register(
         action=digest_command,
         action_reads_aws=lambda question: question.params.get("action") == "now",
         hint="digest ...",
+    )
+)
+register(
+    Kind(
+        "watch",
+        "watch <rule> [account <id>] [region <r>] | watch account <id> | watch all",
+        "Alert this channel when a resource in that scope becomes non-compliant.",
+        parse=parsers.watch,
+        action=watch_command,
+        action_reads_aws=lambda question: True,  # the baseline is read when the watch is made
+        hint="watch ...",
+    )
+)
+register(
+    Kind(
+        "unwatch",
+        "unwatch <what was watched>",
+        "Stop one of this channel's watches.",
+        parse=parsers.watch,
+        action=unwatch_command,
+        hint=None,
+    )
+)
+register(
+    Kind(
+        "watches",
+        "watches",
+        "This channel's watches.",
+        parse=parsers.nothing,
+        action=watches_command,
+        hint=None,
     )
 )
 register(

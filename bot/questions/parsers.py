@@ -129,3 +129,21 @@ def digest(words: list[str], raw: str, usage: str) -> dict[str, str]:
 
 def help_topic(words: list[str], raw: str, usage: str) -> dict[str, str]:
     return {"topic": words[0].lower()} if words else {}
+
+
+def watch(words: list[str], raw: str, usage: str) -> dict[str, str]:
+    """`watch <rule> [account <id>] [region <r>]`, `watch account <id> [region <r>]`, `watch all
+    [region <r>]` (and the same after `unwatch`)."""
+    if not words:
+        raise UserError(f"Usage: {quoted(usage)}")
+    if words[0].lower() == "all":
+        return options(words[1:], ("region",), usage)
+    if words[0].lower() == "account":
+        return options(words, ("account", "region"), usage)
+    return {"rule": words[0], **options(words[1:], ("account", "region"), usage)}
+
+
+def nothing(words: list[str], raw: str, usage: str) -> dict[str, str]:
+    if words:
+        raise UserError(f"Usage: {quoted(usage)}")
+    return {}

@@ -18,6 +18,7 @@ from bot.presenters.presenter import Presenter
 from bot.questions.plans.context import PlanContext
 from bot.questions.question import Question
 from bot.slack.dedupe import Dedupe
+from bot.watch.runner import WatchScheduler
 
 Parser = Callable[[list[str], str, str], dict[str, str]]
 Plan = Callable[[PlanContext, Question, frozenset[str] | None], Answer[Any]]
@@ -40,6 +41,9 @@ class Desk(Protocol):
 
     @property
     def digests(self) -> DigestScheduler | None: ...
+
+    @property
+    def watches(self) -> WatchScheduler | None: ...
 
     @property
     def dedupe(self) -> Dedupe: ...

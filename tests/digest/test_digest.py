@@ -21,7 +21,7 @@ from bot.digest import message as digest
 from bot.digest.runner import DigestRunner, DigestScheduler, SubscriptionStore
 from bot.digest.schedule import DigestSubscription
 from bot.digest.snapshot_plan import take_snapshot
-from bot.digest.snapshots import Snapshot
+from bot.digest.snapshots import RETENTION_DAYS, SNAPSHOT_DAYS, Snapshot
 from playground.slack_api import SlackStandIn
 from simulator import operations
 from simulator.faults import FAULTS, THROTTLING
@@ -380,9 +380,14 @@ def test_snapshots_keep_a_bounded_history(org: SeededOrg, slack: SlackStandIn, p
     )
     for day in range(100):
         runner.snapshots.save(base.model_copy(update={"taken_at": NINE_PARIS + timedelta(days=day)}))
-    days = runner.snapshots.days("Org")
-    assert len(days) == 91 and days[-1] == (NINE_PARIS + timedelta(days=99)).date().isoformat()
-    assert len(runner.snapshots.history("Org", (NINE_PARIS + timedelta(days=99)).date())) == 30
+    last = (NINE_PARIS + timedelta(days=99)).date()
+    days, summaries = runner.snapshots.days("Org"), runner.snapshots.summary_days("Org")
+    # A week of whole snapshots (the delta reads the latest before today), 90 days of summaries.
+    assert len(days) == SNAPSHOT_DAYS + 1 and days[-1] == last.isoformat()
+    assert len(summaries) == RETENTION_DAYS + 1 and summaries[-1] == last.isoformat()
+    assert len(runner.snapshots.history("Org", last)) == 30
+    previous = runner.snapshots.previous("Org", last)
+    assert previous is not None and previous.day == last - timedelta(days=1)
 
 
 def test_the_trend_reads_day_summaries_with_the_snapshots_own_figures(

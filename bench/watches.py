@@ -1,0 +1,191 @@
+"""What watching costs: AWS calls per tick for a quiet organization, and the time from an
+evaluation to its alert with polling.
+
+    .venv/bin/python -m bench.watches [--sizes 1000x17,10000x17] [--latency-ms 50]
+                                      [--interval 5] [--alerts 5] [--json FILE]
+
+1. In-process moto: for each size, a `watch all` and a `watch s3-encryption` read their baseline,
+   then tick once with nothing changed: that tick's AWS calls, and its wall time at --latency-ms.
+2. The whole bot (HTTP, the simulator, the real Redis, the Slack stand-in) with the watch
+   scheduler ticking every --interval seconds: a member account's rule reports a resource
+   NON_COMPLIANT (PutEvaluations), and the time until the alert reaches Slack, --alerts times.
+   The events path (SQS) is not built yet: its row says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import logging
+import os
+import statistics
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import boto3
+from moto import mock_aws
+from moto.core.base_backend import BackendDict
+
+from bench.common import Figure, figure, in_process_simulator, write_results
+from bot.aws.session import config_client
+from bot.questions.plans import PlanContext
+from bot.settings import Settings
+from bot.watch import poll
+from bot.watch.model import Watch
+from playground import harness
+from simulator import install
+from simulator.faults import FAULTS
+from simulator.orggen import WIDE_REGIONS, OrgSpec, generate
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def quiet_ticks(accounts: int, regions: int, latency_ms: float) -> list[dict[str, Any]]:
+    rows = []
+    with mock_aws():
+        org = generate(OrgSpec(accounts=accounts, regions=WIDE_REGIONS[:regions], resources_per_region=1))
+        settings = Settings(
+            aggregator=org.aggregator_name, aggregator_region="us-east-1", role_arn=org.role_arn
+        )
+        ctx = PlanContext(config_client(settings), settings)
+        for watch in (Watch(channel="C0"), Watch(channel="C0", rule="s3-encryption")):
+            baseline = poll.read(ctx, watch, {}, set())
+            FAULTS.latency_seconds = latency_ms / 1000
+            start = time.perf_counter()
+            quiet = poll.read(ctx, watch, baseline.counts, set(baseline.findings))
+            wall = time.perf_counter() - start
+            FAULTS.clear()
+            rows.append(
+                {
+                    "accounts": accounts,
+                    "regions": regions,
+                    "watch": watch.label,
+                    "baseline_calls": baseline.calls,
+                    "quiet_tick_calls": quiet.calls,
+                    "quiet_tick_s": round(wall, 2),
+                }
+            )
+    BackendDict.reset()
+    return rows
+
+
+def alert_latency(interval: float, alerts: int) -> dict[str, Any]:
+    bot = harness.start(
+        OrgSpec(accounts=12, regions=("us-east-1", "eu-west-1")),
+        redis_url=REDIS_URL,
+        cache_prefix=f"bench-{uuid.uuid4().hex[:8]}",
+        COMPLIANCE_WATCH_INTERVAL=interval,
+    )
+    try:
+        scheduler = bot.deps.watches
+        assert scheduler is not None
+        channel = "C0BENCH"
+        targets = [e for e in bot.org.evaluations if e.compliance_type == "COMPLIANT"][:alerts]
+        watch = Watch(channel=channel)
+        scheduler.runner.store.put(watch)
+        scheduler.runner.tick(watch)  # the baseline
+        scheduler.start()
+        waits = []
+        for target in targets:
+            config = _member_client(target.account_id, target.region)
+            before = len(bot.slack.of("chat.postMessage"))
+            start = time.time()
+            config.put_evaluations(
+                ResultToken=target.rule_name,
+                Evaluations=[
+                    {
+                        "ComplianceResourceType": target.resource_type,
+                        "ComplianceResourceId": target.resource_id,
+                        "ComplianceType": "NON_COMPLIANT",
+                        "OrderingTimestamp": time.time(),
+                    }
+                ],
+            )
+
+            def posted(calls: list[Any], n: int = before) -> bool:
+                return bool(sum(c.method == "chat.postMessage" for c in calls) > n)
+
+            calls = bot.slack.wait_for(posted, interval * 4)
+            waits.append([c.at for c in calls if c.method == "chat.postMessage"][before] - start)
+        scheduler.stop()
+        return {
+            "interval_s": interval,
+            "alerts": len(waits),
+            "mean_s": round(statistics.mean(waits), 2),
+            "max_s": round(max(waits), 2),
+        }
+    finally:
+        bot.stop()
+
+
+def _member_client(account: str, region: str) -> Any:
+    endpoint = os.environ["AWS_ENDPOINT_URL"]
+    sts = boto3.client("sts", region_name=region, endpoint_url=endpoint)
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/bench", RoleSessionName="bench")[
+        "Credentials"
+    ]
+    return boto3.client(
+        "config",
+        region_name=region,
+        endpoint_url=endpoint,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+
+def figures(ticks: list[dict[str, Any]], latency: dict[str, Any], latency_ms: float) -> list[Figure]:
+    found = [
+        figure(
+            "watches",
+            f"AWS calls per tick, quiet organization, {row['watch']}",
+            f"{row['accounts']} x {row['regions']}",
+            f"{row['quiet_tick_calls']} calls, {row['quiet_tick_s']} s at {latency_ms:g} ms a call "
+            f"(baseline {row['baseline_calls']} calls)",
+        )
+        for row in ticks
+    ]
+    found.append(
+        figure(
+            "watches",
+            f"evaluation to alert, polling every {latency['interval_s']:g} s",
+            "12 x 2",
+            f"mean {latency['mean_s']} s, max {latency['max_s']} s ({latency['alerts']} alerts)",
+            "within the interval (plus a tick)",
+        )
+    )
+    found.append(figure("watches", "evaluation to alert, events (SQS)", "", "not built yet"))
+    return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000x17,10000x17")
+    parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--interval", type=float, default=5.0)
+    parser.add_argument("--alerts", type=int, default=5)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    with contextlib.redirect_stdout(io.StringIO()):  # the bot's audit lines
+        latency = alert_latency(args.interval, args.alerts)
+    print(latency, flush=True)
+    in_process_simulator()
+    install()
+    ticks = []
+    for size in args.sizes.split(","):
+        accounts, regions = (int(x) for x in size.split("x"))
+        for row in quiet_ticks(accounts, regions, args.latency_ms):
+            print(row, flush=True)
+            ticks.append(row)
+    found = figures(ticks, latency, args.latency_ms)
+    for line in found:
+        print(f"{line['figure']} ({line['scale']}): {line['value']}")
+    write_results(args.json, found, [*ticks, latency])
+
+
+if __name__ == "__main__":
+    logging.disable(logging.CRITICAL)
+    main()

@@ -1,0 +1,81 @@
+"""The watch's messages: one alert, a burst's summary, a fix in the alert's thread. Pure; every
+string of AWS's is neutralised before it reaches mrkdwn (bot/slack/text.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from bot.answers.models import NonCompliantResource
+from bot.presenters.common import ACTION_ASK, question_value
+from bot.questions.question import Question
+from bot.slack.blocks import clip, fit, header, section
+from bot.slack.text import neutral, neutralised
+from bot.watch.model import Watch
+
+ACTION_MUTE = "compliance_watch_mute"
+BURST = 10  # more new findings than this at once: one summary, never a flood
+EVENT_TYPE = "compliance_watch_alert"
+
+
+def _line(resource: NonCompliantResource) -> str:
+    r = neutralised(resource)
+    line = f"• <{r.console_url}|{r.resource_id}> `{r.resource_type}` in {r.account_id} {r.region}: *{r.rule}*"
+    if r.annotation:
+        line += f"\n    _{clip(r.annotation, 200)}_"
+    return line
+
+
+def _buttons(watch: Watch, resource: NonCompliantResource | None) -> list[Block]:
+    elements = []
+    if resource is not None:
+        details = question_value(Question("resource", {"id": resource.resource_id}, watch.aggregator))
+        if details is not None:
+            elements.append(ButtonElement(text="Details", action_id=f"{ACTION_ASK}_0", value=details))
+    elements.append(ButtonElement(text="Mute this watch for a day", action_id=ACTION_MUTE, value=watch.id))
+    return [ActionsBlock(elements=elements)]
+
+
+def alert(watch: Watch, resources: list[NonCompliantResource]) -> dict[str, Any]:
+    """One alert for one new finding, or one summary of a burst (the first BURST; the rest is the
+    CSV in its thread)."""
+    what = neutral(watch.label)
+    if len(resources) == 1:
+        (resource,) = resources
+        title = f"Newly non-compliant: {resource.rule}"
+        body = [header(clip(title, 150)), section(_line(resource)), *_buttons(watch, resource)]
+    else:
+        title = f"{len(resources)} resources became non-compliant"
+        shown = "\n".join(_line(r) for r in resources[:BURST])
+        more = (
+            f"\n…and {len(resources) - BURST} more: the CSV in this thread has them all."
+            if len(resources) > BURST
+            else ""
+        )
+        body = [header(clip(title, 150)), section(shown + more), *_buttons(watch, None)]
+    # The header is plain text (shown as it is); the notification text is mrkdwn: neutral.
+    return {"text": neutral(title), "blocks": fit(body, f":eyes: watch `{what}` in this channel")}
+
+
+def fixed(resources: list[NonCompliantResource | None], keys: list[str]) -> dict[str, Any]:
+    """The fix, in the alert's thread."""
+    lines = [
+        _line(r).replace("• ", "• :white_check_mark: ", 1)
+        if r is not None
+        else f"• :white_check_mark: {neutral(k)}"
+        for r, k in zip(resources, keys, strict=True)
+    ]
+    text = "Compliant again:\n" + "\n".join(lines)
+    return {
+        "text": "Compliant again",
+        "blocks": fit([section(clip(text, 2900))], "AWS Config no longer reports these"),
+    }
+
+
+def baseline(watch: Watch, count: int) -> dict[str, Any]:
+    text = (
+        f":eyes: Watching `{neutral(watch.label)}` in this channel from now on. {count} resource(s) are "
+        "already non-compliant: they are the baseline, and only new ones are alerted."
+    )
+    return {"text": text, "blocks": fit([section(text)], "watch")}
