@@ -88,7 +88,8 @@ def test_type_a_command_page_through_and_export(playground: harness.Harness, bro
     browser.get(playground.slack.url + "/")
     browser.find_element(By.ID, "text").send_keys("/compliance s3-encryption\n")
     view = browser.find_element(By.ID, "channel-view")
-    wait_for(lambda: "Resources 1–10" in view.text)
+    # The whole answer (a first answer, "Loading the rest…", may come before it and is replaced).
+    wait_for(lambda: "Resources 1–10" in view.text and "Loading the rest" not in view.text)
     first_page = view.text
     assert "s3-bucket-server-side-encryption-enabled" in first_page
     assert f"Non-compliant resources\n{len(expected)}" in first_page

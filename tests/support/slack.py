@@ -18,6 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.cache.store import Cache
 from bot.presenters.rule import LOADING as LOADING_LINE
 from bot.settings import Settings
+from bot.slack.blocks import NOTICE_PREFIXES
 from playground.harness import Harness
 from playground.page import Playground
 from playground.slack_requests import FORM, block_actions_body, command_body, event_body
@@ -123,16 +124,21 @@ class Bot:
         return self.post(body, FORM)
 
     def responses(self, response_url: str, count: int = 1, timeout: float = 20.0) -> list[dict[str, Any]]:
-        """What the bot sent to a response_url, once `count` arrived; a first answer ("Loading the
-        rest…") is waited past: the reply as finally updated counts."""
+        """What the bot sent to a response_url, once `count` arrived; a notice ("Working on it…")
+        or a first answer ("Loading the rest…") is waited past: the reply as finally updated counts."""
         path = response_url.removeprefix(self.slack.url)
 
         def arrived(calls: list[Any]) -> bool:
             mine = [c for c in calls if c.method == "response" and c.path == path]
-            return len(mine) >= count and not loading(mine[-1].params)
+            return len(mine) >= count and not loading(mine[-1].params) and not notice(mine[-1].params)
 
         calls = self.slack.wait_for(arrived, timeout)
         return [c.params for c in calls if c.method == "response" and c.path == path]
+
+
+def notice(message: dict[str, Any]) -> bool:
+    """Whether a message is a notice that the answer replaces ("Working on it…", "AWS is slow…")."""
+    return str(message.get("text", "")).startswith(NOTICE_PREFIXES)
 
 
 def loading(message: dict[str, Any]) -> bool:
