@@ -11,9 +11,11 @@ from typing import Any
 from slack_bolt import App
 
 from bot import boundary
+from bot.aws.queue import EventQueue
 from bot.deps import Deps, build_deps
 from bot.digest.runner import DigestRunner, DigestScheduler
 from bot.settings import Settings
+from bot.watch.events import EventsListener
 from bot.watch.runner import WatchRunner, WatchScheduler
 from handlers import register_listeners
 
@@ -34,6 +36,9 @@ def create_app(settings: Settings, deps: Deps | None = None) -> tuple[App, Deps]
         deps.watches = WatchScheduler(
             deps, WatchRunner(deps), deps.config.configured_watches(), settings.watch_interval
         )
+    queue = EventQueue.of(settings)
+    if deps.watch_events is None and queue is not None:
+        deps.watch_events = EventsListener(deps, deps.watches, queue)
     app = App(
         client=deps.slack,
         signing_secret=settings.slack_signing_secret.get_secret_value(),

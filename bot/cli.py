@@ -129,6 +129,8 @@ def _run_serve(args: argparse.Namespace) -> int:
         deps.digests.start()
     if deps.watches is not None:
         deps.watches.start()
+    if deps.watch_events is not None:
+        deps.watch_events.start()
     if mode(settings) == "socket":
         serve_socket_mode(app, deps)
     else:

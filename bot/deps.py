@@ -28,6 +28,7 @@ from bot.questions.rules import RuleCatalog
 from bot.settings import Settings
 from bot.slack.dedupe import Dedupe
 from bot.slack.lanes import SlowLane
+from bot.watch.events import EventsListener
 from bot.watch.runner import WatchScheduler
 
 
@@ -56,6 +57,7 @@ class Deps:
     lane: SlowLane = field(init=False)
     digests: DigestScheduler | None = None
     watches: WatchScheduler | None = None
+    watch_events: EventsListener | None = None  # with COMPLIANCE_EVENTS_QUEUE_URL
     audit: Audit = field(default_factory=lambda: Audit(None, None))
     config: ComplianceConfig = field(default_factory=ComplianceConfig)
     access: AccessConfig = field(default_factory=AccessConfig)

@@ -142,6 +142,11 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds between two readings of each watch (an alert comes within this).",
     )
+    events_queue_url: str | None = Field(
+        None,
+        alias="COMPLIANCE_EVENTS_QUEUE_URL",
+        description="SQS queue of AWS Config's compliance-change events: watches alert within seconds.",
+    )
     detail_call_cap: int = Field(
         200,
         alias="COMPLIANCE_DETAIL_CALL_CAP",

@@ -66,7 +66,8 @@ def test_aggregate_reads_are_scoped_to_the_aggregator() -> None:
 
 
 def test_the_code_has_no_other_way_to_aws() -> None:
-    """No module but bot/aws/session.py creates AWS clients, and only a `config` client."""
+    """No module but bot/aws/session.py creates AWS clients: a `config` client, and the events
+    queue's `sqs` client (its permissions are the queue's: README, Watches)."""
     for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
         text = path.read_text()
         if path != ROOT / "bot/aws/session.py":

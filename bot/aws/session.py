@@ -74,3 +74,9 @@ def config_client(settings: Settings) -> ConfigServiceClient:
         ),
     )
     return client
+
+
+def events_client(settings: Settings) -> Any:
+    """An `sqs` client for the compliance-change events queue (COMPLIANCE_EVENTS_QUEUE_URL), with
+    the same credentials; its read timeout outlasts a long poll (bot/watch/events.py)."""
+    return _session(settings).client("sqs", config=Config(connect_timeout=5, read_timeout=40))

@@ -10,6 +10,7 @@ from typing import Any
 
 from moto.config.models import ConfigBackend, ConfigRule
 
+from simulator import events
 from simulator.api.common import Params, Response, check_enum
 from simulator.errors import InvalidParameterValueException, InvalidResultTokenException, validation
 from simulator.state import COMPLIANCE_TYPES, LOCK, Evaluation, backend, sim
@@ -92,7 +93,26 @@ def put_evaluations(account: str, region: str, params: Params) -> Response:
             )
         )
     if not params.get("TestMode"):
-        record_evaluations(config, rule.config_rule_name or str(token), parsed)
+        name = rule.config_rule_name or str(token)
+        with LOCK:
+            before = {key: e.compliance_type for key, e in sim(config).evaluations.get(name, {}).items()}
+        record_evaluations(config, name, parsed)
+        changed = [
+            events.event(
+                account,
+                region,
+                name,
+                rule.config_rule_arn,
+                e.resource_type,
+                e.resource_id,
+                e.compliance_type,
+                before.get((e.resource_type, e.resource_id)),
+                e.annotation,
+            )
+            for e in parsed
+            if before.get((e.resource_type, e.resource_id)) != e.compliance_type
+        ]
+        events.send(changed)
     return {"FailedEvaluations": []}
 
 

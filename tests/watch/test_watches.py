@@ -4,77 +4,16 @@ a rule would report them; ticks are run directly (the scheduler's interval is a 
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from bot.slack.blocks import NOTICE_PREFIXES
 from bot.watch.model import Watch
 from bot.watch.runner import WatchRunner, WatchScheduler
-from simulator.seeding.spec import SeededEvaluation
-from tests.conftest import served_bot
-from tests.simulator.helpers import client, evaluate
-from tests.support.slack import ADMIN, Bot, buttons, text_of
+from tests.support.slack import Bot, buttons, text_of
+from tests.support.watches import CHANNEL, compliant, posts, report, scheduler, watch
 
 pytestmark = pytest.mark.server
-CHANNEL = "C0SECURITY"
-
-
-@pytest.fixture(scope="module")
-def bot_server() -> Iterator[Bot]:
-    with served_bot() as running:
-        yield running
-
-
-def compliant(bot: Bot, rule: str | None = None, count: int = 1) -> list[SeededEvaluation]:
-    """COMPLIANT evaluations of one logical rule (the one with the most), one per resource."""
-    found = [e for e in bot.org.evaluations if e.compliance_type == "COMPLIANT"]
-    if rule is None:
-        by_rule: dict[str, int] = {}
-        for e in found:
-            by_rule[e.logical_rule] = by_rule.get(e.logical_rule, 0) + 1
-        rule = max(by_rule, key=lambda r: by_rule[r])
-    chosen: dict[tuple[str, str, str, str], SeededEvaluation] = {}
-    for e in found:
-        if e.logical_rule == rule:
-            chosen.setdefault((e.account_id, e.region, e.resource_type, e.resource_id), e)
-    return list(chosen.values())[:count]
-
-
-def report(bot: Bot, evaluations: list[SeededEvaluation], verdict: str) -> None:
-    """The member accounts' rules report `verdict` for these resources (PutEvaluations)."""
-    for e in evaluations:
-        config = client("config", e.account_id, e.region, endpoint=os.environ["AWS_ENDPOINT_URL"])
-        evaluate(config, e.rule_name, {e.resource_id: verdict}, resource_type=e.resource_type)
-
-
-def watch(bot: Bot, text: str, user: str = ADMIN) -> str:
-    _, url = bot.command(text, user_id=user, channel_id=CHANNEL)
-    (reply,) = [m for m in bot.responses(url) if not text_of(m).startswith(NOTICE_PREFIXES)]
-    return text_of(reply)
-
-
-def posts(bot: Bot) -> list[Any]:
-    return [
-        c for c in bot.slack.calls if c.method == "chat.postMessage" and c.params.get("channel") == CHANNEL
-    ]
-
-
-def scheduler(bot: Bot) -> WatchScheduler:
-    assert bot.running.deps.watches is not None
-    return bot.running.deps.watches
-
-
-@pytest.fixture
-def fresh(bot: Bot) -> Iterator[None]:
-    """No watches from an earlier test."""
-    store = scheduler(bot).runner.store
-    for w in store.all():
-        store.delete(w)
-    yield
 
 
 def test_a_new_break_is_alerted_once_and_its_fix_said_in_the_thread(bot: Bot, fresh: None) -> None:
