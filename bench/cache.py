@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import statistics
 import threading
 import time
@@ -24,7 +23,7 @@ from typing import Any
 import redis
 from moto import mock_aws
 
-from bench.common import Figure, figure, in_process_simulator, percentile, write_results
+from bench.common import REDIS_URL, Figure, figure, in_process_simulator, percentile, write_results
 from bot.answers.models import Answer, SourceHealth
 from bot.aws.session import config_client
 from bot.cache.store import Cache, CachePolicy, connect, key
@@ -189,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=200)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
-    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    url = REDIS_URL
     in_process_simulator()
     install()
     flight = single_flight(url)

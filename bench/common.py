@@ -12,6 +12,10 @@ from typing import Any, TypedDict
 
 from simulator.server import CREDENTIALS
 
+# The Redis the benchmarks use: REDIS_URL, else the one on 127.0.0.1:6379. Named once, here, as the
+# tests' is in tests/support/cache.py (benchmarks import nothing from tests/).
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
 
 class Figure(TypedDict):
     """One line of the benchmark table: what was measured, at what scale, and against which goal."""

@@ -27,7 +27,7 @@ from typing import Any
 
 import redis
 
-from bench.common import Figure, figure, write_results
+from bench.common import REDIS_URL, Figure, figure, write_results
 from bot.digest.snapshots import RETENTION_DAYS, SNAPSHOT_DAYS
 
 GOAL_MIB = 200
@@ -111,7 +111,7 @@ def measure(accounts: int, regions: int, resources: int) -> dict[str, Any]:
 
     settings = Settings(SLACK_API_URL="http://127.0.0.1:9/api/")
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    redis_url = REDIS_URL
     deps = build_deps(settings, cache=Cache(connect(redis_url), policy_from(settings, prefix=prefix)))
     runner = DigestRunner(deps, retry_delays=())
     name = info["aggregator"]

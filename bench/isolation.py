@@ -19,7 +19,6 @@ import argparse
 import contextlib
 import io
 import logging
-import os
 import statistics
 import time
 import uuid
@@ -29,7 +28,7 @@ from typing import Any
 
 import requests
 
-from bench.common import Figure, figure, percentile, write_results
+from bench.common import REDIS_URL, Figure, figure, percentile, write_results
 from bench.slack_latency import post_command
 from bot import metrics
 from bot.slack.blocks import NOTICE_PREFIXES
@@ -37,7 +36,6 @@ from playground import harness
 from simulator.faults import FAULTS, hang
 from simulator.orggen import OrgSpec
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 SPEC = OrgSpec(accounts=12, regions=("us-east-1", "eu-west-1"))
 
 

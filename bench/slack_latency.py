@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import statistics
 import threading
 import time
@@ -25,7 +24,7 @@ from typing import Any
 import requests
 from slack_sdk.signature import SignatureVerifier
 
-from bench.common import Figure, figure, percentile, write_results
+from bench.common import REDIS_URL, Figure, figure, percentile, write_results
 from playground import harness
 from playground.slack_requests import FORM, command_body
 from simulator.orggen import OrgSpec
@@ -64,7 +63,7 @@ def start_bot() -> tuple[Any, Any, str, str]:
     context = multiprocessing.get_context("spawn")
     ready = context.Queue()
     stop = context.Event()
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    redis_url = REDIS_URL
     server = context.Process(target=_serve, args=(redis_url, ready, stop))
     server.start()
     url, slack_url = ready.get(timeout=120)

@@ -30,7 +30,7 @@ import boto3
 from moto import mock_aws
 from moto.core.base_backend import BackendDict
 
-from bench.common import Figure, figure, in_process_simulator, write_results
+from bench.common import REDIS_URL, Figure, figure, in_process_simulator, write_results
 from bot.aws.queue import EventQueue
 from bot.aws.session import config_client
 from bot.questions.plans import PlanContext
@@ -43,8 +43,6 @@ from simulator import install
 from simulator.events import TARGET
 from simulator.faults import FAULTS
 from simulator.orggen import WIDE_REGIONS, OrgSpec, generate
-
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def quiet_ticks(accounts: int, regions: int, latency_ms: float) -> list[dict[str, Any]]:

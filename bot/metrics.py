@@ -34,3 +34,15 @@ DIGEST_RUNS = Counter("compliance_digest_runs", "Digest runs, by outcome.", ["ou
 
 def render() -> bytes:
     return generate_latest(REGISTRY)
+
+
+def totals(counter: Counter, label: str) -> dict[str, float]:
+    """A counter's totals in this process by one of its labels (summed over the others): what
+    /healthz reads instead of asking AWS or Slack (bot/slack/health.py)."""
+    found: dict[str, float] = {}
+    for metric in counter.collect():
+        for sample in metric.samples:
+            if sample.name.endswith("_total"):
+                value = sample.labels.get(label, "")
+                found[value] = found.get(value, 0.0) + sample.value
+    return found

@@ -19,9 +19,25 @@ from playground import harness
 from simulator import server as sim_server
 from simulator.faults import FAULTS
 from simulator.orggen import OrgSpec, SeededOrg, generate
+from tests.support import cache as session_redis
 from tests.support.aws import settings_for
 from tests.support.cache import REDIS_URL
 from tests.support.slack import BOT_TOKEN, SECRET, Bot, access_config
+
+
+def pytest_report_header() -> str:
+    return session_redis.describe()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Without Redis, one line that says what to install, rather than a failure per test."""
+    if session_redis.MISSING is not None:
+        raise pytest.UsageError(session_redis.MISSING)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session_redis.stop_own()  # the redis-server this session started, if it started one
+
 
 SPEC = OrgSpec(
     seed=21, accounts=6, regions=("us-east-1", "eu-west-1"), resources_per_region=5, non_compliance=0.3

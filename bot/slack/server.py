@@ -1,5 +1,7 @@
 """Serving: HTTP through waitress (a production WSGI server) with POST /slack/events for
-commands, events and interactivity and GET /healthz; or Socket Mode when SLACK_APP_TOKEN is set."""
+commands, events and interactivity, GET /healthz and GET /metrics; or Socket Mode when
+SLACK_APP_TOKEN is set, with /healthz and /metrics still served on PORT by the same WSGI code
+(`health_app`, alone in a `HealthServer`)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import hmac
 import io
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -18,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot import metrics
 from bot.deps import Deps
 from bot.settings import Settings
+from bot.slack.health import Health
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -94,21 +98,27 @@ def _gate(deps: Deps, verifier: SignatureVerifier, environ: dict[str, Any]) -> t
     return None
 
 
-def wsgi_app(app: App, deps: Deps) -> Callable[..., Iterable[bytes]]:
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
-    verifier = SignatureVerifier(deps.settings.slack_signing_secret.get_secret_value())
+def _json(start_response: Callable[..., Any], status: str, payload: dict[str, Any]) -> Iterable[bytes]:
+    body = json.dumps(payload).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+HEALTH_PATHS = frozenset({"/healthz", "/metrics"})
+STATUS_LINES = {200: "200 OK", 503: "503 Service Unavailable"}
+
+
+def health_app(deps: Deps, connected: Callable[[], bool] | None = None) -> Callable[..., Iterable[bytes]]:
+    """GET /healthz and GET /metrics, for both modes: `wsgi_app` routes them here, and Socket Mode
+    serves this alone (`connected`: whether its socket is up; None in HTTP mode)."""
+    health = Health(deps.cache, connected)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
-            healthy = deps.cache.ping()
-            body = json.dumps(
-                {"status": "ok" if healthy else "degraded", "cache": deps.cache.stats()}
-            ).encode()
-            start_response(
-                "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-            )
-            return [body]
-        if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") == "GET":
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == "/healthz" and method == "GET":
+            code, report = health.report()
+            return _json(start_response, STATUS_LINES[code], report)
+        if path == "/metrics" and method == "GET":
             if not _may_scrape(deps.settings, environ):
                 return _refuse(start_response, "401 Unauthorized", "metrics need the token", 0)
             metrics_body = metrics.render()
@@ -117,6 +127,19 @@ def wsgi_app(app: App, deps: Deps) -> Callable[..., Iterable[bytes]]:
                 [("Content-Type", "text/plain; version=0.0.4"), ("Content-Length", str(len(metrics_body)))],
             )
             return [metrics_body]
+        return _json(start_response, "404 Not Found", {"error": "not found"})
+
+    return application
+
+
+def wsgi_app(app: App, deps: Deps) -> Callable[..., Iterable[bytes]]:
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    verifier = SignatureVerifier(deps.settings.slack_signing_secret.get_secret_value())
+    health = health_app(deps)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") in HEALTH_PATHS and environ.get("REQUEST_METHOD") == "GET":
+            return health(environ, start_response)
         if environ.get("PATH_INFO") == EVENTS_PATH and environ.get("REQUEST_METHOD") == "POST":
             refused = _gate(deps, verifier, environ)
             if refused is not None:
@@ -151,10 +174,60 @@ def serve_http(app: App, deps: Deps, host: str = "0.0.0.0", port: int = 3000) ->
     )
 
 
-def serve_socket_mode(app: App, deps: Deps) -> None:
+class HealthServer:
+    """`health_app` alone on its own port, served by waitress in a thread: in Socket Mode nothing
+    else listens, yet probes, the image's HEALTHCHECK and Prometheus still need /healthz and
+    /metrics on PORT."""
+
+    def __init__(self, application: Callable[..., Iterable[bytes]], host: str, port: int) -> None:
+        from waitress.server import create_server
+
+        self._map: dict[int, Any] = {}  # its own sockets, closed together by `stop`
+        # Probes and scrapes only: a few threads, tiny bodies, slow clients cut as in HTTP mode.
+        self._server: Any = create_server(
+            application,
+            map=self._map,
+            host=host,
+            port=port,
+            threads=2,
+            ident="compliance-bot",
+            **{**WAITRESS_LIMITS, "max_request_body_size": 1024, "connection_limit": 100},
+        )
+        self._thread = threading.Thread(target=self._server.run, name="health-server", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    def start(self) -> HealthServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Close the listening socket and every open connection from waitress's own loop (its
+        trigger runs the closing there), so its loop ends at once instead of after idle
+        clients time out."""
+        from waitress import wasyncore
+
+        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._map))
+        self._thread.join(timeout=5)
+        self._server.task_dispatcher.shutdown()
+
+
+def serve_socket_mode(app: App, deps: Deps, host: str = "0.0.0.0", port: int | None = None) -> None:
+    """Connect out to Slack (blocking), with /healthz and /metrics on `port` (default: PORT)."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     token = deps.settings.slack_app_token
     assert token is not None
-    log.info("serving Slack Socket Mode")
-    SocketModeHandler(app, token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+    handler = SocketModeHandler(app, token.get_secret_value())
+    health = HealthServer(
+        health_app(deps, connected=handler.client.is_connected),
+        host,
+        deps.settings.port if port is None else port,
+    ).start()
+    log.info("serving Slack Socket Mode; /healthz and /metrics on %s:%s", host, health.port)
+    try:
+        handler.start()  # type: ignore[no-untyped-call]
+    finally:
+        health.stop()

@@ -1,4 +1,5 @@
-"""The answer cache against the real Redis on 127.0.0.1:6379 (each test its own key prefix), and
+"""The answer cache against the real Redis the tests share (tests/support/cache.py; each test its
+own key prefix), and
 against a Redis the tests start and stop for the outage case."""
 
 from __future__ import annotations

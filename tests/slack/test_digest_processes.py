@@ -19,9 +19,9 @@ from moto.core.base_backend import BackendDict
 from playground.slack_api import SlackStandIn
 from simulator import server as sim_server
 from simulator.orggen import OrgSpec
+from tests.support.cache import REDIS_URL
 
 pytestmark = pytest.mark.server
-REDIS_URL = "redis://127.0.0.1:6379/0"
 DUE = datetime(2026, 11, 26, 8, 0, 30, tzinfo=UTC)
 
 

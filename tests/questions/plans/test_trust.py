@@ -31,6 +31,7 @@ from simulator.faults import FAULTS
 from simulator.orggen import OrgSpec, SeededOrg, generate
 from tests.support.answers import presenter
 from tests.support.aws import settings_for
+from tests.support.cache import REDIS_URL
 
 Key = tuple[str, str, str, str]
 
@@ -429,7 +430,7 @@ def test_a_scoped_channel_is_capped_on_its_own_rows(org: SeededOrg) -> None:
     configured = settings_for(org, detail_call_cap=len(own), query_row_cap=2)
     answerer = Answerer(
         PlanContext(config_client(configured), configured),
-        Cache(connect("redis://127.0.0.1:6379/0"), CachePolicy(prefix=f"test-{uuid.uuid4().hex[:10]}")),
+        Cache(connect(REDIS_URL), CachePolicy(prefix=f"test-{uuid.uuid4().hex[:10]}")),
     )
     scope = Scope(frozenset({last}), query=True)
     answer = answerer.answer(Question("rule", {"rule": "s3-encryption"}), scope)
@@ -453,7 +454,7 @@ def scoped_answerer(org: SeededOrg) -> Any:
     configured = settings_for(org)
     return Answerer(
         PlanContext(config_client(configured), configured),
-        Cache(connect("redis://127.0.0.1:6379/0"), CachePolicy(prefix=f"test-{uuid.uuid4().hex[:10]}")),
+        Cache(connect(REDIS_URL), CachePolicy(prefix=f"test-{uuid.uuid4().hex[:10]}")),
     )
 
 
