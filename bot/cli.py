@@ -6,6 +6,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from contextlib import redirect_stdout
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from bot.setup.result import Check
 
 
 def _regions(text: str) -> tuple[str, ...]:
@@ -65,12 +71,26 @@ def build_parser() -> argparse.ArgumentParser:
         "configured by COMPLIANCE_AGGREGATOR, COMPLIANCE_ROLE_ARN, AWS_ENDPOINT_URL and the "
         "standard AWS variables.",
     )
-    ask.add_argument("text", help='the question, e.g. "s3-encryption" or "summary by region"')
+    ask.add_argument("text", nargs="?", help='the question, e.g. "s3-encryption" or "summary by region"')
     ask.add_argument(
         "--json",
         action="store_true",
-        help="print the answer's data and its Block Kit message as JSON",
+        help="print the answer's data and its Block Kit message as JSON (see --json-schema)",
     )
+    ask.add_argument(
+        "--json-schema",
+        action="store_true",
+        help="print the JSON Schema of --json's output (docs/ask-json-schema.json) and exit",
+    )
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the aggregator against best practices, or (--setup) the bot's own set-up",
+        description="Without --setup: the doctor question (as `ask doctor`). With --setup: check "
+        "the settings, the Slack token and its scopes, the signing secret, AWS credentials and the "
+        "role, the aggregator, Redis and the configuration file, one line each with its fix. Exits "
+        "1 when a setting `serve` needs is missing, else 0 (warnings do not stop `serve`).",
+    )
+    doctor.add_argument("--setup", action="store_true", help="check the set-up instead")
     serve = commands.add_parser(
         "serve",
         help="serve the Slack app (HTTP on PORT, or Socket Mode when SLACK_APP_TOKEN is set)",
@@ -111,82 +131,118 @@ def _run_demo(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as error:
         return _workshop_missing("The demo", error)
     if args.once is not None:
-        code, text = demo.once(args.once)
-        print(text)
+        from bot.presenters.terminal import plain
+
+        with redirect_stdout(sys.stderr):  # the bot's audit line is a log here, not the answer
+            code, text = demo.once(args.once)
+        print(plain(text))  # a Slack message, shown as a terminal shows text
         return code
     demo.serve(args.port, args.accounts, args.seed)
     return 0
 
 
+def _checked_settings(
+    what: str, slack: bool, listen: tuple[str, int | None] | None = None
+) -> tuple[Settings | None, list[Check]]:
+    """The settings and the local checks, when nothing `what` needs is missing; else None, after
+    listing every missing one at once (on stderr: a server's stdout is its audit stream)."""
+    from bot.setup import run as setup
+    from bot.setup.result import failed
+    from bot.setup.services import port_check
+    from bot.setup.settings_checks import load_settings
+    from bot.slack.server import mode
+
+    settings, checks = load_settings()
+    if settings is not None:
+        checks = setup.local(settings, slack=slack)
+        if listen is not None and mode(settings) == "http":  # (host, port); None: PORT's
+            checks.append(port_check(listen[0], listen[1] or settings.port))
+    if settings is None or failed(checks):
+        print(setup.refusal(checks, what), file=sys.stderr)
+        return None, checks
+    return settings, checks
+
+
 def _run_serve(args: argparse.Namespace) -> int:
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackClientError
+
     from bot.app import create_app
-    from bot.settings import Settings
+    from bot.setup import run as setup
+    from bot.setup.services import port_fix, port_message
     from bot.slack.server import mode, serve_http, serve_socket_mode
 
-    settings = Settings()
-    app, deps = create_app(settings)
+    settings, checks = _checked_settings("compliance-bot serve", slack=True, listen=(args.host, args.port))
+    if settings is None:
+        return 1
+    # What only warns is said once, at start, where whoever deploys looks.
+    print(setup.report([*checks, *setup.remote(settings)]), file=sys.stderr, flush=True)
+    try:
+        app, deps = create_app(settings)
+    except (BoltError, SlackClientError, OSError) as error:
+        # Bolt verifies the token itself when the app is built, and refuses to go on without.
+        print(
+            f"compliance-bot serve cannot start: Slack did not accept the bot token ({error}); "
+            "see the Slack token line above.",
+            file=sys.stderr,
+        )
+        return 1
     if deps.digests is not None:
         deps.digests.start()
     if deps.watches is not None:
         deps.watches.start()
     if deps.watch_events is not None:
         deps.watch_events.start()
-    if mode(settings) == "socket":
-        serve_socket_mode(app, deps)
-    else:
-        serve_http(app, deps, args.host, args.port or settings.port)
+    port = args.port or settings.port
+    if mode(settings) == "socket":  # /healthz and /metrics on the same port as in HTTP mode
+        serve_socket_mode(app, deps, args.host, port)
+        return 0
+    try:
+        serve_http(app, deps, args.host, port)
+    except OSError as error:  # taken between the check and now
+        print(
+            f"compliance-bot serve cannot start: {port_message(args.host, port, error)} {port_fix()}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+def _run_doctor(args: argparse.Namespace) -> int:
+    if not args.setup:
+        return _run_ask(argparse.Namespace(text="doctor", json=False, json_schema=False))
+    from bot.setup import run as setup
+    from bot.setup.result import failed
+    from bot.setup.settings_checks import load_settings
+
+    settings, checks = load_settings()
+    if settings is not None:
+        checks = setup.local(settings)
+        missing = {c.name for c in failed(checks)}
+        checks += setup.remote(settings, aws=not missing & {"AWS region", "AWS credentials"})
+    print(setup.report(checks))
+    stopped = failed(checks)
+    warned = sum(c.status == "warn" for c in checks)
+    print(
+        f"{len(checks) - len(stopped) - warned} ok, {warned} warning(s), {len(stopped)} missing"
+        + (": `serve` would not start." if stopped else ".")
+    )
+    return 1 if stopped else 0
 
 
 def _run_ask(args: argparse.Namespace) -> int:
-    """One question through the same registry, cache and plans as Slack; the terminal's operator
-    may ask what only admins may ask in Slack (refresh), but nothing that needs a channel."""
-    import json
-    from datetime import UTC, datetime
+    if args.json_schema:
+        from bot.ask_json import schema_text
 
-    from bot.deps import build_deps
-    from bot.errors import BotError
-    from bot.presenters.message import message
-    from bot.presenters.text import render
-    from bot.questions.registry import REGISTRY
-    from bot.questions.understanding import understand
-    from bot.settings import Settings
+        print(schema_text(), end="")
+        return 0
+    if not args.text:
+        print('Ask a question, e.g. compliance-bot ask "summary" (or --json-schema).', file=sys.stderr)
+        return 2
+    from bot.ask import ask
 
-    deps = build_deps(Settings())
-    try:
-        understanding = understand(args.text, deps.interpreter)
-        if understanding.choices:
-            print("I can read this more than one way; ask one of:")
-            print("\n".join(f"  {form}" for form, _ in understanding.choices))
-            return 1
-        if understanding.question is None:
-            print("I didn't understand that. Questions I do understand:", file=sys.stderr)
-            print("\n".join(f"  {example}" for example in understanding.examples), file=sys.stderr)
-            return 1
-        if understanding.reading:
-            print(f"Reading this as: {understanding.reading}")
-        question = understanding.question
-        kind = REGISTRY[question.kind]
-        if kind.action is not None:
-            print(kind.action(deps, question, None, None).text)
-            return 0
-        result = deps.answerer.answer(question)
-    except BotError as error:
-        logging.getLogger("bot.cli").info("question failed: %s: %s", type(error).__name__, error.message)
-        print(error.message, file=sys.stderr)
-        return 1
-    finally:
-        deps.cache.close()
-    assert kind.presenter is not None
-    if args.json:
-        payload = {
-            "answer": result.model_dump(mode="json"),
-            "message": message(result, kind.presenter, datetime.now(UTC), question),
-        }
-        print(json.dumps(payload, indent=2))
-    else:
-        print(render(result, kind.presenter))
-    return 0
+    settings, _ = _checked_settings("compliance-bot ask", slack=False)
+    return 1 if settings is None else ask(args.text, args.json, settings)
 
 
 def _run_sim(args: argparse.Namespace) -> int:
@@ -224,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_serve(args)
     if args.command == "demo":
         return _run_demo(args)
+    if args.command == "doctor":
+        return _run_doctor(args)
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones
 
 
