@@ -149,7 +149,11 @@ class AggregatorClient:
         status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
         log.warning("aws error operation=%s code=%s status=%s message=%s", operation, code, status, message)
         if code == "NoSuchConfigurationAggregatorException":
-            return errors.AggregatorNotFound(str(params.get("ConfigurationAggregatorName")), self.region)
+            # DescribeConfigurationAggregators names its aggregators in a list; the others one.
+            named = params.get("ConfigurationAggregatorName") or next(
+                iter(params.get("ConfigurationAggregatorNames") or []), ""
+            )
+            return errors.AggregatorNotFound(str(named), self.region)
         if code in DENIED:
             return errors.AccessDenied(operation, self.role_arn, code)
         if code in THROTTLING:
