@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from bot import errors
@@ -205,10 +206,18 @@ class PlanContext:
         member recorders: it is an inference."""
 
         def census() -> list[tuple[str, str]]:
+            regions = sorted(self.regions(tally, name))
+            # One chain of pages per region, at once: the critical path is one region's, not all.
+            by_region = self.aws.fan_out(
+                [
+                    partial(reads.summary_groups, self.aws, tally, name, "ACCOUNT_ID", {"AwsRegion": region})
+                    for region in regions
+                ]
+            )
             evaluated = {
                 (r.group, region)
-                for region in sorted(self.regions(tally, name))
-                for r in reads.summary_groups(self.aws, tally, name, "ACCOUNT_ID", {"AwsRegion": region})
+                for region, rows in zip(regions, by_region, strict=True)
+                for r in rows
                 if r.compliant_rules.value or r.non_compliant_rules.value
             }
             recording = {
