@@ -12,6 +12,8 @@ import threading
 import time
 from typing import Any
 
+from bot.presenters.rule import LOADING
+from bot.slack.blocks import NOTICE_PREFIXES
 from playground import harness
 from playground.slack_requests import FORM, command_body
 from simulator.orggen import OrgSpec, SeededOrg
@@ -84,10 +86,13 @@ def once(text: str, timeout: float = 60.0) -> tuple[int, str]:
             return 1, f"the bot answered HTTP {status}"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            # The answer as finally given: past notices ("Working on it…") and a first answer.
             answers = [
                 c
                 for c in running.slack.calls[before:]
-                if c.method == "response" and "Working on it" not in json.dumps(c.params)
+                if c.method == "response"
+                and not str(c.params.get("text", "")).startswith(NOTICE_PREFIXES)
+                and LOADING not in json.dumps(c.params, ensure_ascii=False)
             ]
             if answers:
                 return 0, text_of(answers[-1].params)

@@ -90,7 +90,13 @@ class SlowLane:
                     notice.done()
             deliver(result)
 
-        future = self._pool.submit(job)
+        try:
+            future = self._pool.submit(job)
+        except RuntimeError:  # the pool is closed: the bot is stopping, nothing new is started
+            log.info("the bot is stopping: an answer that needs AWS is not started")
+            cancelled: Future[None] = Future()
+            cancelled.cancel()
+            return cancelled
         future.add_done_callback(_log_failure)
         return future
 

@@ -171,3 +171,12 @@ def test_a_second_asker_is_told_it_waits_for_the_first(deps: Deps, respond: Mock
     while respond.call_count < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert "I'm waiting for that answer" in texts(respond.call_args_list[0])
+
+
+def test_a_closed_lane_starts_nothing_and_raises_nothing() -> None:
+    """As the bot stops, a first answer's whole answer is not started: no error escapes."""
+    lane = SlowLane(workers=1, deadline=5, time_limit=30)
+    lane.close()
+    ran: list[int] = []
+    future = lane.run(lambda: ran.append(1), lambda _: None)
+    assert future.cancelled() and ran == []

@@ -190,6 +190,12 @@ def test_demo_once_prints_one_answer() -> None:
     assert os.environ.get("AWS_ENDPOINT_URL") == before  # the harness puts the environment back
 
 
+def test_demo_once_prints_the_answer_as_finally_given_not_a_first_answer() -> None:
+    code, text = demo.once("s3-encryption")
+    assert code == 0 and "Loading the rest" not in text and "Working on it" not in text
+    assert "s3-bucket-server-side-encryption-enabled" in text
+
+
 def test_the_playground_renders_data_as_text_never_as_markup(
     playground: harness.Harness, browser: Any
 ) -> None:
