@@ -17,6 +17,7 @@
         +-- Throttled             throttling outlasted botocore's adaptive retries
         +-- AwsUnavailable        AWS (or the endpoint) unreachable or 5xx after retries
         +-- TooSlow               the question's AWS calls outlasted its time limit
+        +-- NoCredentials         the bot found no AWS credentials at all
 
 Every message says what to do next; the error boundary (Slack issue) turns these into replies.
 """
@@ -176,4 +177,14 @@ class TooSlow(AwsError):
             f"AWS Config took more than {seconds:g} s to answer this question, so I stopped asking. "
             "Try again later, or ask about one account or region.",
             operation,
+        )
+
+
+class NoCredentials(AwsError):
+    def __init__(self, operation: str) -> None:
+        super().__init__(
+            "The bot has no AWS credentials, so it cannot ask AWS Config. Its admins can check the "
+            "set-up with `compliance-bot doctor --setup`.",
+            operation,
+            "NoCredentialsError",
         )

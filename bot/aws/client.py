@@ -22,7 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from bot import errors, metrics
@@ -140,6 +140,8 @@ class AggregatorClient:
             translated = self._translate(error, operation, params)
             metrics.AWS_ERRORS.labels(type(translated).__name__).inc()
             raise translated from error
+        except NoCredentialsError as error:  # a set-up mistake, not an outage: no "try again"
+            raise errors.NoCredentials(operation) from error
         except (BotoConnectionError, BotoCoreError) as error:
             raise errors.AwsUnavailable(operation, type(error).__name__) from error
 
