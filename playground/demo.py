@@ -12,11 +12,14 @@ import threading
 import time
 from typing import Any
 
-from bot.presenters.rule import LOADING
-from bot.slack.blocks import NOTICE_PREFIXES
 from playground import harness
 from playground.slack_requests import FORM, command_body
 from simulator.orggen import OrgSpec, SeededOrg
+
+# What the bot's messages that a later one replaces begin with, or say: seen from outside, as
+# Slack would show them (the playground uses only the bot's entry points).
+NOTICE_PREFIXES = (":hourglass_flowing_sand:", ":turtle:")
+LOADING = "Loading the rest"
 
 TRY = (
     "/compliance help",
