@@ -6,11 +6,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.access.scopes import may_manage, scope_for
-from bot.errors import UserError, quoted
+from bot.errors import UserError
 from bot.questions.question import Question
 from bot.questions.registry import Desk, Reply
+from bot.slack.text import neutral
 from bot.watch.model import Watch
 from bot.watch.runner import WatchScheduler
+
+
+def _said(watch: Watch) -> str:
+    """The watch as typed, as data in a reply (a reply's text is mrkdwn: a rule name typed as
+    `<!channel>` must not ping)."""
+    return f"`{neutral(watch.label)}`"
 
 
 def _watch_of(question: Question, channel: str, user: str | None) -> Watch:
@@ -54,11 +61,11 @@ def watch_command(deps: Desk, question: Question, channel: str | None, user: str
         scheduler.runner.tick(watch)  # the baseline: nothing already broken is alerted
         known = len(scheduler.runner.store.seen(watch))
         return Reply(
-            f":eyes: Watching {quoted(watch.label)} in this channel. {known} resource(s) are already "
+            f":eyes: Watching {_said(watch)} in this channel. {known} resource(s) are already "
             f"non-compliant: they are the baseline. New ones are alerted here within "
-            f"{scheduler.interval / 60:g} min; `unwatch {watch.label}` stops it."
+            f"{scheduler.interval / 60:g} min; `unwatch {neutral(watch.label)}` stops it."
         )
-    return Reply(f"This channel already watches {quoted(watch.label)}. `watches` lists them.")
+    return Reply(f"This channel already watches {_said(watch)}. `watches` lists them.")
 
 
 def unwatch_command(deps: Desk, question: Question, channel: str | None, user: str | None) -> Reply:
@@ -66,11 +73,11 @@ def unwatch_command(deps: Desk, question: Question, channel: str | None, user: s
     _may_change(deps, channel, user)
     watch = _watch_of(question, channel, user)
     if scheduler.runner.store.delete(watch):
-        return Reply(f"Stopped watching {quoted(watch.label)} in this channel.")
+        return Reply(f"Stopped watching {_said(watch)} in this channel.")
     configured = any(w.id == watch.id for w in scheduler.configured)
     if configured:
-        return Reply(f"{quoted(watch.label)} is watched by the bot's configuration file; ask its admins.")
-    return Reply(f"This channel does not watch {quoted(watch.label)}. `watches` lists what it does.")
+        return Reply(f"{_said(watch)} is watched by the bot's configuration file; ask its admins.")
+    return Reply(f"This channel does not watch {_said(watch)}. `watches` lists what it does.")
 
 
 def watches_command(deps: Desk, question: Question, channel: str | None, user: str | None) -> Reply:
@@ -79,9 +86,7 @@ def watches_command(deps: Desk, question: Question, channel: str | None, user: s
     if not mine:
         return Reply("This channel watches nothing yet: `watch <rule>`, `watch account <id>` or `watch all`.")
     lines = [
-        f"• {quoted(w.label)} ({w.source}"
-        + (", muted for now" if scheduler.runner.store.muted(w) else "")
-        + ")"
+        f"• {_said(w)} ({w.source}" + (", muted for now" if scheduler.runner.store.muted(w) else "") + ")"
         for w in mine
     ]
     return Reply("\n".join(lines), "Watches")

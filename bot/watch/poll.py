@@ -14,9 +14,11 @@ from typing import Any
 from bot.answers import counting
 from bot.answers.models import NonCompliantResource
 from bot.aws.client import Tally
+from bot.errors import UserError
 from bot.questions.plans import reads
 from bot.questions.plans.context import PlanContext
 from bot.questions.plans.reads import RULE_ROWS, RULES_BY_NAME
+from bot.questions.rules import Matcher, RuleCatalog
 from bot.watch.model import Watch, finding_key
 
 Source = tuple[str, str, str]  # logical rule, account, region
@@ -60,7 +62,7 @@ def read(
         rows = [r for r in rows if r["AccountId"] in accounts]
     logical_name: Callable[[str], str]
     if watch.rule is not None:
-        matcher = catalog.matcher(catalog.resolve(watch.rule))
+        matcher = matcher_of(catalog, watch.rule)
         rows = [r for r in rows if matcher.matches(r["ConfigRuleName"])]
         logical_name = matcher.logical_name
     else:
@@ -96,6 +98,15 @@ def read(
         if source in groups and source not in read_sources:
             findings.setdefault(key, None)
     return Reading(findings, counts, tally.total)
+
+
+def matcher_of(catalog: RuleCatalog, rule: str) -> Matcher:
+    """The watch's rule as every name it has in member accounts; a custom rule the catalog does
+    not know is matched by its own name (as the rule plans do)."""
+    try:
+        return catalog.matcher(catalog.resolve(rule))
+    except UserError:
+        return catalog.matcher(rule.strip())
 
 
 def _row_key(row: Mapping[str, Any]) -> str:

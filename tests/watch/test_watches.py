@@ -98,3 +98,10 @@ def test_a_watch_is_one_per_scope_and_channel() -> None:
     assert a.id != Watch(channel="C2", rule="s3-encryption", account="111122223333").id
     assert a.label == "s3-encryption account 111122223333" and Watch(channel="C1").label == "all"
     assert Watch(channel="C1", account="111122223333").label == "account 111122223333"
+
+
+def test_what_was_typed_is_data_in_the_replies(bot: Bot, fresh: None) -> None:
+    said = watch(bot, "watch <!channel>")
+    assert "<!channel>" not in said and "&lt;!channel&gt;" in said
+    listed = watch(bot, "watches")
+    assert "<!channel>" not in listed and "&lt;!channel&gt;" in listed
