@@ -26,7 +26,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import boto3
 from moto import mock_aws
 from moto.core.base_backend import BackendDict
 
@@ -40,6 +39,7 @@ from bot.watch.events import EventsListener
 from bot.watch.model import Watch
 from playground import harness
 from simulator import install
+from simulator.clients import member_client
 from simulator.events import TARGET
 from simulator.faults import FAULTS
 from simulator.orggen import WIDE_REGIONS, OrgSpec, generate
@@ -94,7 +94,7 @@ def alert_latency(interval: float, alerts: int, events: bool = False) -> dict[st
         listener = None
         if events:
             account = bot.org.management_account
-            sqs = _member_client(account, "us-east-1", "sqs")
+            sqs = member_client("sqs", account, "us-east-1", os.environ["AWS_ENDPOINT_URL"])
             url = sqs.create_queue(QueueName="config-compliance-events")["QueueUrl"]
             TARGET.configure(account, "us-east-1", "config-compliance-events")
             listener = EventsListener(bot.deps, scheduler, EventQueue(url, sqs))
@@ -103,7 +103,7 @@ def alert_latency(interval: float, alerts: int, events: bool = False) -> dict[st
             scheduler.start()
         waits = []
         for target in targets:
-            config = _member_client(target.account_id, target.region)
+            config = member_client("config", target.account_id, target.region, os.environ["AWS_ENDPOINT_URL"])
             before = len(bot.slack.of("chat.postMessage"))
             start = time.time()
             config.put_evaluations(
@@ -136,22 +136,6 @@ def alert_latency(interval: float, alerts: int, events: bool = False) -> dict[st
         }
     finally:
         bot.stop()
-
-
-def _member_client(account: str, region: str, service: str = "config") -> Any:
-    endpoint = os.environ["AWS_ENDPOINT_URL"]
-    sts = boto3.client("sts", region_name=region, endpoint_url=endpoint)
-    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/bench", RoleSessionName="bench")[
-        "Credentials"
-    ]
-    return boto3.client(  # type: ignore[call-overload]
-        service,
-        region_name=region,
-        endpoint_url=endpoint,
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
 
 
 def figures(ticks: list[dict[str, Any]], latencies: list[dict[str, Any]], latency_ms: float) -> list[Figure]:

@@ -43,29 +43,24 @@ def _shapes() -> list[type[BaseModel]]:
     shapes: list[type[BaseModel]] = []
     for name, kind in sorted(REGISTRY.items()):
         reading: Any = (str | None, Field(None, description="How a question in your own words was read."))
+        # A question for AWS prints its answer and message; an action, its reply.
+        body: dict[str, Any]
         if kind.model is not None:
-            shapes.append(
-                create_model(
-                    f"Ask{_camel(name)}",
-                    __config__=ConfigDict(extra="forbid"),
-                    __doc__=f"`{kind.usage}`: {kind.help}",
-                    kind=(_tag(name), ...),
-                    reading=reading,
-                    answer=(kind.model, ...),
-                    message=(SlackMessage, ...),
-                )
-            )
+            body = {"answer": (kind.model, ...), "message": (SlackMessage, ...)}
         elif kind.action is not None:
-            shapes.append(
-                create_model(
-                    f"Ask{_camel(name)}",
-                    __config__=ConfigDict(extra="forbid"),
-                    __doc__=f"`{kind.usage}`: {kind.help}",
-                    kind=(_tag(name), ...),
-                    reading=reading,
-                    reply=(ActionReply, ...),
-                )
+            body = {"reply": (ActionReply, ...)}
+        else:
+            continue
+        shapes.append(
+            create_model(
+                f"Ask{_camel(name)}",
+                __config__=ConfigDict(extra="forbid"),
+                __doc__=f"`{kind.usage}`: {kind.help}",
+                kind=(_tag(name), ...),
+                reading=reading,
+                **body,
             )
+        )
     return shapes
 
 

@@ -44,6 +44,7 @@ class Ticker:
 
     name = "job"
     interval: float
+    join_seconds = 5.0  # how long `stop()` waits for a tick in progress
 
     def __init__(self) -> None:
         self._stop = threading.Event()
@@ -63,7 +64,7 @@ class Ticker:
     def stop(self) -> None:
         self._stop.set()
         if self._thread:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=self.join_seconds)
 
 
 def find_posted(

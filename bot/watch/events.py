@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 
 from bot.aws.client import Tally
 from bot.aws.queue import EventQueue
-from bot.errors import AwsError, UserError
-from bot.jobs import JobDesk
+from bot.errors import AwsError
+from bot.jobs import JobDesk, Ticker
 from bot.watch.model import Watch
+from bot.watch.poll import matcher_of
 from bot.watch.runner import WatchScheduler
 
 log = logging.getLogger(__name__)
@@ -39,31 +39,29 @@ def change_of(body: str) -> tuple[str, str, str, str] | None:
         return None
 
 
-class EventsListener:
-    """Reads the queue in a thread of its own and ticks the watches each change concerns."""
+class EventsListener(Ticker):
+    """Reads the queue in a thread of its own (each read waits for events, so no pause between
+    them) and ticks the watches each change concerns."""
+
+    name = "watch-events"
+    interval = 0.0
+    join_seconds = WAIT_SECONDS + 5.0
 
     def __init__(self, deps: JobDesk, watches: WatchScheduler, queue: EventQueue) -> None:
         self.deps = deps
         self.watches = watches
         self.queue = queue
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     def concerned(self, account: str, region: str, rule_name: str) -> list[Watch]:
         catalog = self.deps.plans.catalog_of(Tally())
-        found = []
-        for watch in self.watches.watches():
-            if watch.account not in (None, account) or watch.region not in (None, region):
-                continue
-            if watch.rule is not None:
-                try:
-                    matches = catalog.matcher(catalog.resolve(watch.rule)).matches(rule_name)
-                except UserError:  # a custom rule the catalog does not know: by its name
-                    matches = watch.rule == rule_name
-                if not matches:
-                    continue
-            found.append(watch)
-        return found
+        return [
+            watch
+            for watch in self.watches.watches()
+            if watch.account in (None, account)
+            and watch.region in (None, region)
+            and (watch.rule is None or matcher_of(catalog, watch.rule).matches(rule_name))
+        ]
 
     def once(self, wait: int = WAIT_SECONDS) -> int:
         """Read one batch of events, tick the watches they concern, delete them. Returns how
@@ -83,19 +81,9 @@ class EventsListener:
         self.queue.delete([handle for handle, _ in messages])  # after the ticks: none is lost
         return len(messages)
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="watch-events")
-        self._thread.start()
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.once()
-            except AwsError as error:
-                log.warning("the events queue could not be read (%s); the poll goes on", error)
-                self._stop.wait(5)
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=WAIT_SECONDS + 5)
+    def tick(self) -> None:
+        try:
+            self.once()
+        except AwsError as error:
+            log.warning("the events queue could not be read (%s); the poll goes on", error)
+            self._stop.wait(5)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from simulator.clients import member_client
 
 REGION = "us-east-1"
 AGGREGATOR_ACCOUNT = "111111111111"
@@ -19,19 +20,7 @@ NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 def client(service: str, account: str, region: str = REGION, endpoint: str | None = None) -> Any:
     """A client whose calls land in `account`, the way moto assigns them: assumed-role keys."""
-    sts = boto3.client("sts", region_name=region, endpoint_url=endpoint, config=NO_RETRIES)
-    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/test", RoleSessionName="tests")[
-        "Credentials"
-    ]
-    return boto3.client(
-        service,
-        region_name=region,
-        endpoint_url=endpoint,
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        config=NO_RETRIES,
-    )
+    return member_client(service, account, region, endpoint, NO_RETRIES)
 
 
 def error_code(error: ClientError) -> str:
