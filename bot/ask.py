@@ -64,10 +64,13 @@ def _answer(deps: Deps, text: str, as_json: bool) -> tuple[int, str]:
         reading = understanding.reading
         if kind.action is not None:
             reply = kind.action(deps, question, None, None)
+            # A choice (Slack's buttons) is named: ask again with what tells them apart.
+            labels = [label for label, _ in reply.choices]
             if as_json:
-                shown = {"kind": question.kind, "reading": reading, "reply": vars(reply)}
+                said = {"text": reply.text, "title": reply.title, "choices": labels}
+                shown = {"kind": question.kind, "reading": reading, "reply": said}
                 return 0, json.dumps(shown, indent=2, ensure_ascii=False)
-            return 0, _read_as(reading) + plain(reply.text)
+            return 0, _read_as(reading) + plain(reply.text) + "".join(f"\n  {c}" for c in labels)
         result = deps.answerer.answer(question)
         assert kind.presenter is not None  # every kind with a plan has one (bot/questions/registry.py)
         if as_json:

@@ -28,6 +28,9 @@ class ActionReply(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str
     title: str | None = None
+    choices: list[str] = Field(
+        default_factory=list, description="What the reply asks to choose from (buttons in Slack)."
+    )
 
 
 def _tag(name: str) -> Any:

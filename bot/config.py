@@ -9,6 +9,16 @@ account_names:                    # what people call accounts
 digests:
   - {channel: C0SECURITY, time: "09:00", timezone: Europe/Paris}
   - {channel: C0PAYMENTS, time: "08:30", timezone: America/New_York, weekdays: weekdays}
+waiver_approvers: [U0RISKLEAD]    # besides the admins, who may waive and unwaive from Slack
+waivers:                          # accepted risks kept in git (the same as `waive` in Slack)
+  - rule: s3-bucket-server-side-encryption-enabled
+    account_id: "111122223333"
+    region: us-east-1
+    resource_id: legacy-logs
+    resource_type: AWS::S3::Bucket   # optional: without it, the id under any type
+    expires_at: 2026-12-31           # a date waives through that day (UTC)
+    reason: Replaced by the new log archive in Q4 (RISK-142)
+    approved_by: U0RISKLEAD
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from bot.access.scopes import AccessConfig, ChannelAccess
 from bot.digest.schedule import DigestSubscription
 from bot.errors import BotError
 from bot.questions.rules import RuleCatalog
+from bot.waivers.model import Waiver
 from bot.watch.model import Watch
 
 
@@ -36,6 +47,8 @@ class ComplianceConfig(BaseModel):
     default_scope: Literal["all", "none"] = "all"
     channels: dict[str, ChannelAccess] = Field(default_factory=dict)
     audit_stream: bool = False  # also append audit lines to a bounded Redis stream
+    waiver_approvers: list[str] = Field(default_factory=list)  # Slack user ids, besides the admins
+    waivers: list[Waiver] = Field(default_factory=list)  # made `source: config` when loaded
 
     def configured_watches(self) -> list[Watch]:
         return [w.model_copy(update={"source": "config"}) for w in self.watches]

@@ -21,6 +21,7 @@ from bot.cache import store as cache_module
 from bot.cache.store import Cache, CachePolicy, connect
 from bot.config import ComplianceConfig, load_config
 from bot.digest.runner import DigestScheduler
+from bot.errors import UserError
 from bot.questions.answerer import Answerer, ttls
 from bot.questions.interpreter import Interpreter
 from bot.questions.plans.context import PlanContext
@@ -28,6 +29,8 @@ from bot.questions.rules import RuleCatalog
 from bot.settings import Settings
 from bot.slack.dedupe import Dedupe
 from bot.slack.lanes import SlowLane
+from bot.waivers.desk import Waivers
+from bot.waivers.store import WaiverStore
 from bot.watch.events import EventsListener
 from bot.watch.runner import WatchScheduler
 
@@ -62,6 +65,7 @@ class Deps:
     config: ComplianceConfig = field(default_factory=ComplianceConfig)
     access: AccessConfig = field(default_factory=AccessConfig)
     interpreter: Interpreter = field(init=False)
+    waivers: Waivers | None = None
 
     def __post_init__(self) -> None:
         self.interpreter = Interpreter(self.catalog, self.config.synonyms, self.config.account_names)
@@ -100,9 +104,16 @@ def build_deps(
     clock = clock or (lambda: datetime.now(UTC))
     cache = cache or Cache(connect(settings.redis_url), policy_from(settings), clock=clock)
     service = service or PlanContext(config_client(settings), settings, catalog, clock=clock)
+    waivers = Waivers(
+        WaiverStore(cache.redis, cache.policy.prefix),
+        [w.model_copy(update={"rule": _logical(catalog, w.rule)}) for w in config.waivers],
+        config.waiver_approvers,
+        clock,
+    )
     return Deps(
         settings=settings,
-        answerer=Answerer(service, cache),
+        answerer=Answerer(service, cache, waivers.in_force),
+        waivers=waivers,
         cache=cache,
         slack=slack_client(settings),
         dedupe=Dedupe(cache),
@@ -112,3 +123,11 @@ def build_deps(
         access=config.access(),
         audit=Audit(cache.redis, f"{cache.policy.prefix}:audit" if config.audit_stream else None, clock),
     )
+
+
+def _logical(catalog: RuleCatalog, rule: str) -> str:
+    """A configured waiver's rule as its logical name (an alias or a member name is accepted)."""
+    try:
+        return catalog.resolve(rule)
+    except UserError:
+        return rule.strip()

@@ -15,6 +15,7 @@ from bot.access.scopes import AccessConfig
 from bot.cache.store import Cache
 from bot.questions.plans.context import PlanContext
 from bot.settings import Settings
+from bot.waivers.desk import Waivers
 
 
 class JobDesk(Protocol):
@@ -37,6 +38,9 @@ class JobDesk(Protocol):
 
     @property
     def clock(self) -> Callable[[], datetime]: ...
+
+    @property
+    def waivers(self) -> Waivers | None: ...
 
 
 class Ticker:

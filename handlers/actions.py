@@ -37,6 +37,17 @@ def _thread(body: dict[str, Any]) -> str | None:
     return thread or message.get("ts") or container.get("message_ts")
 
 
+def _is_alert(body: dict[str, Any]) -> bool:
+    """Whether the clicked message is a watch's alert (it carries the mute button)."""
+    blocks = (body.get("message") or {}).get("blocks") or []
+    return any(
+        element.get("action_id") == ACTION_MUTE
+        for block in blocks
+        if block.get("type") == "actions"
+        for element in block.get("elements", [])
+    )
+
+
 class Buttons:
     """The listeners of the answers' buttons: `acknowledge` at once, then one lazy listener per
     button; each answers its own failure politely, to the clicker alone."""
@@ -91,12 +102,17 @@ class Buttons:
 
     def ask(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         """A chosen question (one reading of a question, one of several matches): its answer
-        replaces the choice, as the clicker's channel may see it."""
+        replaces the choice, as the clicker's channel may see it. A watch's alert stays: the
+        answer to its Details or Waive… goes to the clicker alone."""
         channel, user = _where(body)
+        alert = _is_alert(body)
 
         def work(may_compute: bool) -> None:
             question, _ = question_from_value(action["value"])
             message = message_for(self.deps, question, 0, channel, user, may_compute)
+            if alert:
+                respond(**message, response_type="ephemeral", replace_original=False)
+                return
             thread = _thread(body)
             if channel and thread:  # a follow-up in the thread refines the chosen question (from
                 self.threads.remember(channel, thread, question)  # the moment its answer is seen)

@@ -16,6 +16,7 @@ from bot.answers.models import Answer
 from bot.cache.store import NotCached
 from bot.deps import Deps
 from bot.errors import BotError, UserError
+from bot.presenters.common import ask_buttons
 from bot.presenters.message import message
 from bot.presenters.understanding import choices_message, examples_message, reading_line
 from bot.questions.question import Question
@@ -159,7 +160,10 @@ def respond_to(
         if not may_compute and kind.may_read_aws(question):
             raise NotCached(waiting=False)
         said = kind.action(deps, question, channel, user)
-        return blocks.text_message(said.text, said.title), None
+        reply = blocks.text_message(said.text, said.title)
+        if said.choices:
+            reply["blocks"] += [b.to_dict() for b in ask_buttons(list(said.choices))]
+        return reply, None
     assert kind.presenter is not None
     answer = None
     if first and kind.first is not None and may_compute:

@@ -1,4 +1,5 @@
-"""App Home: the organization's posture at a glance, from the cache, on app_home_opened."""
+"""App Home: the organization's posture at a glance, from the cache, on app_home_opened; with the
+channels' watches and the waivers ending soon in the accounts the user may see."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.boundary import describe
 from bot.deps import Deps
 from bot.presenters.home import home_view
 from bot.questions.question import Question
+from bot.waivers.model import expiring
 
 EVENT = "app_home_opened"
 
@@ -44,6 +46,13 @@ class Home:
                 watches = deps.watches.watches()
             except Exception as error:
                 problem = describe(error, surface="app_home", user=user)
+        soon = None
+        if deps.waivers is not None and not scope.nothing:
+            try:
+                mine = [w for w in deps.waivers.in_force() if scope.allows(w.account_id)]
+                soon = expiring(mine, deps.clock())
+            except Exception as error:
+                problem = describe(error, surface="app_home", user=user)
         view = home_view(
             answers.get("summary"),
             answers.get("rules"),
@@ -51,6 +60,7 @@ class Home:
             deps.clock(),
             problem,
             watches,
+            soon,
         )
         deps.slack.views_publish(user_id=event["user"], view=view)
 

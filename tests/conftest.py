@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 import redis
@@ -94,10 +95,15 @@ def prefix() -> Iterator[str]:
 
 
 @contextmanager
-def served_bot(spec: OrgSpec | None = None, **settings: object) -> Iterator[Bot]:
+def served_bot(
+    spec: OrgSpec | None = None,
+    config: Callable[[SeededOrg], dict[str, Any]] = access_config,
+    **settings: object,
+) -> Iterator[Bot]:
     """The bot served over real HTTP, against the simulator, the real Redis and a Slack stand-in, as
-    `playground.harness` starts it (with `settings` over the tests' own); tests post signed
-    requests to it as Slack would (`tests.support.slack`)."""
+    `playground.harness` starts it (with `settings` over the tests' own, and the configuration
+    file `config` makes of the organization); tests post signed requests to it as Slack would
+    (`tests.support.slack`)."""
     prefix = f"test-{uuid.uuid4().hex[:10]}"
     with pytest.MonkeyPatch.context() as monkeypatch:
         # No real credentials or profile, whatever the machine has: the harness keeps what it finds.
@@ -109,7 +115,7 @@ def served_bot(spec: OrgSpec | None = None, **settings: object) -> Iterator[Bot]
             redis_url=REDIS_URL,
             threads=8,
             cache_prefix=prefix,
-            config=access_config,
+            config=config,
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SECRET,
             **settings,

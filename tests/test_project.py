@@ -8,6 +8,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from bot.config import load_config
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,3 +44,11 @@ def test_the_readme_commands_are_the_demo_and_the_ci_test_command() -> None:
     assert "compliance-bot demo" in blocks[0]
     test_command = blocks[1].strip().split(" && ")[-1]
     assert test_command in (ROOT / ".ci/run").read_text()
+
+
+def test_the_readmes_configuration_example_is_a_valid_configuration(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "compliance.yml").write_text(example)
+    config = load_config(tmp_path / "compliance.yml")
+    assert config.waivers and config.waiver_approvers and config.watches and config.digests

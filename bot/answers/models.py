@@ -50,6 +50,15 @@ class NonCompliantResource(Model):
         return (self.account_id, self.region, self.resource_type, self.resource_id)
 
 
+class Waived(Model):
+    """A non-compliant resource left out of the counts by a waiver: who accepted it, why, until when."""
+
+    resource: NonCompliantResource
+    expires_at: datetime
+    reason: str
+    approved_by: str | None = None
+
+
 class SourceCount(Model):
     """Distinct non-compliant resources of one source (account, region); a lower bound when capped."""
 
@@ -71,6 +80,7 @@ class RuleCompliance(Model):
     loading: bool = False
     # Only with `loading`: more compliance rows than were read, so every total is a lower bound.
     more_sources: bool = False
+    waived: list[Waived] = Field(default_factory=list)  # left out of resources and sources
 
     @property
     def non_compliant_resources(self) -> Count:
@@ -124,10 +134,17 @@ class RuleOverviewRow(Model):
     accounts: int
     regions: int
     resources: Count
+    waived: int = 0  # non-compliant resources left out of `resources` by waivers
 
 
 class RulesOverview(Model):
     rows: list[RuleOverviewRow]  # worst first
+    # Waived resources of rules that no longer fail once they are left out (no row of their own).
+    waived_elsewhere: int = 0
+
+    @property
+    def waived(self) -> int:
+        return sum(r.waived for r in self.rows) + self.waived_elsewhere
 
 
 class AccountDrilldown(Model):
@@ -135,6 +152,7 @@ class AccountDrilldown(Model):
     rules: list[RuleOverviewRow]
     resources: list[NonCompliantResource]
     complete: bool = True
+    waived: list[Waived] = Field(default_factory=list)
 
 
 class FailingResources(Model):
@@ -145,6 +163,7 @@ class FailingResources(Model):
     rules: list[RuleOverviewRow]
     resources: list[NonCompliantResource]
     complete: bool = True
+    waived: list[Waived] = Field(default_factory=list)
 
     @property
     def where(self) -> str:
@@ -162,6 +181,9 @@ class ResourceRuleCompliance(Model):
     annotation: str | None = None
     evaluated_at: datetime | None = None
     details_unread: bool = False  # its details were wanted but not read (detail_call_cap)
+    # NON_COMPLIANT, and accepted by a waiver until then (bot/waivers)
+    waived_until: datetime | None = None
+    waiver_reason: str | None = None
 
 
 class ResourceRef(Model):
@@ -211,7 +233,9 @@ class ResourceReport(Model):
 
     @property
     def compliance_type(self) -> str:
-        kinds = {c.compliance_type for c in self.compliance}
+        """NON_COMPLIANT while some rule flags it without a waiver; a waived finding counts as
+        compliant here, as in every count (its rule row still says NON_COMPLIANT, waived)."""
+        kinds = {"COMPLIANT" if c.waived_until else c.compliance_type for c in self.compliance}
         if "NON_COMPLIANT" in kinds:
             return "NON_COMPLIANT"
         return "COMPLIANT" if "COMPLIANT" in kinds else "INSUFFICIENT_DATA"

@@ -1,9 +1,13 @@
-"""The daily digest's content: what changed since the previous snapshot, and the message. Pure."""
+"""The daily digest's content: what changed since the previous snapshot, and the message. Pure.
+
+Waived findings (accepted risks) are out of the snapshots it is given (bot/digest/runner.py), so
+out of every figure and of the delta; the message says how many, and names the waivers that end
+within a week (and those that ended since the previous digest: their findings count again)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,10 +23,12 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.digest.snapshots import Finding, Snapshot
-from bot.presenters.common import question_value
+from bot.presenters.common import question_value, sections
+from bot.presenters.waived import expiring_lines
 from bot.questions.question import Question
 from bot.slack.blocks import MAX_BLOCKS, SECTION_CHARS, clip, table
-from bot.slack.text import neutralised
+from bot.slack.text import neutral, neutralised
+from bot.waivers.model import EXPIRING_SOON, Waiver
 
 ACTION_DRILL = "compliance_drill"
 SHOWN = 8
@@ -37,6 +43,19 @@ class Delta:
     rules_worse: list[tuple[str, int]]  # rule, change in findings (> 0)
     rules_better: list[tuple[str, int]]  # rule, change in findings (< 0)
     accounts: list[tuple[str, int, int]]  # account, newly non-compliant, fixed
+
+
+@dataclass(frozen=True)
+class Waiving:
+    """What waivers did to a digest: the findings they left out, the waivers that end within a
+    week (soonest first), and those that ended since the previous snapshot."""
+
+    waived: list[Finding] = field(default_factory=list)
+    expiring: list[Waiver] = field(default_factory=list)
+    ended: list[Waiver] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.waived or self.expiring or self.ended)
 
 
 def delta(today: Snapshot, previous: Snapshot | None) -> Delta | None:
@@ -69,8 +88,11 @@ def message(
     late_note: str | None = None,
     degraded_note: str | None = None,
     aggregator: str | None = None,
+    waiving: Waiving | None = None,
 ) -> dict[str, Any]:
-    """The digest message: overall compliance, the change, the worst, source health, buttons."""
+    """The digest message: overall compliance, the change, the worst, what is waived, source
+    health, buttons."""
+    waiving = waiving or Waiving()
     # Every string of data in the snapshots neutral for mrkdwn (bot/slack/text.py).
     today, previous = neutralised(today), neutralised(previous)
     blocks: list[Block] = [
@@ -90,6 +112,7 @@ def message(
                     f"*Non-compliant resources*\n{today.non_compliant_resources}",
                     f"*Compliant rules*\n{today.compliant_rules}",
                     f"*Non-compliant rules*\n{today.non_compliant_rules}",
+                    *([f"*Waived*\n{len(waiving.waived)} (accepted risks)"] if waiving.waived else []),
                 )
             ]
         )
@@ -135,6 +158,8 @@ def message(
                 total=len({f[0] for f in today.findings}),
             )
         )
+    if waiving:
+        blocks += sections(_waivers(waiving, previous, now))
     failed = [p for p in today.problems if p.status == "FAILED"]
     outdated = [p for p in today.problems if p.status == "OUTDATED"]
     if today.problems:
@@ -193,4 +218,25 @@ def message(
     text = f"Compliance digest {day_label}: {today.non_compliant_resources} non-compliant resources" + (
         f", {len(change.newly_non_compliant)} new, {len(change.fixed)} fixed" if change else ""
     )
+    text += f", {len(waiving.waived)} waived" if waiving.waived else ""
     return {"text": text, "blocks": [b.to_dict() for b in blocks]}
+
+
+def _waivers(waiving: Waiving, previous: Snapshot | None, now: datetime) -> list[str]:
+    """How many findings are waived, the waivers ending within a week, those ended lately."""
+    lines = []
+    if waiving.waived:
+        lines.append(
+            f":memo: *{len(waiving.waived)} waived* (accepted risks, left out of these figures; the trend "
+            "chart counts them, as AWS does): `/compliance waivers` lists them"
+        )
+    if waiving.expiring:
+        days = EXPIRING_SOON.days
+        lines.append(f"*Waivers ending within {days} days* ({len(waiving.expiring)}: they count again then)")
+        lines += expiring_lines(waiving.expiring, now, SHOWN)
+    if waiving.ended:
+        since = f" since {previous.day.isoformat()}" if previous else ""
+        ended = ", ".join(f"{neutral(w.label)} (`{neutral(w.rule)}`)" for w in waiving.ended[:SHOWN])
+        more = f" and {len(waiving.ended) - SHOWN} more" if len(waiving.ended) > SHOWN else ""
+        lines.append(f"*Waivers ended{since}* (counted again where they still fail): {ended}{more}")
+    return lines

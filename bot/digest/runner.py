@@ -23,12 +23,15 @@ from bot.access.scopes import scope_for
 from bot.cache.lease import REDIS_ERRORS, Lease
 from bot.digest import chart
 from bot.digest import message as digest
+from bot.digest.message import Waiving
 from bot.digest.schedule import DigestSubscription, Occurrence, occurrence
 from bot.digest.snapshot_plan import take_snapshot
 from bot.digest.snapshots import Snapshot, SnapshotStore
 from bot.errors import AwsError, UserError
 from bot.jobs import JobDesk, Ticker, find_posted
 from bot.slack import blocks
+from bot.waivers import apply
+from bot.waivers.model import Book, Waiver, expiring
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +140,32 @@ class DigestRunner:
         previous = self.snapshots.previous(name, today.day)
         today = today.limited_to(scope.accounts)
         previous = previous.limited_to(scope.accounts) if previous else None
-        message = digest.message(today, previous, day_label, now, late, degraded, aggregator)
+        today, previous, waiving = self._waived(name, today, previous, scope.accounts, now)
+        message = digest.message(today, previous, day_label, now, late, degraded, aggregator, waiving)
         png = chart.trend_png(self.snapshots.history(name, today.day, accounts=scope.accounts))
         return message, png
+
+    def _waived(
+        self,
+        aggregator: str,
+        today: Snapshot,
+        previous: Snapshot | None,
+        accounts: frozenset[str] | None,
+        now: datetime,
+    ) -> tuple[Snapshot, Snapshot | None, Waiving]:
+        """Both snapshots without the findings waived now (so the delta is what changed in AWS,
+        not what was waived), and what the waivers did. The snapshots stay stored as AWS gave
+        them: waivers apply as the digest is shown."""
+        kept = self.deps.waivers.all() if self.deps.waivers is not None else []
+        mine = [w for w in kept if accounts is None or w.account_id in accounts]
+        book = Book(mine, now, aggregator)
+        today, waived = apply.snapshot(today, book)
+        previous = apply.snapshot(previous, book)[0] if previous is not None else None
+        ended: list[Waiver] = []
+        if previous is not None:  # in force at the previous snapshot, over by now
+            then = Book(mine, previous.taken_at, aggregator).waivers
+            ended = sorted((w for w in then if w.expires_at <= now), key=lambda w: w.expires_at)
+        return today, previous, Waiving(waived, expiring(book.waivers, now), ended)
 
     def _snapshot(self, aggregator: str) -> tuple[Snapshot | None, str | None]:
         """Today's snapshot, taken now (with retries) unless a recent one exists; if AWS stays

@@ -1,5 +1,6 @@
-"""What several presenters share: the context line, the buttons and the question they carry, and
-the all-clear that is one only when every source reported. Pure."""
+"""What several presenters share: the context line, the buttons and the question they carry, the
+all-clear that is one only when every source reported (and says what waivers left out of it), and
+lines grouped into sections. Pure."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.answers.models import Answer
 from bot.questions.question import Question
-from bot.slack.blocks import BUTTON_VALUE_CHARS
+from bot.slack.blocks import BUTTON_VALUE_CHARS, SECTION_CHARS, section
 
 ACTION_PAGE = "compliance_page"
 ACTION_EXPORT = "compliance_export"
@@ -81,16 +82,34 @@ def ask_buttons(choices: list[tuple[str, Question]]) -> list[Block]:
     return [ActionsBlock(elements=elements)] if elements else []
 
 
-def nothing_failing(answer: Answer[Any], what: str) -> str:
-    """The all-clear, only when every source in scope reported; else what it rests on."""
+def nothing_failing(answer: Answer[Any], what: str, waived: int = 0) -> str:
+    """The all-clear, only when every source in scope reported; else what it rests on. Where
+    waivers left resources out of it, it says how many: never a bare all-clear hiding them."""
+    but = except_waived(waived)
     if not_reported(answer):
         return (
-            f":warning: {what} in the sources that reported, but not every source did (below): "
+            f":warning: {what} in the sources that reported{but}, but not every source did (below): "
             "this is not an all-clear."
         )
-    return f":white_check_mark: {what} in any account or region."
+    return f":white_check_mark: {what} in any account or region{but}."
+
+
+def except_waived(count: int) -> str:
+    """What an all-clear adds where waivers left resources out of it (nothing where none)."""
+    return f", except {count} waived resource{'s' if count != 1 else ''} (accepted risks)" if count else ""
 
 
 def not_reported(answer: Answer[Any]) -> bool:
     """Whether some source in the answer's scope did not report (so nothing found is no all-clear)."""
     return bool(answer.coverage.failed or answer.coverage.outdated)
+
+
+def sections(lines: list[str]) -> list[Block]:
+    """Lines as sections of whole lines, each within Slack's section size."""
+    texts: list[str] = []
+    for line in lines:
+        if texts and len(texts[-1]) + 1 + len(line) <= SECTION_CHARS:
+            texts[-1] += "\n" + line
+        else:
+            texts.append(line)
+    return [section(t) for t in texts]

@@ -1,5 +1,5 @@
 """The App Home tab: the organization's posture at a glance, from the summary, rules and health
-answers (any of them may be missing). Pure."""
+answers (any of them may be missing), the channels' watches and the waivers ending soon. Pure."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownT
 
 from bot.answers.coverage import caveat_line
 from bot.answers.models import Answer, ComplianceSummary, RulesOverview, SourceHealth
+from bot.presenters import waived
 from bot.presenters.common import context_line
 from bot.slack.blocks import caveat_section, clip, fields, header, refusal_text, section, table
 from bot.slack.text import neutral, neutralised
+from bot.waivers.model import EXPIRING_SOON, Waiver
 from bot.watch.model import Watch
 
 WORST = 8  # accounts and rules shown
@@ -27,9 +29,11 @@ def home_view(
     now: datetime,
     problem: str | None = None,
     watches: list[Watch] | None = None,
+    expiring: list[Waiver] | None = None,
 ) -> dict[str, Any]:
     """The App Home tab: the organization's posture at a glance (and the channels' watches, for
-    someone who may see the whole organization)."""
+    someone who may see the whole organization; the waivers ending within a week in the accounts
+    the user may see, soonest first)."""
     summary, rules, health = neutralised(summary), neutralised(rules), neutralised(health)
     blocks: list[Block] = [header("Compliance posture")]
     if problem:
@@ -61,6 +65,8 @@ def home_view(
                 + [[clip(r.rule, 40), str(r.resources), str(r.accounts)] for r in rules.data.rows[:WORST]]
             )
         )
+    if rules is not None and rules.data.waived:
+        blocks.append(section(waived.note(rules.data.waived)))
     if health is not None:
         h = health.data
         state = (
@@ -73,6 +79,10 @@ def home_view(
         lines = [f"• <#{w.channel}> `{neutral(w.label)}` ({w.source})" for w in watches[:WATCHES_SHOWN]]
         more = f"\n…and {len(watches) - WATCHES_SHOWN} more" if len(watches) > WATCHES_SHOWN else ""
         blocks.append(section("*Watches* (alerts when something breaks)\n" + "\n".join(lines) + more))
+    if expiring:
+        days = EXPIRING_SOON.days
+        heading = f"*Waivers ending within {days} days* (the resources count again then)"
+        blocks.append(section("\n".join([heading, *waived.expiring_lines(expiring, now)])))
     gaps = [caveat_line(a.coverage) for a in (rules, summary) if a is not None]
     for gap in dict.fromkeys(g for g in gaps if g):  # each distinct gap once
         blocks.append(caveat_section(gap))

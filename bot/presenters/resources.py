@@ -13,13 +13,14 @@ from bot.answers.models import (
     ResourceReport,
     ResourceRuleCompliance,
 )
-from bot.presenters.common import ask_buttons, buttons, when
+from bot.presenters.common import ask_buttons, buttons, sections, when
 from bot.presenters.presenter import Presenter, Table
 from bot.questions.question import Question
-from bot.slack.blocks import SECTION_CHARS, TABLE_ROWS, clip, fields, header, section, table
+from bot.slack.blocks import TABLE_ROWS, clip, fields, header, section, table
 from bot.slack.text import unescape
 
 ICONS = {"NON_COMPLIANT": ":x:", "COMPLIANT": ":white_check_mark:"}
+WAIVED_ICON = ":memo:"  # as `waive` answers: an accepted risk, not a pass
 RELATED_SHOWN = 15
 RULES_SHOWN = 30  # broken rules shown in Slack (with annotations); the others are counted
 ANNOTATION_CHARS = 200
@@ -40,7 +41,8 @@ def _resource_blocks(answer: Answer[ResourceReport], question: Question | None, 
             [
                 (
                     "Compliance",
-                    f"{ICONS.get(data.compliance_type, ':grey_question:')} {data.compliance_type}",
+                    f"{ICONS.get(data.compliance_type, ':grey_question:')} {data.compliance_type}"
+                    + _waived_count(data),
                 ),
                 ("Type", r.resource_type),
                 ("Account", r.account_id),
@@ -57,7 +59,7 @@ def _resource_blocks(answer: Answer[ResourceReport], question: Question | None, 
     blocks.append(section("\n".join([*link, *([f"`{r.arn}`"] if r.arn else [])]) or r.resource_id))
     if not data.configuration_item:
         blocks.append(section(f"_{NO_ITEM}_"))
-    blocks += _sections(_rule_lines(data.compliance) or ["_No rule has evaluated it._"])
+    blocks += sections(_rule_lines(data.compliance) or ["_No rule has evaluated it._"])
     if data.configuration:
         blocks.append(section("*Configuration*"))
         blocks.append(fields(list(data.configuration.items())))
@@ -122,14 +124,24 @@ def _choice(matches: list[ResourceRef], question: Question | None) -> list[Block
     )
 
 
+def _waived_count(data: ResourceReport) -> str:
+    """What the compliance figure leaves out: rules it breaks under a waiver."""
+    waived = sum(c.waived_until is not None for c in data.compliance)
+    return f" ({waived} rule{'s' if waived != 1 else ''} waived)" if waived else ""
+
+
 def _rule_lines(compliance: list[ResourceRuleCompliance]) -> list[str]:
-    """The rules it breaks, each with its annotation and time; then the others, in one line each
-    kind (a resource passes dozens of rules: they are not what an incident reads first)."""
+    """The rules it breaks, each with its annotation and time (the waived ones after the others,
+    each saying until when and why); then the others, in one line each kind (a resource passes
+    dozens of rules: they are not what an incident reads first)."""
     lines = [f"*Rules that evaluate it ({len(compliance)})*"] if compliance else []
     breaking = [c for c in compliance if c.compliance_type == "NON_COMPLIANT"]
+    breaking.sort(key=lambda c: c.waived_until is not None)
     for c in breaking[:RULES_SHOWN]:
         where = ", ".join(p for p in (f"`{c.rule_name}`" if c.rule_name != c.rule else "", c.region) if p)
-        line = f":x: *{c.rule}*" + (f" ({where})" if where else "")
+        line = f"{WAIVED_ICON if c.waived_until else ':x:'} *{c.rule}*" + (f" ({where})" if where else "")
+        if c.waived_until:
+            line += f": NON_COMPLIANT, {_waiver(c)}"
         if c.annotation:
             line += f"\n    _{clip(c.annotation, ANNOTATION_CHARS)}_"
         if c.evaluated_at:
@@ -149,15 +161,9 @@ def _rule_lines(compliance: list[ResourceRuleCompliance]) -> list[str]:
     return lines
 
 
-def _sections(lines: list[str]) -> list[Block]:
-    """Lines as sections of whole lines, each within Slack's section size."""
-    texts: list[str] = []
-    for line in lines:
-        if texts and len(texts[-1]) + 1 + len(line) <= SECTION_CHARS:
-            texts[-1] += "\n" + line
-        else:
-            texts.append(line)
-    return [section(t) for t in texts]
+def _waiver(c: ResourceRuleCompliance) -> str:
+    """A waived rule row's waiver: "waived until <date>: <reason>"."""
+    return f"waived until {when(c.waived_until)}: {clip(c.waiver_reason or '', ANNOTATION_CHARS)}"
 
 
 def _related_lines(data: ResourceReport) -> list[str]:
@@ -189,11 +195,12 @@ def _resource_text(data: ResourceReport) -> list[str]:
         *([f"  {r.arn}"] if r.arn else []),
         f"  {data.console_url}",
         *([f"  {NO_ITEM}"] if not data.configuration_item else []),
-        f"  compliance: {data.compliance_type}",
+        f"  compliance: {data.compliance_type}{_waived_count(data)}",
     ]
     for c in data.compliance:
         lines.append(
             f"    {c.compliance_type:<14} {c.rule} ({c.rule_name}{f', {c.region}' if c.region else ''})"
+            + (f": {_waiver(c)}" if c.waived_until else "")
         )
         if c.annotation or c.evaluated_at:
             lines.append(f"      {when(c.evaluated_at)}  {c.annotation or ''}".rstrip())

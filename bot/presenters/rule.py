@@ -1,6 +1,7 @@
 """The kinds that list non-compliant resources: one rule everywhere (`rule`) and everything failing
-in one account (`account`). Both page their resources in Slack, list them in the terminal and
-export them whole. Pure."""
+in one account (`account`) or place (`failing`). Each pages its resources in Slack, lists them in
+the terminal and exports them whole; the waived ones (accepted risks, out of every count) follow
+the others in each form, marked. Pure."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from bot.answers.models import (
     FailingResources,
     NonCompliantResource,
     RuleCompliance,
+    Waived,
 )
-from bot.presenters.common import buttons, nothing_failing
+from bot.presenters import waived as waivers
+from bot.presenters.common import buttons, except_waived, nothing_failing, sections
 from bot.presenters.presenter import Presenter, Table
 from bot.questions.question import Question
-from bot.slack.blocks import PAGE_SIZE, SECTION_CHARS, clip, fields, header, section, table
+from bot.slack.blocks import PAGE_SIZE, clip, fields, header, section, table
 
 SHOWN = 50  # resources and sources listed in the terminal
 
@@ -30,14 +33,8 @@ def resource_sections(
     """The page's resources as sections of whole lines, each within Slack's section size: a page
     shows every resource it counts."""
     text, pages = resource_lines(resources, page, of)
-    sections: list[str] = []
-    for line in text.split("\n• "):
-        line = line if not sections else "• " + line
-        if sections and len(sections[-1]) + 1 + len(line) <= SECTION_CHARS:
-            sections[-1] += "\n" + line
-        else:
-            sections.append(line)
-    return [section(s) for s in sections], pages
+    heading, *lines = text.split("\n• ")
+    return sections([heading, *("• " + line for line in lines)]), pages
 
 
 def resource_lines(
@@ -74,12 +71,14 @@ def resource_text(resources: list[NonCompliantResource]) -> list[str]:
 
 
 def resource_table(data: RuleCompliance | AccountDrilldown | FailingResources) -> Table:
-    """Every resource the answer lists, one CSV row each."""
-    return resource_rows(data.resources)
+    """Every resource the answer lists, one CSV row each: the non-compliant ones (those counted),
+    then the waived ones, marked by their `waived_until`."""
+    return resource_rows(data.resources, data.waived)
 
 
-def resource_rows(resources: list[NonCompliantResource]) -> Table:
-    """Resources as a CSV header and rows."""
+def resource_rows(resources: list[NonCompliantResource], waived: list[Waived] | None = None) -> Table:
+    """Resources as a CSV header and rows; the waived ones last, with their waiver's end, reason
+    and approver (those columns are empty for the others)."""
     heading = [
         "account_id",
         "region",
@@ -90,22 +89,29 @@ def resource_rows(resources: list[NonCompliantResource]) -> Table:
         "annotation",
         "evaluated_at",
         "console_url",
+        "waived_until",
+        "waiver_reason",
+        "waiver_approved_by",
     ]
-    rows: list[list[Any]] = [
-        [
-            r.account_id,
-            r.region,
-            r.resource_type,
-            r.resource_id,
-            r.rule,
-            " ".join(r.rule_names),
-            r.annotation or "",
-            r.evaluated_at.isoformat() if r.evaluated_at else "",
-            r.console_url,
-        ]
-        for r in resources
+    rows: list[list[Any]] = [[*_cells(r), "", "", ""] for r in resources]
+    rows += [
+        [*_cells(w.resource), w.expires_at.isoformat(), w.reason, w.approved_by or ""] for w in waived or []
     ]
     return heading, rows
+
+
+def _cells(r: NonCompliantResource) -> list[Any]:
+    return [
+        r.account_id,
+        r.region,
+        r.resource_type,
+        r.resource_id,
+        r.rule,
+        " ".join(r.rule_names),
+        r.annotation or "",
+        r.evaluated_at.isoformat() if r.evaluated_at else "",
+        r.console_url,
+    ]
 
 
 LOADING = ":hourglass_flowing_sand: _Loading the rest… this message is updated when the answer is complete._"
@@ -117,18 +123,16 @@ def _at_least(value: int, lower_bound: bool) -> str:
 
 def _rule_blocks(answer: Answer[RuleCompliance], question: Question | None, page: int) -> list[Block]:
     data = answer.data
-    blocks: list[Block] = [header(f"{data.rule}")]
     if not data.sources:
-        return [*blocks, section(nothing_failing(answer, "No non-compliant resources"))]
-    blocks.append(
-        fields(
-            [
-                ("Non-compliant resources", data.non_compliant_resources.words),
-                ("Accounts", _at_least(len(data.accounts), data.more_sources)),
-                ("Regions", _at_least(len(data.regions), data.more_sources)),
-            ]
-        )
-    )
+        return _all_clear(answer, data.rule, data.waived, question, "No non-compliant resources", data.rule)
+    blocks: list[Block] = [header(f"{data.rule}")]
+    waived = waivers.blocks(data.waived, data.rule)
+    counts = [
+        ("Non-compliant resources", data.non_compliant_resources.words),
+        ("Accounts", _at_least(len(data.accounts), data.more_sources)),
+        ("Regions", _at_least(len(data.regions), data.more_sources)),
+    ]
+    blocks.append(fields(counts + ([("Waived", str(len(data.waived)))] if data.waived else [])))
     per_account: dict[str, Count] = {}
     for s in data.sources:
         per_account[s.account_id] = per_account.get(s.account_id, Count(value=0)) + s.non_compliant
@@ -138,16 +142,19 @@ def _rule_blocks(answer: Answer[RuleCompliance], question: Question | None, page
     ]
     if data.loading:
         # The first answer: its first resources; pages and the table fill in with the update.
-        sections, _ = resource_sections(data.resources[:PAGE_SIZE], 0, data.non_compliant_resources.words)
-        return [*blocks, *sections, section(LOADING), *buttons(question, 0, 1)]
+        listed, _ = resource_sections(data.resources[:PAGE_SIZE], 0, data.non_compliant_resources.words)
+        return [*blocks, *listed, section(LOADING), *waived, *buttons(question, 0, 1)]
     blocks.append(table(rows))
-    sections, pages = resource_sections(data.resources, page)
-    return blocks + sections + buttons(question, page, pages)
+    listed, pages = resource_sections(data.resources, page)
+    return blocks + listed + waived + buttons(question, page, pages)
 
 
 def _rule_text(data: RuleCompliance) -> list[str]:
     if not data.sources:
-        return [f"{data.rule}: no non-compliant resources anywhere."]
+        return [
+            f"{data.rule}: no non-compliant resources anywhere{except_waived(len(data.waived))}.",
+            *waivers.text(data.waived, data.rule),
+        ]
     return [
         f"{data.rule}: {data.non_compliant_resources.words} non-compliant resource(s) in "
         f"{_at_least(len(data.accounts), data.more_sources)} account(s), "
@@ -156,6 +163,7 @@ def _rule_text(data: RuleCompliance) -> list[str]:
         *(f"  {s.account_id} {s.region:<15} {s.non_compliant}" for s in data.sources[:SHOWN]),
         "Resources:",
         *resource_text(data.resources),
+        *waivers.text(data.waived, data.rule),
     ]
 
 
@@ -167,30 +175,47 @@ RULE: Presenter[RuleCompliance] = Presenter(
 def _account_blocks(answer: Answer[AccountDrilldown], question: Question | None, page: int) -> list[Block]:
     data = answer.data
     if not data.rules:
-        return [
-            header(f"Account {data.account_id}"),
-            section(nothing_failing(answer, "Nothing is failing")),
-        ]
+        return _all_clear(answer, f"Account {data.account_id}", data.waived, question)
     rows = [["rule", "resources", "regions"]] + [
         [clip(r.rule, 45), str(r.resources), str(r.regions)] for r in data.rules
     ]
-    sections, pages = resource_sections(data.resources, page)
+    listed, pages = resource_sections(data.resources, page)
     blocks: list[Block] = [
         header(f"Account {data.account_id}: {len(data.rules)} rule(s) failing"),
         table(rows),
-        *sections,
+        *listed,
+        *waivers.blocks(data.waived),
     ]
     return blocks + buttons(question, page, pages)
 
 
+def _all_clear(
+    answer: Answer[Any],
+    title: str,
+    waived: list[Waived],
+    question: Question | None,
+    what: str = "Nothing is failing",
+    rule: str | None = None,
+) -> list[Block]:
+    """Nothing failing (of a rule, in an account or a place): said with the waived resources, if
+    any, listed (and exported: the buttons come with them)."""
+    clear = section(nothing_failing(answer, what, len(waived)))
+    listed = waivers.blocks(waived, rule)
+    return [header(title), clear, *listed, *(buttons(question, 0, 1) if listed else [])]
+
+
 def _account_text(data: AccountDrilldown) -> list[str]:
     if not data.rules:
-        return [f"Account {data.account_id}: nothing is failing."]
+        return [
+            f"Account {data.account_id}: nothing is failing{except_waived(len(data.waived))}.",
+            *waivers.text(data.waived),
+        ]
     return [
         f"Account {data.account_id}: {len(data.rules)} rule(s) failing",
         *(f"  {r.rule:<55} {str(r.resources):>6} resources in {r.regions} region(s)" for r in data.rules),
         "Resources:",
         *resource_text(data.resources),
+        *waivers.text(data.waived),
     ]
 
 
@@ -202,29 +227,32 @@ ACCOUNT: Presenter[AccountDrilldown] = Presenter(
 def _failing_blocks(answer: Answer[FailingResources], question: Question | None, page: int) -> list[Block]:
     data = answer.data
     if not data.rules:
-        return [header(f"Failing in {data.where}"), section(nothing_failing(answer, "Nothing is failing"))]
+        return _all_clear(answer, f"Failing in {data.where}", data.waived, question)
     spread = "regions" if data.region is None else "accounts"
     rows = [["rule", "resources", spread]] + [
         [clip(r.rule, 45), str(r.resources), str(r.regions if data.region is None else r.accounts)]
         for r in data.rules
     ]
-    sections, pages = resource_sections(data.resources, page)
+    listed, pages = resource_sections(data.resources, page)
     blocks: list[Block] = [
         header(f"Failing in {data.where}: {len(data.resources)} resource(s), {len(data.rules)} rule(s)"),
         table(rows),
-        *sections,
+        *listed,
+        *waivers.blocks(data.waived),
     ]
     return blocks + buttons(question, page, pages)
 
 
 def _failing_text(data: FailingResources) -> list[str]:
     if not data.rules:
-        return [f"Failing in {data.where}: nothing."]
+        clear = f"Failing in {data.where}: nothing{except_waived(len(data.waived))}."
+        return [clear, *waivers.text(data.waived)]
     return [
         f"Failing in {data.where}: {len(data.resources)} resource(s), {len(data.rules)} rule(s)",
         *(f"  {r.rule:<55} {str(r.resources):>6} resources" for r in data.rules),
         "Resources:",
         *resource_text(data.resources),
+        *waivers.text(data.waived),
     ]
 
 

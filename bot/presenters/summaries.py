@@ -1,12 +1,15 @@
 """The kinds that count rules across the organization: per account or region (`summary`), every
-failing rule worst first (`rules`) and conformance packs (`packs`). One table each. Pure."""
+failing rule worst first (`rules`, without the waived resources, said as "N waived") and
+conformance packs (`packs`). One table each. Pure. The summary counts rules as AWS does: a waiver
+does not change it."""
 
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
 from bot.answers.models import SUMMARY_UNIT, Answer, ComplianceSummary, PackCompliance, RulesOverview
-from bot.presenters.common import buttons, nothing_failing
+from bot.presenters import waived
+from bot.presenters.common import buttons, except_waived, nothing_failing
 from bot.presenters.presenter import Presenter, Table
 from bot.questions.question import Question
 from bot.slack.blocks import clip, fields, header, section, table
@@ -55,35 +58,53 @@ SUMMARY: Presenter[ComplianceSummary] = Presenter(
 
 
 def _rules_blocks(answer: Answer[RulesOverview], question: Question | None, page: int) -> list[Block]:
-    rows = answer.data.rows
-    if not rows:
-        return [header("Rules"), section(nothing_failing(answer, "No rule has non-compliant resources"))]
-    shown = [["rule", "resources", "accounts", "regions"]] + [
-        [clip(r.rule, 45), str(r.resources), str(r.accounts), str(r.regions)] for r in rows
+    data = answer.data
+    note = [section(waived.note(data.waived))] if data.waived else []
+    if not data.rows:
+        clear = nothing_failing(answer, "No rule has non-compliant resources", data.waived)
+        return [header("Rules"), section(clear), *note, *(buttons(question, 0, 1) if note else [])]
+    # A waived column where waivers took resources out of some rule's count.
+    column = any(r.waived for r in data.rows)
+    shown = [["rule", "resources", "accounts", "regions", *(["waived"] if column else [])]] + [
+        [clip(r.rule, 45), str(r.resources), str(r.accounts), str(r.regions)]
+        + ([str(r.waived or "")] if column else [])
+        for r in data.rows
     ]
     return [
         header("Rules with non-compliant resources, worst first"),
         table(shown),
+        *note,
         *buttons(question, 0, 1),
     ]
 
 
 def _rules_text(data: RulesOverview) -> list[str]:
+    note = [waived.text_note(data.waived)] if data.waived else []
     if not data.rows:
-        return ["No rule has non-compliant resources."]
+        return [f"No rule has non-compliant resources{except_waived(data.waived)}.", *note]
     return [
         "Rules with non-compliant resources, worst first:",
         *(
             f"  {r.rule:<55} {str(r.resources):>6} resources  {r.accounts:>4} accounts  "
-            f"{r.regions:>2} regions"
+            f"{r.regions:>2} regions" + (f"  {r.waived} waived" if r.waived else "")
             for r in data.rows
         ),
+        *note,
     ]
 
 
 def _rules_table(data: RulesOverview) -> Table:
-    return ["rule", "non_compliant_resources", "capped", "accounts", "regions", "rule_names"], [
-        [r.rule, r.resources.value, r.resources.capped, r.accounts, r.regions, " ".join(r.member_rule_names)]
+    heading = ["rule", "non_compliant_resources", "capped", "accounts", "regions", "rule_names", "waived"]
+    return heading, [
+        [
+            r.rule,
+            r.resources.value,
+            r.resources.capped,
+            r.accounts,
+            r.regions,
+            " ".join(r.member_rule_names),
+            r.waived,
+        ]
         for r in data.rows
     ]
 

@@ -33,6 +33,7 @@ from bot.questions import parsers, plans
 from bot.questions.help import help_command
 from bot.questions.question import Question
 from bot.questions.registry import RULE, Desk, Kind, Reply, register
+from bot.waivers.commands import unwaive_command, waive_command, waivers_command
 from bot.watch.commands import unwatch_command, watch_command, watches_command
 
 RULE_USAGE = "<rule or alias> [account <id>] [region <r>]"
@@ -271,6 +272,37 @@ register(
         "This channel's watches.",
         parse=parsers.nothing,
         action=watches_command,
+        hint=None,
+    )
+)
+register(
+    Kind(
+        "waive",
+        "waive <resource> <rule> [account <id>] [region <r>] <days>d <reason>",
+        "Accept one resource breaking one rule until then (admins and approvers): it leaves every count.",
+        parse=parsers.waive,
+        action=waive_command,
+        action_reads_aws=lambda question: True,  # the resource is looked up
+        hint="waive ...",
+    )
+)
+register(
+    Kind(
+        "unwaive",
+        "unwaive <resource> <rule> [account <id>] [region <r>]",
+        "End a waiver now: the resource counts again.",
+        parse=parsers.unwaive,
+        action=unwaive_command,
+        hint=None,
+    )
+)
+register(
+    Kind(
+        "waivers",
+        "waivers [rule]",
+        "The waivers in force in this channel's accounts, soonest to expire first.",
+        parse=parsers.waivers,
+        action=waivers_command,
         hint=None,
     )
 )

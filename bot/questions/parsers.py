@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from bot.errors import UserError, quoted
+from bot.waivers.model import MAX_DAYS, REASON_CHARS, days
 
 ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 
@@ -141,6 +142,42 @@ def watch(words: list[str], raw: str, usage: str) -> dict[str, str]:
     if words[0].lower() == "account":
         return options(words, ("account", "region"), usage)
     return {"rule": words[0], **options(words[1:], ("account", "region"), usage)}
+
+
+def waive(words: list[str], raw: str, usage: str) -> dict[str, str]:
+    """`waive <resource> <rule> [account <id>] [region <r>] <days>d <reason...>`: the reason is the
+    rest of the text as typed."""
+    if len(words) < 3:
+        raise UserError(f"Usage: {quoted(usage)}")
+    at = next((i for i, w in enumerate(words) if i >= 2 and re.fullmatch(r"[0-9]+d", w.lower())), None)
+    if at is None:
+        raise UserError(f"Say for how long, in days (`30d`, at most {MAX_DAYS}d). Usage: {quoted(usage)}")
+    try:
+        n = days(words[at].lower())
+    except ValueError:
+        raise UserError(f"A waiver lasts 1 to {MAX_DAYS} days (`30d`). Usage: {quoted(usage)}") from None
+    params = {"resource": words[0], "rule": words[1], **options(words[2:at], ("account", "region"), usage)}
+    # The reason as typed (spacing kept): everything after the days.
+    reason = raw.split(None, at + 1)[at + 1].strip() if len(words) > at + 1 else ""
+    if not reason:
+        raise UserError(f"Say why it is accepted: the reason is kept with the waiver. Usage: {quoted(usage)}")
+    if len(reason) > REASON_CHARS:
+        raise UserError(f"Keep the reason under {REASON_CHARS} characters (a ticket link says the rest).")
+    return {**params, "days": str(n), "reason": reason}
+
+
+def unwaive(words: list[str], raw: str, usage: str) -> dict[str, str]:
+    """`unwaive <resource> <rule> [account <id>] [region <r>]`."""
+    if len(words) < 2:
+        raise UserError(f"Usage: {quoted(usage)}")
+    return {"resource": words[0], "rule": words[1], **options(words[2:], ("account", "region"), usage)}
+
+
+def waivers(words: list[str], raw: str, usage: str) -> dict[str, str]:
+    """`waivers [rule]`."""
+    if len(words) > 1:
+        raise UserError(f"Usage: {quoted(usage)}")
+    return {"rule": words[0]} if words else {}
 
 
 def nothing(words: list[str], raw: str, usage: str) -> dict[str, str]:

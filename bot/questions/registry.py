@@ -6,18 +6,21 @@ surfaces all read it. A second kind of the same name fails at import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.access.scopes import AccessConfig
+from bot.access.audit import Audit
+from bot.access.scopes import AccessConfig, Scope
 from bot.access.scoping import Scoping
 from bot.answers.models import Answer
 from bot.digest.runner import DigestScheduler
 from bot.presenters.presenter import Presenter
 from bot.questions.plans.context import PlanContext
 from bot.questions.question import Question
+from bot.questions.rules import RuleCatalog
 from bot.slack.dedupe import Dedupe
+from bot.waivers.desk import Waivers
 from bot.watch.runner import WatchScheduler
 
 Parser = Callable[[list[str], str, str], dict[str, str]]
@@ -28,6 +31,8 @@ FirstPlan = Callable[[PlanContext, Question, frozenset[str] | None], Answer[Any]
 
 class Refresher(Protocol):
     def refresh(self, text: str = "", aggregator: str | None = None) -> int: ...
+
+    def answer(self, question: Question, scope: Scope = ..., cached_only: bool = False) -> Answer[Any]: ...
 
 
 class Desk(Protocol):
@@ -48,6 +53,15 @@ class Desk(Protocol):
     @property
     def dedupe(self) -> Dedupe: ...
 
+    @property
+    def waivers(self) -> Waivers | None: ...
+
+    @property
+    def catalog(self) -> RuleCatalog: ...
+
+    @property
+    def audit(self) -> Audit: ...
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -55,6 +69,8 @@ class Reply:
 
     text: str
     title: str | None = None
+    # One button per (label, question): the reply asks which (several resources of one name).
+    choices: Sequence[tuple[str, Question]] = ()
 
 
 Action = Callable[[Desk, Question, str | None, str | None], Reply]  # desk, question, channel, user

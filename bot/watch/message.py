@@ -28,11 +28,21 @@ def _line(resource: NonCompliantResource) -> str:
 
 
 def _buttons(watch: Watch, resource: NonCompliantResource | None) -> list[Block]:
+    """Details and Waive… (each asks its question; left out when too long for a button), Mute."""
     elements = []
     if resource is not None:
-        details = question_value(Question("resource", {"id": resource.resource_id}, watch.aggregator))
-        if details is not None:
-            elements.append(ButtonElement(text="Details", action_id=f"{ACTION_ASK}_0", value=details))
+        # Waive… asks `waive` without days or reason: the reply is the command to type, filled in.
+        where = {"account": resource.account_id, "region": resource.region}
+        waive = {"resource": resource.resource_id, "rule": resource.rule, **where}
+        for index, (label, question) in enumerate(
+            (
+                ("Details", Question("resource", {"id": resource.resource_id}, watch.aggregator)),
+                ("Waive…", Question("waive", waive, watch.aggregator)),
+            )
+        ):
+            value = question_value(question)
+            if value is not None:
+                elements.append(ButtonElement(text=label, action_id=f"{ACTION_ASK}_{index}", value=value))
     elements.append(ButtonElement(text="Mute this watch for a day", action_id=ACTION_MUTE, value=watch.id))
     return [ActionsBlock(elements=elements)]
 
@@ -60,17 +70,27 @@ def alert(watch: Watch, resources: list[NonCompliantResource]) -> dict[str, Any]
 
 def fixed(resources: list[NonCompliantResource | None], keys: list[str]) -> dict[str, Any]:
     """The fix, in the alert's thread."""
+    return _thread_note(
+        resources, keys, ":white_check_mark:", "Compliant again", "AWS Config no longer reports these"
+    )
+
+
+def waived(resources: list[NonCompliantResource | None], keys: list[str]) -> dict[str, Any]:
+    """A waiver made for an alerted finding, in the alert's thread."""
+    return _thread_note(
+        resources, keys, ":memo:", "Waived", "accepted risks: not counted or alerted until their waivers end"
+    )
+
+
+def _thread_note(
+    resources: list[NonCompliantResource | None], keys: list[str], emoji: str, title: str, context: str
+) -> dict[str, Any]:
     lines = [
-        _line(r).replace("• ", "• :white_check_mark: ", 1)
-        if r is not None
-        else f"• :white_check_mark: {neutral(k)}"
+        _line(r).replace("• ", f"• {emoji} ", 1) if r is not None else f"• {emoji} {neutral(k)}"
         for r, k in zip(resources, keys, strict=True)
     ]
-    text = "Compliant again:\n" + "\n".join(lines)
-    return {
-        "text": "Compliant again",
-        "blocks": fit([section(clip(text, 2900))], "AWS Config no longer reports these"),
-    }
+    text = f"{title}:\n" + "\n".join(lines)
+    return {"text": title, "blocks": fit([section(clip(text, 2900))], context)}
 
 
 def baseline(watch: Watch, count: int) -> dict[str, Any]:

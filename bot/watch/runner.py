@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from bot.access.scopes import scope_for
 from bot.answers.models import NonCompliantResource
@@ -24,8 +25,9 @@ from bot.cache.lease import REDIS_ERRORS, Lease
 from bot.jobs import JobDesk, Ticker, find_posted
 from bot.presenters.export import csv_text
 from bot.presenters.rule import resource_rows
+from bot.waivers.model import Book
 from bot.watch import message, poll
-from bot.watch.model import Seen, Watch
+from bot.watch.model import Seen, Watch, key_parts, resource_of
 from bot.watch.store import WatchStore
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,9 @@ class WatchRunner:
             if scope.nothing:  # a channel that sees nothing is alerted of nothing
                 return "outside the channel's scope"
             seen = self.store.seen(watch)
-            reading = poll.read(self.deps.plans, watch, self.store.counts(watch), set(seen), scope.accounts)
+            book = Book(self.deps.waivers.in_force() if self.deps.waivers else (), self.deps.clock())
+            counts = _reread_ended(self.store.counts(watch), seen, book)
+            reading = poll.read(self.deps.plans, watch, counts, set(seen), scope.accounts)
             if not self.store.ready(watch):
                 self.store.record(
                     watch,
@@ -62,12 +66,27 @@ class WatchRunner:
                     )
                 return "baseline"
             self._recover(watch, {k: s for k, s in seen.items() if s.state == "posting"})
-            new = {k: r for k, r in reading.findings.items() if k not in seen and r is not None}
+            present = {
+                k: r if r is not None else (seen[k].resource if k in seen else None)
+                for k, r in reading.findings.items()
+            }
+            waived = {k: r for k, r in present.items() if book.of(*key_parts(k)) is not None}
+            # New findings, and waived ones that still break now that their waiver has ended.
+            new = {
+                k: r
+                for k, r in present.items()
+                if k not in waived and r is not None and (k not in seen or seen[k].state == "waived")
+            }
             gone = [k for k in seen if k not in reading.findings]
+            newly_waived = {k: r for k, r in waived.items() if k not in seen or seen[k].state != "waived"}
+            self.store.record(
+                watch, {k: Seen(state="waived", at=time.time(), resource=r) for k, r in newly_waived.items()}
+            )
             if new:
                 self._alert(watch, new)
             self.store.record(watch, {}, gone=gone, counts=reading.counts)
-            self._say_fixed(watch, {k: seen[k] for k in gone})
+            self._say_in_threads(watch, {k: seen[k] for k in gone}, message.fixed)
+            self._say_in_threads(watch, {k: seen[k] for k in newly_waived if k in seen}, message.waived)
             return f"{len(new)} new, {len(gone)} fixed"
 
     # --- alerting -----------------------------------------------------------------------------
@@ -93,10 +112,7 @@ class WatchRunner:
         ts = str(posted["ts"])
         self.store.record(
             watch,
-            {
-                k: Seen(state="alerted", ts=ts, at=time.time(), resource=r)
-                for k, r in zip(keys, resources, strict=True)
-            },
+            {k: Seen.alerted(ts) for k in keys},
         )
         if len(resources) > message.BURST:
             self._upload(watch, ts, resources)
@@ -127,20 +143,22 @@ class WatchRunner:
             if ts is not None:
                 self.store.record(
                     watch,
-                    {
-                        k: Seen(state="alerted", ts=ts, at=time.time(), resource=r)
-                        for k, r in zip(keys, resources, strict=True)
-                    },
+                    {k: Seen.alerted(ts) for k in keys},
                 )
                 log.warning("watch alert %s was posted by a replica that died before recording it", alert)
             elif resources:
                 self._post(watch, alert, resources, keys)
 
-    def _say_fixed(self, watch: Watch, fixed: dict[str, Seen]) -> None:
-        """One message per alert thread, naming what is compliant again (after the record: a
-        crash here loses the note, never doubles it)."""
+    def _say_in_threads(
+        self,
+        watch: Watch,
+        changed: dict[str, Seen],
+        note: Callable[[list[NonCompliantResource | None], list[str]], dict[str, Any]],
+    ) -> None:
+        """One message per alert thread, naming the alerted findings that are fixed (or waived)
+        (after the record: a crash here loses the note, never doubles it)."""
         by_thread: dict[str, list[tuple[str, Seen]]] = {}
-        for key, state in fixed.items():
+        for key, state in changed.items():
             if state.state == "alerted" and state.ts:
                 by_thread.setdefault(state.ts, []).append((key, state))
         for ts, items in by_thread.items():
@@ -148,10 +166,24 @@ class WatchRunner:
                 self.deps.slack.chat_postMessage(
                     channel=watch.channel,
                     thread_ts=ts,
-                    **message.fixed([s.resource for _, s in items], [k for k, _ in items]),
+                    **note([s.resource or resource_of(k) for k, s in items], [k for k, _ in items]),
                 )
             except Exception:
-                log.exception("watch %s: the fix could not be said in thread %s", watch.id, ts)
+                log.exception("watch %s: a note could not be said in thread %s", watch.id, ts)
+
+
+def _reread_ended(counts: dict[str, str], seen: dict[str, Seen], book: Book) -> dict[str, str]:
+    """The counts to compare with, less those of the places where a waiver ended on a finding
+    the watch knows only by its key (part of the baseline when it was waived): that place is
+    read again, so the finding is alerted with its details if it still breaks."""
+    places = {
+        key_parts(k)[1:3]
+        for k, s in seen.items()
+        if s.state == "waived" and s.resource is None and book.of(*key_parts(k)) is None
+    }
+    if not places:
+        return counts
+    return {k: v for k, v in counts.items() if tuple(k.split("|")[1:3]) not in places}
 
 
 class WatchScheduler(Ticker):

@@ -24,18 +24,6 @@ MISSING_BROWSER = (
 )
 
 
-@pytest.fixture(autouse=True)
-def aws_environment() -> None:
-    """The demo sets the environment it needs (AWS_ENDPOINT_URL among it)."""
-
-
-@pytest.fixture(scope="module")
-def playground() -> Iterator[harness.Harness]:
-    running = demo.start(port=0)
-    yield running
-    running.stop()  # and the environment is as it was
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not (shutil.which("chromium") and shutil.which("chromedriver")):

@@ -35,7 +35,7 @@ def test_every_kind_is_complete() -> None:
         assert isinstance(kind, Kind) and kind.usage and kind.help
         if kind.asks_aws:
             assert kind.model is not None and kind.presenter is not None and kind.ttl > 0
-    actions = {"help", "refresh", "digest", "watch", "unwatch", "watches"}
+    actions = {"help", "refresh", "digest", "watch", "unwatch", "watches", "waive", "unwaive", "waivers"}
     assert {k.name for k in REGISTRY.values() if not k.asks_aws} == actions
     assert REGISTRY["doctor"].scoping is Scoping.ORGANIZATION_ONLY
     assert REGISTRY["rule"].scoping is Scoping.READ_IN_SCOPE
