@@ -280,21 +280,16 @@ def waive(client: redis.Redis, prefix: str, snapshot: Snapshot, count: int) -> i
         :REASON_CHARS
     ]
     step = max(1, len(snapshot.findings) // max(1, count))
-    for account, region, rule, kind, resource in snapshot.findings[::step][:count]:
+    for finding in snapshot.findings[::step][:count]:
         store.put(
-            Waiver(
-                rule=rule,
-                account_id=account,
-                region=region,
-                resource_id=resource,
-                resource_type=kind,
-                resource_name=resource,
-                expires_at=now + timedelta(days=90),
-                reason=reason,
-                approved_by="U0SECLEAD01",
+            Waiver.of_finding(
+                finding,
+                now + timedelta(days=90),
+                reason,
+                "U0SECLEAD01",
+                resource_name=finding[4],
                 created_at=now,
                 aggregator=snapshot.aggregator,
-                source="slack",
             )
         )
     lengths = [client.hstrlen(store.key, field) for field in client.hkeys(store.key)]

@@ -40,7 +40,9 @@ def when(moment: datetime | None) -> str:
 def question_value(question: Question, page: int = 0) -> str | None:
     """What a button carries: the question and the page (state lives here, not in memory)."""
     value = json.dumps(
-        {"k": question.kind, "p": question.params, "a": question.aggregator, "n": page}, separators=(",", ":")
+        {"k": question.kind, "p": question.params, "a": question.aggregator, "n": page},
+        separators=(",", ":"),
+        ensure_ascii=False,  # Slack counts characters: "ü" is one, not the six of "\u00fc"
     )
     return value if len(value) <= BUTTON_VALUE_CHARS else None
 

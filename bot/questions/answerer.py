@@ -115,14 +115,16 @@ class Answerer:
 
     # --- waivers ------------------------------------------------------------------------------
 
-    def book(self, aggregator: str) -> Book:
-        """The waivers in force now for this aggregator."""
-        return Book(self.waivers(), self.service.clock(), aggregator)
+    def book(self, aggregator: str, accounts: frozenset[str] | None = None) -> Book:
+        """The waivers in force now for this aggregator, in these accounts (None: all): a waiver
+        elsewhere must not move a scoped channel's counts, nor hint that it exists."""
+        waivers = [w for w in self.waivers() if accounts is None or w.account_id in accounts]
+        return Book(waivers, self.service.clock(), aggregator)
 
     def waived(
         self, found: Answer[Any], question: Question, scope: Scope, cached_only: bool = False
     ) -> Answer[Any]:
-        book = self.book(found.aggregator)
+        book = self.book(found.aggregator, scope.accounts)
         if not book:
             return found
         overview = None

@@ -65,7 +65,8 @@ def parse(text: str, is_rule: Callable[[str], bool] | None = None) -> Question:
     public = False
     if re.match(r"^public\b", raw, re.IGNORECASE):
         public, raw = True, raw[len("public") :].strip()
-    elif re.search(r"\spublic$", raw, re.IGNORECASE) and not raw.lower().startswith("query"):
+    # A query's text and a waiver's reason end as they were typed ("...must stay public").
+    elif re.search(r"\spublic$", raw, re.IGNORECASE) and not raw.lower().startswith(("query", "waive")):
         public, raw = True, raw[: -len("public")].strip()
     if not raw:
         return Question("help", {}, aggregator, public)

@@ -33,6 +33,7 @@ from bot.questions import parsers, plans
 from bot.questions.help import help_command
 from bot.questions.question import Question
 from bot.questions.registry import RULE, Desk, Kind, Reply, register
+from bot.waivers.commands import USAGE as WAIVE_USAGE
 from bot.waivers.commands import unwaive_command, waive_command, waivers_command
 from bot.watch.commands import unwatch_command, watch_command, watches_command
 
@@ -278,7 +279,7 @@ register(
 register(
     Kind(
         "waive",
-        "waive <resource> <rule> [account <id>] [region <r>] <days>d <reason>",
+        WAIVE_USAGE,
         "Accept one resource breaking one rule until then (admins and approvers): it leaves every count.",
         parse=parsers.waive,
         action=waive_command,

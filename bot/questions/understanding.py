@@ -35,6 +35,8 @@ def understand(text: str, interpreter: Interpreter, previous: Question | None = 
         question = parse(text, is_rule=interpreter.catalog.knows)
     except UserError as error:
         refusal, question = error, None
+        if _names_an_action(text):  # `waive ... 366d`: its refusal, never a question it was not
+            raise
     if question is not None and (
         question.kind != RULE
         or interpreter.catalog.knows(question.params["rule"])
@@ -50,6 +52,12 @@ def understand(text: str, interpreter: Interpreter, previous: Question | None = 
     if refusal is not None and (isinstance(refusal, UnknownCommand) or _names_a_kind(text)):
         raise refusal  # `sumary` (did you mean `summary`?), `resources by colour`: the grammar knows best
     return Understanding(examples=reading.examples)
+
+
+def _names_an_action(text: str) -> bool:
+    """Whether the text starts with a command that manages something (waive, watch, digest...)."""
+    head = text.strip().split(" ", 1)[0].lower()
+    return head in REGISTRY and REGISTRY[head].action is not None
 
 
 def _names_a_kind(text: str) -> bool:

@@ -11,10 +11,13 @@ from bot.access.scopes import Scope, scope_for
 from bot.answers.models import ResourceRef, ResourceReport
 from bot.errors import UserError, quoted
 from bot.presenters.waived import until
+from bot.questions import parsers
 from bot.questions.question import Question
 from bot.questions.registry import Desk, Reply
 from bot.slack.text import neutral
 from bot.waivers.model import Waiver
+
+USAGE = "waive <resource> <rule> [account <id>] [region <r>] <days>d <reason>"
 
 
 def _desk(deps: Desk) -> Desk:
@@ -92,6 +95,9 @@ def waive_command(deps: Desk, question: Question, channel: str | None, user: str
     params = question.params
     if "days" not in params:  # the alerts' "Waive…" button: what to type, the finding filled in
         return Reply(_guide(params), "Waive")
+    # A button carries its days and reason: held to the command's rules again.
+    typed = f"_ _ {params['days']}d {params.get('reason', '')}"
+    checked = parsers.waive(typed.split(), typed, USAGE)
     scope = scope_for(deps.access, channel, user)
     report = deps.answerer.answer(
         Question("resource", {"id": params["resource"]}, question.aggregator), scope
@@ -102,8 +108,13 @@ def waive_command(deps: Desk, question: Question, channel: str | None, user: str
             f"I found no resource {quoted(params['resource'])} there; `resource <id>` looks it up."
         )
     if len(candidates) > 1:
+        listed = "\n".join(
+            f"• {quoted(ref.resource_name or ref.resource_id)}: account {ref.account_id} region {ref.region}"
+            for ref in candidates[:10]
+        )
         return Reply(
-            f"{quoted(params['resource'])} names {len(candidates)} resources. Which one do you waive?",
+            f"{quoted(params['resource'])} names {len(candidates)} resources. Which one do you waive? "
+            f"(Or ask again with its `account <id> region <r>`.)\n{listed}",
             choices=[_choice(question, ref) for ref in candidates[:5]],
         )
     (ref,) = candidates
@@ -111,7 +122,9 @@ def waive_command(deps: Desk, question: Question, channel: str | None, user: str
     rule = _rule(deps, params["rule"])
     if ref != report.data.resource:  # one of several matches: its own report, with its rules
         report = deps.answerer.answer(Question("resource", {"id": ref.handle}, question.aggregator), scope)
-    regions = sorted({c.region or ref.region for c in report.data.compliance if c.rule == rule})
+    rows = [c for c in report.data.compliance if c.rule == rule]
+    regions = sorted({c.region or ref.region for c in rows})
+    failing = any(c.compliance_type == "NON_COMPLIANT" for c in rows)
     if not regions:
         evaluated = sorted({c.rule for c in report.data.compliance})
         listed = ", ".join(quoted(r) for r in evaluated[:10]) or "none"
@@ -120,7 +133,7 @@ def waive_command(deps: Desk, question: Question, channel: str | None, user: str
             f"nothing to waive. The rules that evaluate it: {listed}."
         )
     now = deps.waivers.clock()
-    expires = now + timedelta(days=int(params["days"]))
+    expires = now + timedelta(days=int(checked["days"]))
     made = [
         Waiver(
             rule=rule,
@@ -131,7 +144,7 @@ def waive_command(deps: Desk, question: Question, channel: str | None, user: str
             resource_name=ref.resource_name,
             resource_arn=ref.arn,
             expires_at=expires,
-            reason=params["reason"],
+            reason=checked["reason"],
             approved_by=user,
             created_at=now,
             aggregator=question.aggregator,
@@ -157,8 +170,14 @@ def waive_command(deps: Desk, question: Question, channel: str | None, user: str
     return Reply(
         f":memo: Waived {quoted(ref.resource_name or ref.resource_id)} (`{neutral(ref.resource_type)}`, "
         f"{ref.account_id} {where}) for {quoted(rule)} until {until(expires, now)}: "
-        f"_{neutral(params['reason'])}_\nEvery answer, the digest and the alerts leave it out of the "
-        f"non-compliant counts from now on; `waivers` lists the waivers, `unwaive` ends one.",
+        f"_{neutral(params['reason'])}_\n"
+        + (
+            "Every answer, the digest and the alerts leave it out of the non-compliant counts from now on"
+            if failing
+            else ":warning: AWS Config reports it compliant now: if it breaks before the waiver ends, it "
+            "will not be counted or alerted"
+        )
+        + "; `waivers` lists the waivers, `unwaive` ends one.",
         "Waived",
     )
 

@@ -20,7 +20,9 @@ class Waiver(BaseModel):
     `expires_at`. `resource_type` None (a waiver written in the configuration file without it)
     covers the resource id under any type."""
 
-    model_config = ConfigDict(frozen=True)
+    # Unknown keys refused: a misspelt `resource_typ` in the configuration file would waive the id
+    # under every type.
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     rule: str  # the logical rule
     account_id: str = Field(pattern=r"^[0-9]{12}$")
@@ -53,6 +55,32 @@ class Waiver(BaseModel):
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+    @classmethod
+    def of_finding(
+        cls,
+        finding: tuple[str, str, str, str, str],
+        expires_at: datetime,
+        reason: str,
+        approved_by: str | None = None,
+        **more: object,
+    ) -> Waiver:
+        """A waiver of one finding as the digest's snapshot holds it (account, region, logical
+        rule, resource type, resource id)."""
+        account, region, rule, kind, resource = finding
+        return cls.model_validate(
+            {
+                "rule": rule,
+                "account_id": account,
+                "region": region,
+                "resource_id": resource,
+                "resource_type": kind,
+                "expires_at": expires_at,
+                "reason": reason,
+                "approved_by": approved_by,
+                **more,
+            }
+        )
 
     @property
     def id(self) -> str:

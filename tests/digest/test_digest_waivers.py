@@ -33,17 +33,7 @@ def slack() -> Iterator[SlackStandIn]:
 
 
 def waiver_of(finding: Finding, expires_at: datetime, reason: str = "Replaced in Q4 (RISK-142)") -> Waiver:
-    account, region, rule, kind, resource = finding
-    return Waiver(
-        rule=rule,
-        account_id=account,
-        region=region,
-        resource_id=resource,
-        resource_type=kind,
-        expires_at=expires_at,
-        reason=reason,
-        approved_by="U0RISKLEAD",
-    )
+    return Waiver.of_finding(finding, expires_at, reason, "U0RISKLEAD")
 
 
 def shown(message: dict[str, Any]) -> str:

@@ -4,8 +4,10 @@ where it cannot tell, and the grammar of `waive`."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
+from pydantic import ValidationError
 
 from bot.answers.models import (
     AccountDrilldown,
@@ -21,7 +23,11 @@ from bot.answers.models import (
 )
 from bot.digest.snapshots import Snapshot
 from bot.errors import UserError
+from bot.presenters.common import question_value
+from bot.questions.answerer import Answerer
+from bot.questions.grammar import parse
 from bot.questions.parsers import waive as parse_waive
+from bot.questions.question import Question
 from bot.waivers import apply
 from bot.waivers.apply import RuleWaiving
 from bot.waivers.model import Book, Waiver, expiring
@@ -209,3 +215,28 @@ def test_the_waive_grammar() -> None:
     for bad in ("b1 s3-enc 30d", "b1 s3-enc because", "b1 s3-enc 0d why", "b1 s3-enc 400d why", "b1 30d why"):
         with pytest.raises(UserError):
             parse_waive(bad.split(), bad, usage)
+
+
+def test_a_reason_that_ends_in_public_is_the_reason() -> None:
+    question = parse("waive b1 s3-enc 30d the bucket hosts a website and must stay public")
+    assert question.params["reason"].endswith("must stay public") and not question.public
+    assert parse("public waive b1 s3-enc 30d why").public
+
+
+def test_a_waiver_keeps_to_the_fields_it_knows() -> None:
+    with pytest.raises(ValidationError):  # a misspelt `resource_type` must not widen the waiver
+        Waiver.model_validate(
+            {**waiver(A, "us-east-1", "b1").model_dump(), "resource_typ": "AWS::S3::Bucket"}
+        )
+
+
+def test_a_choice_button_carries_a_long_reason_in_any_script() -> None:
+    question = Question("waive", {"resource": "b1", "rule": RULE, "days": "30", "reason": "ü" * 450})
+    assert question_value(question) is not None
+
+
+def test_the_answerer_applies_only_the_scopes_waivers() -> None:
+    waivers = [waiver(A, "us-east-1", "b1"), waiver(B, "eu-west-1", "b3")]
+    answerer = Answerer(SimpleNamespace(clock=lambda: NOW), None, lambda: waivers)  # type: ignore[arg-type]
+    assert answerer.book("agg", frozenset({A})).waivers == waivers[:1]
+    assert answerer.book("agg").waivers == waivers

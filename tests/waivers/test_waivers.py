@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from bot.answers.models import Count
+from bot.errors import UserError
 from bot.presenters.common import ACTION_ASK, question_from_value
 from bot.questions.question import Question
+from bot.waivers.desk import Waivers
 from handlers.common import message_for
 from simulator.seeding.spec import SeededEvaluation
 from tests.support.slack import ADMIN, Bot, buttons, text_of
@@ -167,3 +169,37 @@ def test_waiving_an_alerted_break_says_so_in_its_thread_once(bot: Bot, fresh: No
     report(bot, [target], "COMPLIANT")
     scheduler(bot).tick()
     assert len(posts(bot)) == 2  # a waived finding's fix is not said: it was not alerted as failing
+
+
+def test_a_mistyped_waive_is_refused_never_answered_as_another_question(bot: Bot, fresh: None) -> None:
+    e = failing(bot)
+    for bad, said in (("366d why", "1 to 365 days"), ("30d", "Say why"), ("30 days why", "how long")):
+        reply = watch(bot, f"waive {e.resource_id} {e.logical_rule} {bad}")
+        assert said in reply and "Non-compliant" not in reply
+    assert deps_waivers(bot).store.all() == []
+
+
+def test_a_buttons_days_and_reason_are_checked_again_on_click(bot: Bot, fresh: None) -> None:
+    e = failing(bot)
+    base = {"resource": e.resource_id, "rule": e.logical_rule, "account": e.account_id, "region": e.region}
+    for days, reason in (("9999", "why"), ("-3", "why"), ("abc", "why"), ("30", ""), ("30", "x" * 501)):
+        with pytest.raises(UserError):
+            message_for(
+                bot.running.deps,
+                Question("waive", {**base, "days": days, "reason": reason}),
+                0,
+                CHANNEL,
+                ADMIN,
+            )
+    assert deps_waivers(bot).store.all() == []
+
+
+def test_waiving_a_compliant_finding_warns_that_a_break_would_be_hidden(bot: Bot, fresh: None) -> None:
+    (target,) = compliant(bot)
+    said = watch(bot, waive(target))
+    assert "Waived" in said and "reports it compliant now" in said
+
+
+def deps_waivers(bot: Bot) -> Waivers:
+    assert bot.running.deps.waivers is not None
+    return bot.running.deps.waivers
