@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.config import load_config
-from bot.errors import BotError
+from bot.config import ComplianceConfig, load_config
+from bot.errors import BotError, UserError
+from bot.questions.rules import RuleCatalog
 from bot.settings import Settings
 from bot.setup.result import Check, fail, ok, one_line, warn
+from bot.waivers.model import MAX_DAYS
 
 REFERENCE = "see README.md, Configuration reference"
 # Slack's signing secrets are 32 lowercase hex characters (Basic Information > App Credentials).
@@ -141,7 +144,31 @@ def config_file(path: Path | None) -> Check:
             message = one_line(error.message) + "."
         return fail("COMPLIANCE_CONFIG", message, "Fix the file (README.md shows every key), or unset it.")
     scope = "channels not listed see nothing" if config.default_scope == "none" else "other channels see all"
-    return ok(
-        "COMPLIANCE_CONFIG",
-        f"{path}: {len(config.channels)} channel(s), {len(config.admins)} admin(s), {scope}.",
-    )
+    summary = f"{path}: {len(config.channels)} channel(s), {len(config.admins)} admin(s), {scope}."
+    problems = waiver_problems(config)
+    if problems:
+        return warn(
+            "COMPLIANCE_CONFIG",
+            f"{summary} Its waivers: {'; '.join(problems)}.",
+            "Correct or remove those waivers (README.md, Waivers).",
+        )
+    return ok("COMPLIANCE_CONFIG", summary)
+
+
+def waiver_problems(config: ComplianceConfig, now: datetime | None = None) -> list[str]:
+    """What is odd in the configured waivers: ended already (they apply to nothing), longer than a
+    waiver made in Slack may be, or of a rule the catalog does not know (a typo, or a custom rule)."""
+    now = now or datetime.now(UTC)
+    catalog = RuleCatalog.default(config.aliases)
+    problems = []
+    for index, w in enumerate(config.waivers):
+        name = f"#{index + 1} ({w.resource_id}, {w.rule})"
+        if not w.active(now):
+            problems.append(f"{name} ended at {w.expires_at:%Y-%m-%d %H:%M} UTC")
+        elif w.expires_at - now > timedelta(days=MAX_DAYS + 1):
+            problems.append(f"{name} lasts past {MAX_DAYS} days")
+        try:
+            catalog.resolve(w.rule, suggest=False)
+        except UserError:
+            problems.append(f"{name}: no rule the catalog knows is called that (a custom rule is fine)")
+    return problems

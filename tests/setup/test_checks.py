@@ -125,3 +125,22 @@ def test_scopes_are_unknown_without_slacks_header() -> None:
 def test_a_redis_password_is_never_shown() -> None:
     assert shown("redis://:hunter2@redis:6379/0") == "redis://:***@redis:6379/0"
     assert shown("redis://redis:6379/0") == "redis://redis:6379/0"
+
+
+def test_odd_configured_waivers_are_warnings_that_name_them(tmp_path: Path) -> None:
+    base = {"account_id": "111122223333", "region": "us-east-1", "reason": "why"}
+    waivers = [
+        {**base, "rule": "s3-encryption", "resource_id": "ended", "expires_at": "2020-01-31"},
+        {**base, "rule": "s3-encryption", "resource_id": "forever", "expires_at": "2099-01-31"},
+        {**base, "rule": "s3-encryptoin", "resource_id": "typo", "expires_at": "2099-01-31"},
+    ]
+    path = tmp_path / "config.yml"
+    path.write_text(yaml.safe_dump({"admins": ["U1"], "waivers": waivers}))
+    found = checks.config_file(path)
+    assert found.status == "warn" and "\n" not in found.line()
+    assert "#1 (ended, s3-encryption) ended at 2020-02-01 00:00 UTC" in found.message  # through the 31st
+    assert "#2 (forever, s3-encryption) lasts past 365 days" in found.message
+    assert "#3 (typo, s3-encryptoin): no rule the catalog knows" in found.message
+    misspelt = {**waivers[1], "resource_typ": "AWS::S3::Bucket"}
+    path.write_text(yaml.safe_dump({"admins": ["U1"], "waivers": [misspelt]}))
+    assert checks.config_file(path).status == "fail"  # an unknown key would widen the waiver
