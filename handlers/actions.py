@@ -178,6 +178,9 @@ class Buttons:
         try:
             if deps.watches is None:
                 raise UserError("Watches are not running here.")
+            # Only a watch of this channel: a button's value may be forged.
+            if not any(w.id == action["value"] and w.channel == channel for w in deps.watches.watches()):
+                raise UserError("That watch is not one of this channel's (`watches` lists them).")
             deps.watches.runner.store.mute(str(action["value"]))
             deps.audit.record(event="watch_muted", channel=channel, user=user, watch=action["value"])
             respond(

@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from bot.watch.message import ACTION_MUTE
 from bot.watch.model import Watch
 from bot.watch.runner import WatchRunner, WatchScheduler
 from tests.support.slack import Bot, buttons, text_of
@@ -105,3 +106,17 @@ def test_what_was_typed_is_data_in_the_replies(bot: Bot, fresh: None) -> None:
     assert "<!channel>" not in said and "&lt;!channel&gt;" in said
     listed = watch(bot, "watches")
     assert "<!channel>" not in listed and "&lt;!channel&gt;" in listed
+
+
+def test_the_mute_button_mutes_only_a_watch_of_the_channel_it_is_clicked_in(bot: Bot, fresh: None) -> None:
+    (target,) = compliant(bot)
+    watch(bot, f"watch {target.logical_rule}")
+    (made,) = [w for w in scheduler(bot).watches() if w.channel == CHANNEL]
+    mute = {"action_id": ACTION_MUTE, "value": made.id, "type": "button"}
+    url = bot.slack.response_url()
+    bot.action(mute, channel="C0ELSEWHERE", response_url=url)
+    assert "not one of this channel's" in text_of(bot.responses(url)[-1])
+    assert not scheduler(bot).runner.store.muted(made)
+    url = bot.slack.response_url()
+    bot.action(mute, channel=CHANNEL, response_url=url)
+    assert "Muted" in text_of(bot.responses(url)[-1]) and scheduler(bot).runner.store.muted(made)
