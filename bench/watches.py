@@ -2,7 +2,7 @@
 evaluation to its alert with polling.
 
     .venv/bin/python -m bench.watches [--sizes 1000x17,10000x17] [--latency-ms 50]
-                                      [--interval 5] [--alerts 5] [--json FILE]
+                                      [--interval 5] [--alerts 5] [--json FILE] [--counts-baseline]
 
 1. In-process moto: for each size, a `watch all` and a `watch s3-encryption` read their baseline,
    then tick once with nothing changed: that tick's AWS calls, and its wall time at --latency-ms.
@@ -30,9 +30,11 @@ from moto import mock_aws
 from moto.core.base_backend import BackendDict
 
 from bench.common import REDIS_URL, Figure, figure, in_process_simulator, write_results
+from bot.aws.client import Tally
 from bot.aws.queue import EventQueue
 from bot.aws.session import config_client
 from bot.questions.plans import PlanContext
+from bot.questions.plans.reads import RULE_ROWS, RULES_BY_NAME
 from bot.settings import Settings
 from bot.watch import poll
 from bot.watch.events import EventsListener
@@ -45,7 +47,9 @@ from simulator.faults import FAULTS
 from simulator.orggen import WIDE_REGIONS, OrgSpec, generate
 
 
-def quiet_ticks(accounts: int, regions: int, latency_ms: float) -> list[dict[str, Any]]:
+def quiet_ticks(
+    accounts: int, regions: int, latency_ms: float, counts_baseline: bool = False
+) -> list[dict[str, Any]]:
     rows = []
     with mock_aws():
         org = generate(OrgSpec(accounts=accounts, regions=WIDE_REGIONS[:regions], resources_per_region=1))
@@ -54,7 +58,7 @@ def quiet_ticks(accounts: int, regions: int, latency_ms: float) -> list[dict[str
         )
         ctx = PlanContext(config_client(settings), settings)
         for watch in (Watch(channel="C0"), Watch(channel="C0", rule="s3-encryption")):
-            baseline = poll.read(ctx, watch, {}, set())
+            baseline = counts_only(ctx, watch) if counts_baseline else poll.read(ctx, watch, {}, set())
             FAULTS.latency_seconds = latency_ms / 1000
             start = time.perf_counter()
             quiet = poll.read(ctx, watch, baseline.counts, set(baseline.findings))
@@ -72,6 +76,26 @@ def quiet_ticks(accounts: int, regions: int, latency_ms: float) -> list[dict[str
             )
     BackendDict.reset()
     return rows
+
+
+def counts_only(ctx: PlanContext, watch: Watch) -> poll.Reading:
+    """A baseline's counts without its findings (--counts-baseline): all a quiet tick compares
+    with, without reading every finding's details first (hours of the simulator at 10,000 x 17)."""
+    tally = Tally()
+    catalog = ctx.catalog_of(tally)  # as a baseline does: the organization's rules, remembered
+    rows = list(
+        ctx.aws.pages(
+            tally,
+            RULES_BY_NAME,
+            RULE_ROWS,
+            ConfigurationAggregatorName=ctx.name(watch.aggregator),
+            Filters={"ComplianceType": "NON_COMPLIANT"},
+        )
+    )
+    if watch.rule is not None:
+        matcher = poll.matcher_of(catalog, watch.rule)
+        rows = [r for r in rows if matcher.matches(r["ConfigRuleName"])]
+    return poll.Reading({}, poll.counts_of(rows), tally.total)
 
 
 def alert_latency(interval: float, alerts: int, events: bool = False) -> dict[str, Any]:
@@ -168,6 +192,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--interval", type=float, default=5.0)
     parser.add_argument("--alerts", type=int, default=5)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--counts-baseline", action="store_true", help="baselines of counts only (the quiet tick's calls)"
+    )
     args = parser.parse_args(argv)
     with contextlib.redirect_stdout(io.StringIO()):  # the bot's audit lines
         latencies = [alert_latency(args.interval, args.alerts, events) for events in (False, True)]
@@ -178,7 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     ticks = []
     for size in args.sizes.split(","):
         accounts, regions = (int(x) for x in size.split("x"))
-        for row in quiet_ticks(accounts, regions, args.latency_ms):
+        for row in quiet_ticks(accounts, regions, args.latency_ms, args.counts_baseline):
             print(row, flush=True)
             ticks.append(row)
     found = figures(ticks, latencies, args.latency_ms)

@@ -7,7 +7,7 @@ leave an uncapped count unchanged: such a swap is seen when that source's count 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +67,7 @@ def read(
         logical_name = matcher.logical_name
     else:
         logical_name = catalog.memoized_logical_name()
-    counts = {_row_key(r): json.dumps(_count(r)) for r in rows}
+    counts = counts_of(rows)
     groups: dict[Source, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(counting.group_of(row, logical_name), []).append(row)
@@ -107,6 +107,11 @@ def matcher_of(catalog: RuleCatalog, rule: str) -> Matcher:
         return catalog.matcher(catalog.resolve(rule))
     except UserError:
         return catalog.matcher(rule.strip())
+
+
+def counts_of(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """AWS's count of each row (physical rule, account, region): what the next reading compares."""
+    return {_row_key(r): json.dumps(_count(r)) for r in rows}
 
 
 def _row_key(row: Mapping[str, Any]) -> str:
