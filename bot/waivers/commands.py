@@ -15,20 +15,20 @@ from bot.questions import parsers
 from bot.questions.question import Question
 from bot.questions.registry import Desk, Reply
 from bot.slack.text import neutral
+from bot.waivers.desk import Waivers
 from bot.waivers.model import Waiver
 
 USAGE = "waive <resource> <rule> [account <id>] [region <r>] <days>d <reason>"
 
 
-def _desk(deps: Desk) -> Desk:
+def _waivers(deps: Desk) -> Waivers:
     if deps.waivers is None:
         raise UserError("Waivers are not set up here.")
-    return deps
+    return deps.waivers
 
 
-def _check_approver(deps: Desk, user: str | None) -> None:
-    assert deps.waivers is not None
-    if not deps.waivers.may_approve(deps.access, user):
+def _check_approver(deps: Desk, waivers: Waivers, user: str | None) -> None:
+    if not waivers.may_approve(deps.access, user):
         raise UserError(
             "Only the bot's admins and the waiver approvers named in its configuration can waive or "
             "unwaive findings."
@@ -89,9 +89,8 @@ def _guide(params: dict[str, str]) -> str:
 
 
 def waive_command(deps: Desk, question: Question, channel: str | None, user: str | None) -> Reply:
-    deps = _desk(deps)
-    assert deps.waivers is not None
-    _check_approver(deps, user)
+    waivers = _waivers(deps)
+    _check_approver(deps, waivers, user)
     params = question.params
     if "days" not in params:  # the alerts' "Waive…" button: what to type, the finding filled in
         return Reply(_guide(params), "Waive")
@@ -132,7 +131,7 @@ def waive_command(deps: Desk, question: Question, channel: str | None, user: str
             f"{quoted(rule)} does not evaluate {quoted(ref.resource_name or ref.resource_id)}, so there is "
             f"nothing to waive. The rules that evaluate it: {listed}."
         )
-    now = deps.waivers.clock()
+    now = waivers.clock()
     expires = now + timedelta(days=int(checked["days"]))
     made = [
         Waiver(
@@ -152,10 +151,10 @@ def waive_command(deps: Desk, question: Question, channel: str | None, user: str
         for region in regions
     ]
     for waiver in made:
-        if deps.waivers.is_configured(waiver.id):
+        if waivers.is_configured(waiver.id):
             raise UserError("That finding is waived in the bot's configuration file; change it there.")
     for waiver in made:
-        replaced = deps.waivers.store.put(waiver)
+        replaced = waivers.store.put(waiver)
         _audit(
             deps,
             "waive",
@@ -197,14 +196,13 @@ def _matching(waivers: Sequence[Waiver], deps: Desk, params: dict[str, str]) -> 
 
 
 def unwaive_command(deps: Desk, question: Question, channel: str | None, user: str | None) -> Reply:
-    deps = _desk(deps)
-    assert deps.waivers is not None
-    _check_approver(deps, user)
+    waivers = _waivers(deps)
+    _check_approver(deps, waivers, user)
     scope = scope_for(deps.access, channel, user)
-    now = deps.waivers.clock()
+    now = waivers.clock()
     found = [
         w
-        for w in _matching(deps.waivers.all(), deps, question.params)
+        for w in _matching(waivers.all(), deps, question.params)
         if w.active(now) and not scope.nothing and scope.allows(w.account_id)
     ]
     if not found:
@@ -216,7 +214,7 @@ def unwaive_command(deps: Desk, question: Question, channel: str | None, user: s
     if configured:
         raise UserError("That waiver is declared in the bot's configuration file; end it there.")
     for waiver in found:
-        deps.waivers.store.delete(waiver.id)
+        waivers.store.delete(waiver.id)
         _audit(deps, "unwaive", waiver, channel, user)
     lines = "\n".join(f"• {neutral(w.label)}: {quoted(w.rule)}" for w in found)
     return Reply(f"Ended {len(found)} waiver(s); these count again in every answer:\n{lines}", "Unwaived")
@@ -233,14 +231,13 @@ def line(waiver: Waiver, now: datetime) -> str:
 
 
 def waivers_command(deps: Desk, question: Question, channel: str | None, user: str | None) -> Reply:
-    deps = _desk(deps)
-    assert deps.waivers is not None
+    waivers = _waivers(deps)
     scope = scope_for(deps.access, channel, user)
     rule = _rule(deps, question.params["rule"]) if question.params.get("rule") else None
-    now = deps.waivers.clock()
+    now = waivers.clock()
     mine = [
         w
-        for w in deps.waivers.all()
+        for w in waivers.all()
         if not scope.nothing and scope.allows(w.account_id) and rule in (None, w.rule)
     ]
     if not mine:
