@@ -179,6 +179,7 @@ def run(
                 start = time.perf_counter()
                 ask(service, question, org)
                 compute = (time.perf_counter() - start) * 1000
+                freeze_heap()  # the simulator's views, built by that first pass, live on: out of gc's scans
                 FAULTS.latency_seconds = latency_ms / 1000
                 service.forget()
                 start = time.perf_counter()
@@ -219,9 +220,10 @@ def first_answer(
     bound: tuple[int, int],
     whole_beside: bool = True,
 ) -> dict[str, Any]:
-    """`s3-encryption` as Slack gets it: the first answer, with the whole one computed beside it
-    (as the bot does), at the same latency; the time to each, and the critical path of the
-    minimal plan for the whole answer (its sequential calls, then its parallel ones in waves)."""
+    """`s3-encryption` as Slack gets it: the first answer, then the whole one started as soon as
+    the first is read (as the bot does), at the same latency; the time to each from the
+    question, and the critical path of the minimal plan for the whole answer (its sequential
+    calls, then its parallel ones in waves)."""
     service.forget()
     FAULTS.latency_seconds = latency_ms / 1000
     start = time.perf_counter()
@@ -232,10 +234,10 @@ def first_answer(
         done["whole"] = time.perf_counter()
 
     worker = threading.Thread(target=whole)
-    if whole_beside:
-        worker.start()
     first = plans.rule_first(service, "s3-encryption")
     first_ms = (time.perf_counter() - start) * 1000
+    if whole_beside:
+        worker.start()
     if not whole_beside:  # --first-only: the time and calls of the first answer alone
         FAULTS.clear()
         return {

@@ -170,10 +170,13 @@ def respond_to(
         try:
             answer = deps.answerer.answer(question, scope, cached_only=True)
         except NotCached:
-            # The whole answer starts now, beside the first one, so it is complete as soon as it
-            # alone would be; `rest` then finds it computed, or being computed (single flight).
-            deps.lane.run(lambda: _quietly(deps.answerer.answer, question, scope), lambda _: None)
             answer = deps.answerer.first(question, scope)
+            if answer is not None:
+                # The whole answer starts as soon as the first is read, not beside it: its
+                # fan-out would share the process and AWS's request rate with the first one's
+                # few calls and delay it. `rest` then finds it computed, or being computed
+                # (single flight).
+                deps.lane.run(lambda: _quietly(deps.answerer.answer, question, scope), lambda _: None)
     if answer is None:
         answer = deps.answerer.answer(question, scope, cached_only=not may_compute)
     return message(answer, kind.presenter, deps.clock(), question, page), answer

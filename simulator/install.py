@@ -17,7 +17,7 @@ from typing import Any
 from moto.config.responses import ConfigResponse
 from moto.core.responses import ActionResult
 
-from simulator import accounts, operations
+from simulator import accounts, direct, operations
 from simulator.faults import FAULTS
 from simulator.state import LOCK
 from simulator.validation import validate
@@ -51,14 +51,24 @@ VALIDATED = ("put_configuration_aggregator", "describe_configuration_aggregators
 _MARK = "_compliance_sim"
 
 
-def _handler(operation: Operation) -> Callable[[ConfigResponse], ActionResult]:
-    def handle(self: ConfigResponse) -> ActionResult:
-        params = json.loads(self.body or "{}")
+def _served(operation: Operation) -> Operation:
+    """The operation as every request meets it: injected faults, AWS's input validation, then the
+    operation under the data lock."""
+
+    def serve(account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
         FAULTS.apply(operation.__name__)
         validate(operation.__name__, params)
         with LOCK:
-            result = operation(self.current_account, self.region, params)
-        return ActionResult(result)
+            return operation(account, region, params)
+
+    return serve
+
+
+def _handler(operation: Operation) -> Callable[[ConfigResponse], ActionResult]:
+    served = _served(operation)
+
+    def handle(self: ConfigResponse) -> ActionResult:
+        return ActionResult(served(self.current_account, self.region, json.loads(self.body or "{}")))
 
     handle.__name__ = operation.__name__
     setattr(handle, _MARK, True)
@@ -83,6 +93,7 @@ def install() -> list[str]:
         if not getattr(native, _MARK, False):
             setattr(ConfigResponse, name, _validated(name, native))
     served = []
+    routes: dict[str, Operation] = {}
     for operation in (*REPLACED, *ADDED):
         name = operation.__name__
         current = ConfigResponse.__dict__.get(name)
@@ -94,4 +105,12 @@ def install() -> list[str]:
             continue
         setattr(ConfigResponse, name, _handler(operation))
         served.append(name)
+    for operation in (*REPLACED, *ADDED):
+        if operation.__name__ in served:
+            routes[_pascal(operation.__name__)] = _served(operation)
+    direct.install(routes)
     return served
+
+
+def _pascal(snake: str) -> str:
+    return "".join(part.title() for part in snake.split("_"))

@@ -16,10 +16,10 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
@@ -67,6 +67,23 @@ def config_regions() -> frozenset[str]:
         for region in session.get_available_regions("config", partition)
     )
 
+
+class Slots:
+    """At most `size` AWS calls of one question in flight, whichever of its threads makes them:
+    reads that run side by side (chains of pages, a fan-out of details fed as they are found)
+    share one concurrency budget, so nesting them never multiplies it."""
+
+    def __init__(self, size: int) -> None:
+        self._free = threading.BoundedSemaphore(max(1, size))
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self._free:
+            yield
+
+
+# The slots of the question being answered (set by the outermost fan-out or `shared_slots`).
+_SLOTS: contextvars.ContextVar[Slots | None] = contextvars.ContextVar("aws_slots", default=None)
 
 # When the question being answered must stop asking AWS (monotonic seconds), and its limit.
 _LIMIT: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar("aws_limit", default=None)
@@ -133,8 +150,10 @@ class AggregatorClient:
         """One AWS call, counted, with AWS's errors turned into the bot's."""
         _within_limit(operation)
         tally.add(operation)
+        slots = _SLOTS.get()
         try:
-            response: dict[str, Any] = getattr(self.client, _snake(operation))(**params)
+            with slots.held() if slots is not None else nullcontext():
+                response: dict[str, Any] = getattr(self.client, _snake(operation))(**params)
             return response
         except ClientError as error:
             translated = self._translate(error, operation, params)
@@ -228,11 +247,60 @@ class AggregatorClient:
                 if element.get("complianceType") == "NON_COMPLIANT":
                     yield row, target, element
 
+    @contextmanager
+    def shared_slots(self) -> Iterator[None]:
+        """Every AWS call made inside (and in the fan-outs and feeds started there) shares one
+        budget of `concurrency` calls in flight; inside another such block, that one's."""
+        if _SLOTS.get() is not None:
+            yield
+            return
+        token = _SLOTS.set(Slots(self.concurrency))
+        try:
+            yield
+        finally:
+            _SLOTS.reset(token)
+
     def fan_out(self, jobs: Sequence[Callable[[], T]]) -> list[T]:
-        """Independent reads at once, at most `concurrency` in flight; results in order."""
+        """Independent reads at once, at most `concurrency` calls in flight (the question's
+        budget, shared with any reads beside these); results in order."""
         if len(jobs) <= 1:
             return [job() for job in jobs]
-        # Each job runs in a copy of the caller's context, so the question's time limit holds there.
-        contexts = [contextvars.copy_context() for _ in jobs]
-        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="aws") as pool:
-            return list(pool.map(lambda context, job: context.run(job), contexts, jobs))
+        with self.shared_slots():
+            # Each job runs in a copy of the caller's context: the question's time limit and
+            # budget hold there.
+            contexts = [contextvars.copy_context() for _ in jobs]
+            with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="aws") as pool:
+                return list(pool.map(lambda context, job: context.run(job), contexts, jobs))
+
+    def feed(self) -> Feed[Any]:
+        """Reads submitted as what they need is found, run beside the finding (within the
+        question's budget: call it inside `shared_slots`)."""
+        return Feed(self.concurrency)
+
+
+class Feed(Generic[T]):
+    """A pool fed while other reads run: `submit` as work is found, `results` when all is found.
+    Each job runs in the submitter's context (time limit, budget)."""
+
+    def __init__(self, workers: int) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="aws-feed")
+        self._futures: list[Future[T]] = []
+        self._lock = threading.Lock()
+
+    def submit(self, job: Callable[[], T]) -> None:
+        context = contextvars.copy_context()
+        with self._lock:
+            self._futures.append(self._pool.submit(context.run, job))
+
+    def results(self) -> list[T]:
+        """Every job's result, in submission order (the first job's error, raised)."""
+        try:
+            with self._lock:
+                futures = list(self._futures)
+            return [future.result() for future in futures]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop: jobs not started are dropped (a question that failed elsewhere reads no more)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)

@@ -5,6 +5,7 @@ compliance rows find the sources, then the cheaper of a fan-out of details or on
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -15,6 +16,7 @@ from bot.aws.client import Tally
 from bot.aws.console import console_url
 from bot.questions.plans import reads
 from bot.questions.plans.context import PlanContext
+from bot.questions.plans.detail_feed import DetailFeed, key_of
 from bot.questions.plans.reads import RULE_ROWS, RULES_BY_NAME
 from bot.questions.query_validation import quote
 from bot.questions.rules import Matcher, RuleCatalog
@@ -113,26 +115,41 @@ def leading_rows(
 
 
 def _elements_by_region(
-    ctx: PlanContext, tally: Tally, aggregator: str, fields: str, where: str
+    ctx: PlanContext,
+    tally: Tally,
+    aggregator: str,
+    fields: str,
+    where: str,
+    on_total: Callable[[int], None] = lambda _: None,
+    on_element: Callable[[dict[str, Any], dict[str, Any]], None] = lambda row, element: None,
 ) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
     """The NON_COMPLIANT elements of `SELECT fields WHERE where` over compliance items, read as one
     chain of pages per region at once, not one chain for all: sequential pages are what a slow
     AWS makes costly. The regions, and whether splitting pays, come from one GROUP BY query
-    (every region with items is a group of it, so nothing is left out)."""
+    (every region with items is a group of it, so nothing is left out); its total goes to
+    `on_total`, and each element to `on_element` as its page arrives."""
     counts = list(
         ctx.aws.select(tally, aggregator, f"SELECT awsRegion, COUNT(*) WHERE {where} GROUP BY awsRegion")
     )
+    total = sum(int(c.get("COUNT(*)", 0)) for c in counts)
+    on_total(total)
     size = ctx.aws.page_sizes["SelectAggregateResourceConfig"]
-    if sum(int(c.get("COUNT(*)", 0)) for c in counts) <= size or len(counts) <= 1:
+    if total <= size or len(counts) <= 1:
         expressions = [f"SELECT {fields} WHERE {where}"]
     else:
         expressions = [
             f"SELECT {fields} WHERE {where} AND awsRegion = {quote(c['awsRegion'])}" for c in counts
         ]
-    jobs = [
-        partial(lambda e: list(ctx.aws.non_compliant_elements(tally, aggregator, e)), e) for e in expressions
-    ]
-    return [element for chain in ctx.aws.fan_out(jobs) for element in chain]
+
+    def chain(expression: str) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
+        elements = []
+        for row, target, element in ctx.aws.non_compliant_elements(tally, aggregator, expression):
+            on_element(row, element)
+            elements.append((row, target, element))
+        return elements
+
+    chains = ctx.aws.fan_out([partial(chain, e) for e in expressions])
+    return [element for found in chains for element in found]
 
 
 def _not_an_all_clear_of_nothing(
@@ -241,6 +258,9 @@ def _rule_by_query(
     region: str | None,
     accounts: frozenset[str] | None = None,
 ) -> RuleCompliance:
+    """The query finds the resources of the sources that record compliance items (exact counts);
+    the sources that do not are read through the compliance APIs beside it; the details of both
+    are read as their sources are found (detail_feed.py), all within one concurrency budget."""
     conditions = [
         "resourceType = 'AWS::Config::ResourceCompliance'",
         "configuration.configRuleList.complianceType = 'NON_COMPLIANT'",
@@ -254,34 +274,96 @@ def _rule_by_query(
         "accountId, awsRegion, configurationItemCaptureTime, configuration.targetResourceId, "
         "configuration.targetResourceType, configuration.configRuleList"
     )
-    found = [
-        NonCompliantResource(
-            account_id=row["accountId"],
-            region=row["awsRegion"],
-            resource_type=target["targetResourceType"],
-            resource_id=target["targetResourceId"],
-            rule=matcher.logical,
-            rule_names=[element["configRuleName"]],
-            evaluated_at=reads.parse_time(row.get("configurationItemCaptureTime")),
-            console_url=console_url(
-                target["targetResourceType"], target["targetResourceId"], row["awsRegion"]
-            ),
+
+    def wanted(row: dict[str, Any], element: dict[str, Any]) -> bool:
+        return matcher.matches(element.get("configRuleName", "")) and (
+            accounts is None or row["accountId"] in accounts
         )
-        for row, target, element in _elements_by_region(
-            ctx, tally, aggregator, fields, " AND ".join(conditions)
-        )
-        if matcher.matches(element.get("configRuleName", ""))
-        and (accounts is None or row["accountId"] in accounts)
-    ]
-    # Accounts that do not record compliance items are invisible to the query: their rows
-    # come from the compliance APIs instead.
+
+    with ctx.aws.shared_slots():
+        feed = DetailFeed(ctx.aws, tally, aggregator, matcher.logical_name, ctx.settings.detail_call_cap)
+        beside = ctx.aws.feed()
+        try:
+
+            def blind_side() -> tuple[set[tuple[str, str]], list[dict[str, Any]]]:
+                blind, rows = _blind_rows(ctx, tally, aggregator, matcher, account, region, accounts)
+                feed.blind(rows)
+                return blind, rows
+
+            beside.submit(blind_side)
+            elements = _elements_by_region(
+                ctx,
+                tally,
+                aggregator,
+                fields,
+                " AND ".join(conditions),
+                on_total=feed.found_total,
+                on_element=lambda row, element: (
+                    feed.seen((element["configRuleName"], row["accountId"], row["awsRegion"]))
+                    if wanted(row, element)
+                    else None
+                ),
+            )
+            ((blind, blind_rows),) = beside.results()
+            found = [
+                NonCompliantResource(
+                    account_id=row["accountId"],
+                    region=row["awsRegion"],
+                    resource_type=target["targetResourceType"],
+                    resource_id=target["targetResourceId"],
+                    rule=matcher.logical,
+                    rule_names=[element["configRuleName"]],
+                    evaluated_at=reads.parse_time(row.get("configurationItemCaptureTime")),
+                    console_url=console_url(
+                        target["targetResourceType"], target["targetResourceId"], row["awsRegion"]
+                    ),
+                )
+                for row, target, element in elements
+                if wanted(row, element)
+            ]
+            seen_rows = sorted({(name, r.account_id, r.region) for r in found for name in r.rule_names})
+            annotated, read = feed.finish(seen_rows)
+        finally:
+            beside.close()
+            feed.close()
+    resources = counting.merge([*found, *annotated])
+    groups = reads.grouped(blind_rows, matcher.logical_name)
+    counts = counting.group_counts(groups, resources, read)
+    for r in resources:  # the query saw every resource of the other sources: exact
+        if (r.account_id, r.region) not in blind:
+            key = (r.rule, r.account_id, r.region)
+            counts[key] = Count(value=counts.get(key, Count(value=0)).value + 1)
+    every = {*seen_rows, *map(key_of, blind_rows)}
+    return RuleCompliance(
+        rule=matcher.logical,
+        member_rule_names=sorted(
+            {n for r in resources for n in r.rule_names} | {r["ConfigRuleName"] for r in blind_rows}
+        ),
+        plan="advanced-query",
+        resources=resources,
+        sources=counting.source_counts(counts, matcher.logical),
+        complete=every <= read,
+    )
+
+
+def _blind_rows(
+    ctx: PlanContext,
+    tally: Tally,
+    aggregator: str,
+    matcher: Matcher,
+    account: str | None,
+    region: str | None,
+    accounts: frozenset[str] | None,
+) -> tuple[set[tuple[str, str]], list[dict[str, Any]]]:
+    """The sources (account, region) in scope that do not record compliance items, invisible to
+    advanced queries, and the rule's NON_COMPLIANT rows there from the compliance APIs (one chain
+    per source, at once)."""
     blind = {
         (a, g)
         for a, g in ctx.without_compliance_items(tally, aggregator)
         if account in (None, a) and region in (None, g) and (accounts is None or a in accounts)
     }
-    # Their rows, one chain per source, at once.
-    blind_chains = ctx.aws.fan_out(
+    chains = ctx.aws.fan_out(
         [
             partial(
                 lambda a, g: list(
@@ -299,28 +381,4 @@ def _rule_by_query(
             for a, g in sorted(blind)
         ]
     )
-    blind_rows = [row for chain in blind_chains for row in chain if matcher.matches(row["ConfigRuleName"])]
-    seen_rows = sorted({(name, r.account_id, r.region) for r in found for name in r.rule_names})
-    wanted = [
-        *blind_rows,
-        *({"ConfigRuleName": n, "AccountId": a, "AwsRegion": g} for n, a, g in seen_rows),
-    ]
-    annotated, read = ctx.read_details(tally, aggregator, matcher.logical_name, wanted)
-    resources = counting.merge([*found, *annotated])
-    groups = reads.grouped(blind_rows, matcher.logical_name)
-    counts = counting.group_counts(groups, resources, read)
-    for r in resources:  # the query saw every resource of the other sources: exact
-        if (r.account_id, r.region) not in blind:
-            key = (r.rule, r.account_id, r.region)
-            counts[key] = Count(value=counts.get(key, Count(value=0)).value + 1)
-    blind_read = all((r["ConfigRuleName"], r["AccountId"], r["AwsRegion"]) in read for r in blind_rows)
-    return RuleCompliance(
-        rule=matcher.logical,
-        member_rule_names=sorted(
-            {n for r in resources for n in r.rule_names} | {r["ConfigRuleName"] for r in blind_rows}
-        ),
-        plan="advanced-query",
-        resources=resources,
-        sources=counting.source_counts(counts, matcher.logical),
-        complete=len(read) == len(wanted) and blind_read,
-    )
+    return blind, [row for chain in chains for row in chain if matcher.matches(row["ConfigRuleName"])]

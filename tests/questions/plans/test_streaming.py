@@ -1,0 +1,108 @@
+"""The advanced-query plan reads details while it still finds sources, within one concurrency
+budget per question, and reads the same sources under a binding cap whatever the timing."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bot.aws.client import Tally
+from bot.questions import plans
+from bot.questions.plans import PlanContext
+from bot.questions.plans import context as plan_context
+from simulator.faults import FAULTS
+from simulator.orggen import SeededOrg
+from tests.questions.plans.test_plans import found, oracle_non_compliant
+from tests.support.aws import small_pages
+
+LOGICAL = "s3-bucket-server-side-encryption-enabled"
+
+
+class Calls:
+    """Every AWS call a client makes (operation, start, end) and the most in flight at once, seen
+    through botocore's own events: the client is not touched."""
+
+    def __init__(self, service: PlanContext) -> None:
+        self.log: list[tuple[str, float, float]] = []
+        self.most = 0
+        self._now = 0
+        self._lock = threading.Lock()
+        self._started = threading.local()
+        events = service.aws.client.meta.events
+        events.register("before-call.config.*", self._before)
+        events.register("after-call.config.*", self._after)
+
+    def _before(self, model: Any, **_: Any) -> None:
+        self._started.at = time.perf_counter()
+        with self._lock:
+            self._now += 1
+            self.most = max(self.most, self._now)
+
+    def _after(self, model: Any, **_: Any) -> None:
+        with self._lock:
+            self._now -= 1
+            self.log.append((model.name, self._started.at, time.perf_counter()))
+
+
+@pytest.fixture
+def slow_aws() -> Iterator[None]:
+    FAULTS.latency_seconds = 0.02  # pages take time, as AWS's do: the order of calls shows
+    yield
+    FAULTS.clear()
+
+
+def test_details_are_read_while_the_query_still_finds_sources(org: SeededOrg, slow_aws: None) -> None:
+    service = small_pages(org, detail_call_cap=10_000)
+    calls = Calls(service)
+    answer = plans.rule_compliance(service, "s3-encryption")
+    assert answer.data.plan == "advanced-query" and answer.data.complete
+    assert found(answer) == oracle_non_compliant(org, LOGICAL)
+    assert all(r.annotation for r in answer.data.resources)
+    first_detail = min(s for op, s, _ in calls.log if op == "GetAggregateComplianceDetailsByConfigRule")
+    last_query = max(e for op, _, e in calls.log if op == "SelectAggregateResourceConfig")
+    assert first_detail < last_query  # before: every detail waited for the query's last page
+
+
+def test_one_question_never_has_more_calls_in_flight_than_its_budget(org: SeededOrg, slow_aws: None) -> None:
+    # The query's chains, the census's (nested fan-outs), the blind sources' and the detail feed
+    # run side by side: together they stay within aws_concurrency.
+    service = small_pages(org, detail_call_cap=10_000, aws_concurrency=3)
+    calls = Calls(service)
+    plans.rule_compliance(service, "s3-encryption")
+    assert calls.most == 3
+
+
+def test_under_a_binding_cap_the_same_sources_are_read_every_time(org: SeededOrg) -> None:
+    service = small_pages(org, detail_call_cap=3)
+    read = []
+    for _ in range(3):
+        service.forget()
+        answer = plans.rule_compliance(service, "s3-encryption")
+        assert not answer.data.complete and answer.coverage.truncated
+        assert answer.calls_by_operation["GetAggregateComplianceDetailsByConfigRule"] <= 3 * 2
+        read.append({r.key for r in answer.data.resources if r.annotation})
+    assert read[0] == read[1] == read[2] and read[0]
+    # Every resource the query found is listed, annotated or not: the cap limits details only.
+    assert found(answer) >= {k for k in oracle_non_compliant(org, LOGICAL) if k[0] not in blind_accounts(org)}
+
+
+def blind_accounts(org: SeededOrg) -> set[str]:
+    return set(org.accounts_without_compliance_items)
+
+
+def test_the_census_read_region_by_region_finds_the_same_sources(
+    org: SeededOrg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = small_pages(org)
+    expected = whole.without_compliance_items(Tally(), org.aggregator_name)
+    assert expected, "the seeded organization has sources without compliance items"
+    monkeypatch.setattr(plan_context, "SPLIT_PAGES", 0)  # any census is long enough to split
+    split = small_pages(org)
+    calls = Calls(split)
+    assert split.without_compliance_items(Tally(), org.aggregator_name) == expected
+    queries = [op for op, _, _ in calls.log if op == "SelectAggregateResourceConfig"]
+    assert len(queries) >= len(org.spec.regions) > 1
