@@ -218,7 +218,7 @@ def first_answer(
     regions: int,
     latency_ms: float,
     bound: tuple[int, int],
-    whole_beside: bool = True,
+    whole_after: bool = True,
 ) -> dict[str, Any]:
     """`s3-encryption` as Slack gets it: the first answer, then the whole one started as soon as
     the first is read (as the bot does), at the same latency; the time to each from the
@@ -230,15 +230,15 @@ def first_answer(
     done: dict[str, float] = {}
 
     def whole() -> None:
-        plans.rule_compliance(service, "s3-encryption")
+        done["began"] = time.perf_counter()
+        answer = plans.rule_compliance(service, "s3-encryption")
         done["whole"] = time.perf_counter()
+        done["calls"] = answer.aws_calls
 
     worker = threading.Thread(target=whole)
     first = plans.rule_first(service, "s3-encryption")
     first_ms = (time.perf_counter() - start) * 1000
-    if whole_beside:
-        worker.start()
-    if not whole_beside:  # --first-only: the time and calls of the first answer alone
+    if not whole_after:  # --first-only: the time and calls of the first answer alone
         FAULTS.clear()
         return {
             "accounts": accounts,
@@ -248,10 +248,17 @@ def first_answer(
             "plan": first.data.plan if first else "none",
             "wall_ms": round(first_ms),
         }
+    worker.start()
     worker.join()
     complete_ms = (done["whole"] - start) * 1000
     calls, parallel = bound
     minimal = (calls - parallel + math.ceil(parallel / CONCURRENCY)) * latency_ms
+    # The whole answer's own plan with its calls overlapped (its chains run beside its fan-out):
+    # its calls in waves of CONCURRENCY; and how long each call was in flight as measured (the
+    # latency plus the CPU of botocore and of the in-process simulator, which share one GIL).
+    whole_calls = int(done["calls"])
+    whole_ms = (done["whole"] - done["began"]) * 1000
+    plan_path = math.ceil(whole_calls / CONCURRENCY) * latency_ms
     return {
         "accounts": accounts,
         "regions": regions,
@@ -262,6 +269,11 @@ def first_answer(
         "complete_ms": round(complete_ms),
         "minimal_path_ms": round(minimal),
         "complete_over_minimal": round(complete_ms / minimal, 2) if minimal else None,
+        "whole_calls": whole_calls,
+        "whole_ms": round(whole_ms),
+        "plan_path_ms": round(plan_path),
+        "plan_over_minimal": round(plan_path / minimal, 2) if minimal else None,
+        "ms_per_call_in_flight": round(whole_ms * CONCURRENCY / whole_calls, 1),
     }
 
 
@@ -311,6 +323,18 @@ def figures(rows: list[dict[str, Any]], latency_ms: float) -> list[Figure]:
                     f"{first['minimal_path_ms'] / 1000:.1f} s)",
                     f"<= {GOAL_RATIO}",
                     (first["complete_over_minimal"] or 0) <= GOAL_RATIO,
+                )
+            )
+            result.append(
+                figure(
+                    "query_plans",
+                    "s3-encryption, the whole answer's calls in waves of 8 / the minimal plan's path",
+                    scale,
+                    f"{first['plan_over_minimal']} ({first['whole_calls']} calls: "
+                    f"{first['plan_path_ms'] / 1000:.1f} s); measured {first['ms_per_call_in_flight']} ms "
+                    f"per call in flight at {latency_ms:g} ms per call",
+                    f"<= {GOAL_RATIO}",
+                    (first["plan_over_minimal"] or 0) <= GOAL_RATIO,
                 )
             )
         ratios = [r["ratio"] for r in mine]
@@ -367,8 +391,10 @@ def main(argv: list[str] | None = None) -> None:
             if row["question"] == FIRST:
                 print(
                     f"{size:>9} {FIRST}: {row['plan']}, {row['calls']} calls, {row['wall_ms']} ms; "
-                    f"the whole answer beside it {row['complete_ms']} ms, "
-                    f"the minimal plan's path {row['minimal_path_ms']} ms"
+                    f"the whole answer after it {row['complete_ms']} ms from the question "
+                    f"({row['whole_calls']} calls, {row['ms_per_call_in_flight']} ms per call in flight), "
+                    f"the minimal plan's path {row['minimal_path_ms']} ms, "
+                    f"this plan's calls in waves of {CONCURRENCY} {row['plan_path_ms']} ms"
                 )
                 continue
             print(

@@ -24,10 +24,11 @@ def test_one_small_benchmark_end_to_end(tmp_path: Path) -> None:
     assert ratio["scale"] == "10 x 4" and ratio["met"] is True
     rows = result["details"]["query_plans"]["rows"]
     assert {r["question"] for r in rows} >= {"s3-encryption", "summary by account", "health"}
-    # The first answer, beside the whole one, and its figures (when the whole is not as quick).
+    # The first answer, then the whole one, and their figures (when the whole is not as quick).
     (first,) = [r for r in rows if r["question"] == query_plans.FIRST]
     assert first["complete_ms"] > 0 and first["minimal_path_ms"] > 0
-    assert len(names) == (4 if first["calls"] else 2)
+    assert first["whole_calls"] >= 1 and first["plan_path_ms"] > 0
+    assert len(names) == (5 if first["calls"] else 2)
     assert all(r["calls"] >= 1 and r["lower_bound"] >= 1 for r in rows if r is not first)
     assert result["machine"]["cores"] >= 1
     json.dumps(result)  # what --json writes

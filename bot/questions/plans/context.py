@@ -21,7 +21,6 @@ from bot.answers.models import Answer, Count, Coverage, NonCompliantResource, So
 from bot.aws.client import AggregatorClient, Tally, config_regions
 from bot.questions.plans import reads
 from bot.questions.plans.reads import RULE_ROWS, RULES_BY_NAME
-from bot.questions.query_validation import quote
 from bot.questions.rules import OrgRule, RuleCatalog
 from bot.settings import Settings
 
@@ -223,25 +222,10 @@ class PlanContext:
                 for r in rows
                 if r.compliant_rules.value or r.non_compliant_rules.value
             }
-            recording = self._recording(tally, name, evaluated)
+            recording = reads.recording_sources(self.aws, tally, name, evaluated, SPLIT_PAGES)
             return sorted(evaluated - recording)
 
         return self.remembered(("census", name), ORG_RULES_TTL, census)
-
-    def _recording(self, tally: Tally, name: str, evaluated: set[tuple[str, str]]) -> set[tuple[str, str]]:
-        """The sources with compliance items: one GROUP BY query, or, where its groups fill many
-        pages, one per region with evaluated rules, at once (the same pages, not in one chain)."""
-        base = "SELECT accountId, awsRegion, COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance'"
-        group = " GROUP BY accountId, awsRegion"
-        if len(evaluated) <= SPLIT_PAGES * self.aws.page_sizes[reads.SELECT]:
-            expressions = [base + group]
-        else:
-            regions = sorted({region for _, region in evaluated})
-            expressions = [f"{base} AND awsRegion = {quote(region)}{group}" for region in regions]
-        chains = self.aws.fan_out(
-            [partial(lambda e: list(self.aws.select(tally, name, e)), e) for e in expressions]
-        )
-        return {(str(row.get("accountId")), str(row.get("awsRegion"))) for chain in chains for row in chain}
 
     def is_source(self, tally: Tally, aggregator: str, account_id: str) -> bool:
         """Whether the account reports to the aggregator at all (one rule or resource will do)."""

@@ -21,6 +21,7 @@ from bot.answers.models import (
 )
 from bot.aws.client import AggregatorClient, Tally
 from bot.aws.console import console_url
+from bot.questions.query_validation import quote
 
 RULES_BY_NAME = "DescribeAggregateComplianceByConfigRules"
 RULE_ROWS = "AggregateComplianceByConfigRules"
@@ -184,6 +185,23 @@ def source_health(aws: AggregatorClient, tally: Tally, name: str, now: datetime)
         )
     problems.sort(key=lambda p: (p.status != "FAILED", p.source_id, p.region))
     return SourceHealth(problems=problems)
+
+
+def recording_sources(
+    aws: AggregatorClient, tally: Tally, name: str, evaluated: Collection[tuple[str, str]], split_pages: int
+) -> set[tuple[str, str]]:
+    """The sources (account, region) with compliance items: one GROUP BY query, or, where its
+    groups would fill more than `split_pages` pages, one per region with evaluated rules, at once
+    (the same pages, not in one chain)."""
+    base = "SELECT accountId, awsRegion, COUNT(*) WHERE resourceType = 'AWS::Config::ResourceCompliance'"
+    group = " GROUP BY accountId, awsRegion"
+    if len(evaluated) <= split_pages * aws.page_sizes[SELECT]:
+        expressions = [base + group]
+    else:
+        regions = sorted({region for _, region in evaluated})
+        expressions = [f"{base} AND awsRegion = {quote(region)}{group}" for region in regions]
+    chains = aws.fan_out([partial(lambda e: list(aws.select(tally, name, e)), e) for e in expressions])
+    return {(str(row.get("accountId")), str(row.get("awsRegion"))) for chain in chains for row in chain}
 
 
 def parse_time(value: Any) -> datetime | None:
