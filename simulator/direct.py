@@ -14,6 +14,7 @@ through moto. The client is untouched: botocore serializes, signs, sends and par
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import uuid
@@ -55,9 +56,10 @@ def _text(value: str | bytes) -> str:
 
 
 def _epoch(value: Any) -> Any:
-    """Timestamps as AWS's JSON protocol writes them: epoch seconds, to the millisecond."""
+    """Timestamps as AWS's JSON protocol (and moto's serializer) write them: epoch seconds,
+    truncated to the millisecond."""
     if isinstance(value, datetime):
-        return round(value.timestamp(), 3)
+        return math.floor(value.timestamp() * 1000) / 1000
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 

@@ -85,6 +85,16 @@ class Slots:
 # The slots of the question being answered (set by the outermost fan-out or `shared_slots`).
 _SLOTS: contextvars.ContextVar[Slots | None] = contextvars.ContextVar("aws_slots", default=None)
 
+# Set once the question gave up the reads started under it (another of its reads failed).
+_ABANDONED: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
+    "aws_abandoned", default=None
+)
+
+
+class Abandoned(Exception):  # noqa: N818 - a state, not a failure of its own
+    """A read of work its question gave up: never shown, its result never used."""
+
+
 # When the question being answered must stop asking AWS (monotonic seconds), and its limit.
 _LIMIT: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar("aws_limit", default=None)
 
@@ -147,12 +157,16 @@ class AggregatorClient:
         return str(self.client.meta.region_name)
 
     def call(self, tally: Tally, operation: str, **params: Any) -> dict[str, Any]:
-        """One AWS call, counted, with AWS's errors turned into the bot's."""
-        _within_limit(operation)
-        tally.add(operation)
+        """One AWS call, counted, with AWS's errors turned into the bot's. Checked against the
+        question's time limit once it has a slot, when it would start, not before waiting."""
         slots = _SLOTS.get()
         try:
             with slots.held() if slots is not None else nullcontext():
+                _within_limit(operation)
+                abandoned = _ABANDONED.get()
+                if abandoned is not None and abandoned.is_set():
+                    raise Abandoned(operation)
+                tally.add(operation)
                 response: dict[str, Any] = getattr(self.client, _snake(operation))(**params)
             return response
         except ClientError as error:
@@ -259,6 +273,17 @@ class AggregatorClient:
             yield
         finally:
             _SLOTS.reset(token)
+
+    @contextmanager
+    def abandonable(self) -> Iterator[Callable[[], None]]:
+        """Reads started inside, in any thread, make no further AWS call once the function it
+        gives is called: the question failed, and what they would read is not wanted."""
+        event = threading.Event()
+        token = _ABANDONED.set(event)
+        try:
+            yield event.set
+        finally:
+            _ABANDONED.reset(token)
 
     def fan_out(self, jobs: Sequence[Callable[[], T]]) -> list[T]:
         """Independent reads at once, at most `concurrency` calls in flight (the question's

@@ -4,12 +4,14 @@ fan-out's) raise TooSlow, a polite AwsError, so a hung AWS cannot hold a worker 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 
 from bot import errors
-from bot.aws.client import AggregatorClient, Tally, time_limit
+from bot.aws.client import Abandoned, AggregatorClient, Tally, time_limit
 from bot.aws.session import config_client
+from simulator.faults import FAULTS
 from simulator.orggen import SeededOrg
 from tests.support.aws import settings_for
 
@@ -53,3 +55,46 @@ def _try(aws: AggregatorClient, org: SeededOrg, tally: Tally) -> str:
         return "called"
     except errors.TooSlow:
         return "TooSlow"
+
+
+def test_a_call_waiting_for_its_questions_slot_is_checked_when_it_would_start(
+    org: SeededOrg, slow_source_status: None
+) -> None:
+    # One slot, three reads of 0.2 s each, a limit of 0.3 s: the third would start at 0.4 s.
+    aws = AggregatorClient(config_client(settings_for(org)), concurrency=1)
+    tally = Tally()
+
+    def read() -> str:
+        try:
+            sources(aws, org, tally)
+            return "read"
+        except errors.TooSlow:
+            return "too slow"
+
+    with time_limit(0.3), aws.shared_slots():
+        feed = aws.feed()
+        for _ in range(3):
+            feed.submit(read)
+        outcomes = feed.results()
+    assert outcomes.count("too slow") >= 1 and tally.total == outcomes.count("read")
+
+
+def test_reads_of_an_abandoned_question_make_no_more_calls(org: SeededOrg, slow_source_status: None) -> None:
+    aws = AggregatorClient(config_client(settings_for(org)), concurrency=1)
+    tally = Tally()
+    with aws.shared_slots(), aws.abandonable() as abandon:
+        feed = aws.feed()
+        for _ in range(4):
+            feed.submit(lambda: sources(aws, org, tally))
+        time.sleep(0.1)  # the first read is in flight
+        abandon()
+        with pytest.raises(Abandoned):
+            feed.results()
+    assert tally.total == 1  # the one in flight; the three waiting for the slot never called AWS
+
+
+@pytest.fixture
+def slow_source_status() -> Iterator[None]:
+    FAULTS.latency_seconds = 0.2
+    yield
+    FAULTS.clear()

@@ -7,13 +7,15 @@ the last page. Reading them as they are found puts the plan's long chains of pag
 fan-out of details instead of before it: the whole answer then costs about its calls divided by
 the concurrency, not the chains plus that.
 
-Within `detail_call_cap`, which sources are read must not depend on timing. When the query's
-count (known after one call) says its sources fit under the cap, they are read as they are found,
-and the blind sources' after them, in order, with what the cap leaves. Otherwise the plan reads
-as before, once all is found: the blind sources first (their counts may need their details), then
-the query's in order. (A resource flagged by several physical rules is several sources: in the
-rare case that they pass the cap while the count does not, the cap stops the feed and the answer
-says what it did not read.)
+Within `detail_call_cap`, which sources are read must not depend on timing, and the blind
+sources come first (their resources are listed, and their counts made exact, only through their
+details; the query already lists and counts its own). So the feed streams only once it knows the
+blind sources and the query's count (both early: the chains keep every call slot busy meanwhile),
+and only if they fit under the cap together; it then reads the blind sources, then the query's in
+a fixed order: each chain's (region's) in page order, chain after chain, a later chain's held
+until the earlier ones end. A resource flagged by several physical rules is several sources, so
+they may still pass the cap: the cap then cuts that fixed order. Otherwise the plan reads as
+before, once all is found: the blind sources, then the query's sorted.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ def key_of(row: dict[str, Any]) -> Source:
 
 
 class DetailFeed:
-    """Offer sources as they are found (`found_total`, `seen`, `blind`), then `finish` once the
-    query and the blind side are done."""
+    """Offer what is found (`found_total`, `chains`, `seen`, `chain_done`, `blind`), then
+    `finish` once the query and the blind side are done."""
 
     def __init__(
         self,
@@ -53,39 +55,71 @@ class DetailFeed:
         self._cap = cap
         self._feed = aws.feed()
         self._lock = threading.Lock()
+        self._total: int | None = None
         self._blind: list[dict[str, Any]] | None = None
         self._streaming: bool | None = None  # None: not decided yet
-        self._pending: list[Source] = []
-        self._submitted: set[Source] = set()
+        self._held: dict[int, list[Source]] = {}  # per chain: found, not submitted yet
+        self._ended: set[int] = set()
+        self._current = 0  # the chain whose sources are submitted as they come
+        self._submitted: list[Source] = []
+        self._known: set[Source] = set()
 
     # --- what the plan has found ---------------------------------------------------------------
 
     def found_total(self, rows: int) -> None:
         """The query will find this many resources' rows (its count)."""
         with self._lock:
-            self._streaming = rows <= self._cap
-            if self._streaming:
-                for source in self._pending:
-                    self._submit(source)
-            self._pending = []
+            self._total = rows
+            self._decide()
 
     def blind(self, rows: Sequence[dict[str, Any]]) -> None:
         """The rule's rows in the sources the query cannot see (all of them, at once)."""
         with self._lock:
             self._blind = list(rows)
+            self._decide()
 
-    def seen(self, source: Source) -> None:
-        """One source the query found (again, perhaps)."""
+    def seen(self, chain: int, source: Source) -> None:
+        """A source the query's `chain` found (again, perhaps), in its page order."""
         with self._lock:
-            if self._streaming:
+            if self._streaming is False:
+                return
+            if self._streaming and chain == self._current:
                 self._submit(source)
-            elif self._streaming is None:
-                self._pending.append(source)
+            else:
+                self._held.setdefault(chain, []).append(source)
+
+    def chain_done(self, chain: int) -> None:
+        """The query's `chain` has no more pages."""
+        with self._lock:
+            self._ended.add(chain)
+            if self._streaming:
+                self._advance()
+
+    def _decide(self) -> None:
+        if self._streaming is not None or self._total is None or self._blind is None:
+            return
+        self._streaming = self._total + len(self._blind) <= self._cap
+        if not self._streaming:
+            self._held = {}
+            return
+        for row in self._blind:
+            self._submit(key_of(row))
+        self._advance()
+
+    def _advance(self) -> None:
+        """Submit the current chain's held sources; past every ended chain, the next one's."""
+        while True:
+            for source in self._held.pop(self._current, []):
+                self._submit(source)
+            if self._current not in self._ended:
+                return
+            self._current += 1
 
     def _submit(self, source: Source) -> None:
-        if source in self._submitted or len(self._submitted) >= self._cap:
+        if source in self._known or len(self._submitted) >= self._cap:
             return
-        self._submitted.add(source)
+        self._known.add(source)
+        self._submitted.append(source)
         rule_name, account, region = source
         self._feed.submit(
             partial(
@@ -107,9 +141,6 @@ class DetailFeed:
         details read (within the cap) and which sources they are."""
         with self._lock:
             streaming = self._streaming
-            if streaming:
-                for row in self._blind or []:
-                    self._submit(key_of(row))
         if streaming:
             found = [resource for batch in self._feed.results() for resource in batch]
             return found, set(self._submitted)

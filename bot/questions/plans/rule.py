@@ -121,13 +121,15 @@ def _elements_by_region(
     fields: str,
     where: str,
     on_total: Callable[[int], None] = lambda _: None,
-    on_element: Callable[[dict[str, Any], dict[str, Any]], None] = lambda row, element: None,
+    on_element: Callable[[int, dict[str, Any], dict[str, Any]], None] = lambda chain, row, element: None,
+    on_chain_done: Callable[[int], None] = lambda _: None,
 ) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
     """The NON_COMPLIANT elements of `SELECT fields WHERE where` over compliance items, read as one
     chain of pages per region at once, not one chain for all: sequential pages are what a slow
     AWS makes costly. The regions, and whether splitting pays, come from one GROUP BY query
     (every region with items is a group of it, so nothing is left out); its total goes to
-    `on_total`, and each element to `on_element` as its page arrives."""
+    `on_total`, each element to `on_element` with its chain's number (chains in region order) as
+    its page arrives, and each chain's end to `on_chain_done`."""
     counts = list(
         ctx.aws.select(tally, aggregator, f"SELECT awsRegion, COUNT(*) WHERE {where} GROUP BY awsRegion")
     )
@@ -138,17 +140,19 @@ def _elements_by_region(
         expressions = [f"SELECT {fields} WHERE {where}"]
     else:
         expressions = [
-            f"SELECT {fields} WHERE {where} AND awsRegion = {quote(c['awsRegion'])}" for c in counts
+            f"SELECT {fields} WHERE {where} AND awsRegion = {quote(region)}"
+            for region in sorted(str(c["awsRegion"]) for c in counts)
         ]
 
-    def chain(expression: str) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    def chain(number: int, expression: str) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
         elements = []
         for row, target, element in ctx.aws.non_compliant_elements(tally, aggregator, expression):
-            on_element(row, element)
+            on_element(number, row, element)
             elements.append((row, target, element))
+        on_chain_done(number)
         return elements
 
-    chains = ctx.aws.fan_out([partial(chain, e) for e in expressions])
+    chains = ctx.aws.fan_out([partial(chain, n, e) for n, e in enumerate(expressions)])
     return [element for found in chains for element in found]
 
 
@@ -280,7 +284,7 @@ def _rule_by_query(
             accounts is None or row["accountId"] in accounts
         )
 
-    with ctx.aws.shared_slots():
+    with ctx.aws.shared_slots(), ctx.aws.abandonable() as abandon:
         feed = DetailFeed(ctx.aws, tally, aggregator, matcher.logical_name, ctx.settings.detail_call_cap)
         beside = ctx.aws.feed()
         try:
@@ -298,11 +302,12 @@ def _rule_by_query(
                 fields,
                 " AND ".join(conditions),
                 on_total=feed.found_total,
-                on_element=lambda row, element: (
-                    feed.seen((element["configRuleName"], row["accountId"], row["awsRegion"]))
+                on_element=lambda chain, row, element: (
+                    feed.seen(chain, (element["configRuleName"], row["accountId"], row["awsRegion"]))
                     if wanted(row, element)
                     else None
                 ),
+                on_chain_done=feed.chain_done,
             )
             ((blind, blind_rows),) = beside.results()
             found = [
@@ -323,6 +328,9 @@ def _rule_by_query(
             ]
             seen_rows = sorted({(name, r.account_id, r.region) for r in found for name in r.rule_names})
             annotated, read = feed.finish(seen_rows)
+        except BaseException:
+            abandon()  # the reads still running beside make no more calls: the error is said now
+            raise
         finally:
             beside.close()
             feed.close()

@@ -15,7 +15,7 @@ from bot.questions import plans
 from bot.questions.plans import PlanContext
 from bot.questions.plans import context as plan_context
 from simulator.faults import FAULTS
-from simulator.orggen import SeededOrg
+from simulator.orggen import OrgSpec, SeededOrg, generate
 from tests.questions.plans.test_plans import found, oracle_non_compliant
 from tests.support.aws import small_pages
 
@@ -55,7 +55,19 @@ def slow_aws() -> Iterator[None]:
     FAULTS.clear()
 
 
-def test_details_are_read_while_the_query_still_finds_sources(org: SeededOrg, slow_aws: None) -> None:
+def test_details_are_read_while_the_query_still_finds_sources(moto: None, slow_aws: None) -> None:
+    # Many resources per source, every account recording compliance items: the query's chains
+    # are long, the census short (few sources) and no blind source's rows to read.
+    org = generate(
+        OrgSpec(
+            seed=3,
+            accounts=3,
+            regions=("us-east-1", "eu-west-1"),
+            resources_per_region=30,
+            non_compliance=0.5,
+            accounts_without_compliance_items=0,
+        )
+    )
     service = small_pages(org, detail_call_cap=10_000)
     calls = Calls(service)
     answer = plans.rule_compliance(service, "s3-encryption")
@@ -106,3 +118,40 @@ def test_the_census_read_region_by_region_finds_the_same_sources(
     assert split.without_compliance_items(Tally(), org.aggregator_name) == expected
     queries = [op for op, _, _ in calls.log if op == "SelectAggregateResourceConfig"]
     assert len(queries) >= len(org.spec.regions) > 1
+
+
+def test_a_streamed_answer_under_a_binding_cap_reads_the_blind_sources_first_and_the_same_every_time(
+    moto: None, slow_aws: None
+) -> None:
+    # Resources flagged by several physical rules: more sources than the query's count says, so
+    # a cap can bind although the count fits under it.
+    org = generate(
+        OrgSpec(
+            seed=5,
+            accounts=14,
+            regions=("us-east-1", "eu-west-1"),
+            resources_per_region=3,
+            non_compliance=0.5,
+            accounts_without_compliance_items=5,
+        )
+    )
+    blind = blind_accounts(org)
+    failing = [
+        e for e in org.evaluations if e.logical_rule == LOGICAL and e.compliance_type == "NON_COMPLIANT"
+    ]
+    rows = len({(e.account_id, e.region, e.resource_id) for e in failing if e.account_id not in blind})
+    blind_sources = len({(e.rule_name, e.account_id, e.region) for e in failing if e.account_id in blind})
+    sources = len({(e.rule_name, e.account_id, e.region) for e in failing if e.account_id not in blind})
+    assert sources > rows and blind_sources  # the case this test is about
+    blind_resources = {k for k in oracle_non_compliant(org, LOGICAL) if k[0] in blind}
+    for cap in (rows + blind_sources, rows + blind_sources + (sources - rows) // 2):
+        service = small_pages(org, detail_call_cap=cap)
+        read = []
+        for _ in range(3):
+            service.forget()
+            answer = plans.rule_compliance(service, "s3-encryption")
+            assert answer.calls_by_operation["GetAggregateComplianceDetailsByConfigRule"] <= cap * 2
+            assert not answer.data.complete
+            assert found(answer) >= blind_resources  # listed only through their details: read first
+            read.append({(r.key, tuple(r.rule_names)) for r in answer.data.resources if r.annotation})
+        assert read[0] == read[1] == read[2], cap
