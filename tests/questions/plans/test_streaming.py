@@ -55,19 +55,24 @@ def slow_aws() -> Iterator[None]:
     FAULTS.clear()
 
 
+def two_regions(seed: int, accounts: int, resources: int, blind: int) -> SeededOrg:
+    """An organization in two regions, half its resources failing, `blind` accounts recording no
+    compliance items."""
+    spec = OrgSpec(
+        seed=seed,
+        accounts=accounts,
+        regions=("us-east-1", "eu-west-1"),
+        resources_per_region=resources,
+        non_compliance=0.5,
+        accounts_without_compliance_items=blind,
+    )
+    return generate(spec)
+
+
 def test_details_are_read_while_the_query_still_finds_sources(moto: None, slow_aws: None) -> None:
     # Many resources per source, every account recording compliance items: the query's chains
     # are long, the census short (few sources) and no blind source's rows to read.
-    org = generate(
-        OrgSpec(
-            seed=3,
-            accounts=3,
-            regions=("us-east-1", "eu-west-1"),
-            resources_per_region=30,
-            non_compliance=0.5,
-            accounts_without_compliance_items=0,
-        )
-    )
+    org = two_regions(seed=3, accounts=3, resources=30, blind=0)
     service = small_pages(org, detail_call_cap=10_000)
     calls = Calls(service)
     answer = plans.rule_compliance(service, "s3-encryption")
@@ -125,16 +130,7 @@ def test_a_streamed_answer_under_a_binding_cap_reads_the_blind_sources_first_and
 ) -> None:
     # Resources flagged by several physical rules: more sources than the query's count says, so
     # a cap can bind although the count fits under it.
-    org = generate(
-        OrgSpec(
-            seed=5,
-            accounts=14,
-            regions=("us-east-1", "eu-west-1"),
-            resources_per_region=3,
-            non_compliance=0.5,
-            accounts_without_compliance_items=5,
-        )
-    )
+    org = two_regions(seed=5, accounts=14, resources=3, blind=5)
     blind = blind_accounts(org)
     failing = [
         e for e in org.evaluations if e.logical_rule == LOGICAL and e.compliance_type == "NON_COMPLIANT"
