@@ -68,22 +68,12 @@ def config_regions() -> frozenset[str]:
     )
 
 
-class Slots:
-    """At most `size` AWS calls of one question in flight, whichever of its threads makes them:
-    reads that run side by side (chains of pages, a fan-out of details fed as they are found)
-    share one concurrency budget, so nesting them never multiplies it."""
-
-    def __init__(self, size: int) -> None:
-        self._free = threading.BoundedSemaphore(max(1, size))
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        with self._free:
-            yield
-
-
-# The slots of the question being answered (set by the outermost fan-out or `shared_slots`).
-_SLOTS: contextvars.ContextVar[Slots | None] = contextvars.ContextVar("aws_slots", default=None)
+# The question's call slots: at most `concurrency` of its AWS calls in flight, whichever of its
+# threads makes them (chains of pages, fan-outs, a feed of details), so nesting reads never
+# multiplies the budget. Set by the outermost fan-out or `shared_slots`.
+_SLOTS: contextvars.ContextVar[threading.BoundedSemaphore | None] = contextvars.ContextVar(
+    "aws_slots", default=None
+)
 
 # Set once the question gave up the reads started under it (another of its reads failed).
 _ABANDONED: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
@@ -161,7 +151,7 @@ class AggregatorClient:
         question's time limit once it has a slot, when it would start, not before waiting."""
         slots = _SLOTS.get()
         try:
-            with slots.held() if slots is not None else nullcontext():
+            with slots if slots is not None else nullcontext():
                 _within_limit(operation)
                 abandoned = _ABANDONED.get()
                 if abandoned is not None and abandoned.is_set():
@@ -268,7 +258,7 @@ class AggregatorClient:
         if _SLOTS.get() is not None:
             yield
             return
-        token = _SLOTS.set(Slots(self.concurrency))
+        token = _SLOTS.set(threading.BoundedSemaphore(max(1, self.concurrency)))
         try:
             yield
         finally:
@@ -291,11 +281,10 @@ class AggregatorClient:
         if len(jobs) <= 1:
             return [job() for job in jobs]
         with self.shared_slots():
-            # Each job runs in a copy of the caller's context: the question's time limit and
-            # budget hold there.
-            contexts = [contextvars.copy_context() for _ in jobs]
-            with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="aws") as pool:
-                return list(pool.map(lambda context, job: context.run(job), contexts, jobs))
+            feed: Feed[T] = Feed(self.concurrency)  # each job in a copy of this context: limit, budget
+            for job in jobs:
+                feed.submit(job)
+            return feed.results()
 
     def feed(self) -> Feed[Any]:
         """Reads submitted as what they need is found, run beside the finding (within the
