@@ -49,13 +49,14 @@ def slack() -> Iterator[SlackStandIn]:
     stand_in.stop()
 
 
-def make_deps(org: SeededOrg, slack: SlackStandIn, prefix: str, clock: Clock) -> Deps:
+def make_deps(org: SeededOrg, slack: SlackStandIn, prefix: str, clock: Clock, **overrides: Any) -> Deps:
     settings = settings_for(
         org,
         SLACK_BOT_TOKEN="xoxb-1",
         SLACK_SIGNING_SECRET="s",
         SLACK_API_URL=slack.api_url,
         REDIS_URL=REDIS_URL,
+        **overrides,
     )
     cache = Cache(connect(REDIS_URL), policy_from(settings, prefix=prefix))
     _, deps = create_app(settings, build_deps(settings, cache=cache, clock=clock))
@@ -327,7 +328,9 @@ def test_aws_down_at_digest_time_posts_what_is_known_with_a_note(
 def test_aws_down_with_no_earlier_snapshot_says_so_instead_of_figures(
     org: SeededOrg, slack: SlackStandIn, prefix: str
 ) -> None:
-    deps = make_deps(org, slack, prefix, Clock(NINE_PARIS))
+    # Two attempts per call, not eight: the same outage after botocore's retries, without
+    # sleeping through eight rounds of its backoff.
+    deps = make_deps(org, slack, prefix, Clock(NINE_PARIS), aws_max_attempts=2)
     FAULTS.errors = [THROTTLING] * 10
     message, png = DigestRunner(deps, retry_delays=())._content(None, "2026-11-26", None, "C0SECURITY")
     assert png == b"" and message["blocks"][0]["type"] == "header"

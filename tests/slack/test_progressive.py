@@ -3,7 +3,7 @@ resources, totals marked "at least" where they are lower bounds), the whole answ
 once; a refresh during the fill does not compute it twice; an export during the fill is whole.
 
 The organization here is larger than the other tests' (a rule fails in dozens of sources), the bot
-makes two AWS calls at a time and the simulator answers each after 0.3 s: the whole answer takes
+makes two AWS calls at a time and the simulator answers each after 0.1 s: the whole answer takes
 several times as long as the first one, which reads one page of details."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def bot_server() -> Iterator[Bot]:
 
 @pytest.fixture
 def slow_aws() -> Iterator[None]:
-    FAULTS.latency_seconds = 0.3
+    FAULTS.latency_seconds = 0.1
     yield
     FAULTS.clear()
 
