@@ -1,7 +1,7 @@
 """Every benchmark in one run: one table of figures, one JSON file.
 
     .venv/bin/python -m bench [--quick] [--json bench/results/latest.json] [--readme] [--render FILE]
-        [--only query_plans,cache,slack_latency,digest,interpreter,isolation,redis_sizing]
+        [--only query_plans,cache,slack_latency,digest,interpreter,isolation,redis_sizing,rendering]
 
 Each benchmark runs in a process of its own (fresh memory, its own simulator and moto state) and
 reports its figures as JSON; this collects them, prints one table with the machine it ran on,
@@ -48,6 +48,7 @@ QUICK = (
     Section("interpreter", ("--repeats", "10")),
     Section("isolation", ("--seconds", "10", "--in-flight", "20", "--helps", "30")),
     Section("redis_sizing", ("--sizes", "100x17", "--audit-entries", "10000")),
+    Section("rendering", ("--sizes", "1000x17")),
 )
 FULL = (
     Section("query_plans", ("--sizes", "10x4,100x4,1000x4,10000x4,10x17,100x17,1000x17,10000x17")),
@@ -58,6 +59,7 @@ FULL = (
     Section("interpreter", ("--repeats", "40")),
     Section("isolation", ("--seconds", "60", "--in-flight", "50", "--helps", "100")),
     Section("redis_sizing", ("--sizes", "1000x17,10000x17")),
+    Section("rendering", ("--sizes", "1000x17,10000x17")),
 )
 
 

@@ -134,12 +134,12 @@ def _rule_blocks(answer: Answer[RuleCompliance], question: Question | None, page
     ]
     blocks.append(fields(counts + ([("Waived", str(len(data.waived)))] if data.waived else [])))
     per_account: dict[str, Count] = {}
+    regions: dict[str, set[str]] = {}  # one pass: a set per account, not a scan of every source
     for s in data.sources:
         per_account[s.account_id] = per_account.get(s.account_id, Count(value=0)) + s.non_compliant
+        regions.setdefault(s.account_id, set()).add(s.region)
     ranked = sorted(per_account.items(), key=lambda kv: (-kv[1].value, kv[0]))
-    rows = [["account", "resources", "regions"]] + [
-        [a, str(c), str(len({s.region for s in data.sources if s.account_id == a}))] for a, c in ranked
-    ]
+    rows = [["account", "resources", "regions"]] + [[a, str(c), str(len(regions[a]))] for a, c in ranked]
     if data.loading:
         # The first answer: its first resources; pages and the table fill in with the update.
         listed, _ = resource_sections(data.resources[:PAGE_SIZE], 0, data.non_compliant_resources.words)

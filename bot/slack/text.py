@@ -47,22 +47,33 @@ def neutral(text: str) -> str:
 def neutral_url(url: str) -> str:
     """A URL that stays one link: `<`, `>`, `|`, quotes, backticks and spaces percent-encoded,
     `&` escaped as Slack decodes it."""
-    return quote(url, safe=URL_SAFE).replace("&", "&amp;")
+    safe = quote(url, safe=URL_SAFE).replace("&", "&amp;")
+    return url if safe == url else safe  # the same object when unchanged: `neutralised` copies less
 
 
 def neutralised(value: T, field: str = "") -> T:
-    """`value` with every string of data in it neutral (models, lists, tuples, dicts, keys too)."""
+    """`value` with every string of data in it neutral (models, lists, tuples, dicts, keys too).
+    What needs no change is returned as it is, not copied: an answer of thousands of resources
+    is rendered on every page turn, and most of its text has nothing to escape."""
     if isinstance(value, str):
         if field in VOCABULARY:
             return value
         return neutral_url(value) if field.endswith("url") else neutral(value)  # type: ignore[return-value]
     if isinstance(value, BaseModel):
-        update = {name: neutralised(getattr(value, name), name) for name in type(value).model_fields}
-        return value.model_copy(update=update)
-    if isinstance(value, list):
-        return [neutralised(v, field) for v in value]  # type: ignore[return-value]
-    if isinstance(value, tuple):
-        return tuple(neutralised(v, field) for v in value)  # type: ignore[return-value]
+        update = {}
+        for name in type(value).model_fields:
+            old = getattr(value, name)
+            if (new := neutralised(old, name)) is not old:
+                update[name] = new
+        return value.model_copy(update=update) if update else value
+    if isinstance(value, list | tuple):
+        items = [neutralised(v, field) for v in value]
+        if all(new is old for new, old in zip(items, value, strict=True)):
+            return value
+        return items if isinstance(value, list) else tuple(items)  # type: ignore[return-value]
     if isinstance(value, dict):
-        return {neutralised(k): neutralised(v, field) for k, v in value.items()}  # type: ignore[return-value]
+        pairs = [(neutralised(k), neutralised(v, field)) for k, v in value.items()]
+        if all(new[0] == old[0] and new[1] is old[1] for new, old in zip(pairs, value.items(), strict=True)):
+            return value
+        return dict(pairs)  # type: ignore[return-value]
     return value

@@ -98,6 +98,24 @@ def test_capped_counts_read_as_lower_bounds() -> None:
     assert "100+" in json.dumps(message(answer(data), RULE, NOW))
 
 
+def test_the_account_table_counts_each_accounts_resources_and_regions() -> None:
+    a, b = "1" * 12, "2" * 12
+    data = RuleCompliance(
+        rule="r",
+        member_rule_names=["r"],
+        plan="fan-out",
+        resources=[],
+        sources=[
+            SourceCount(account_id=b, region="us-east-1", non_compliant=Count(value=2)),
+            SourceCount(account_id=a, region="us-east-1", non_compliant=Count(value=1)),
+            SourceCount(account_id=a, region="eu-west-1", non_compliant=Count(value=4, capped=True)),
+        ],
+        complete=True,
+    )
+    table = next(b["text"]["text"] for b in message(answer(data), RULE, NOW)["blocks"] if "```" in str(b))
+    assert table.strip("`").splitlines()[1:] == [f"{a}  5+         2", f"{b}  2          1"]
+
+
 def test_buttons_carry_their_question_and_page() -> None:
     question = Question("rule", {"rule": "restricted-ssh"}, aggregator="Org")
     posted = message(answer(models(25)[0]), RULE, NOW, question, 1)

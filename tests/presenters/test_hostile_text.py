@@ -23,7 +23,7 @@ from bot.presenters.export import FORMULA_STARTS, to_csv
 from bot.presenters.home import home_view
 from bot.presenters.message import message
 from bot.slack.blocks import error_message
-from bot.slack.text import VOCABULARY, neutral
+from bot.slack.text import VOCABULARY, neutral, neutralised
 from tests.support.answers import NOW, models, presenter
 
 ATTACKS = [
@@ -174,3 +174,15 @@ def test_app_home_the_digest_and_error_replies_post_no_markup(text: str) -> None
         errors.RegionNotCovered(text, [text]),
     ):
         assert_safe(error_message(error.message), text)
+
+
+def test_one_hostile_string_among_clean_data_is_neutral_and_the_answer_itself_is_untouched() -> None:
+    data = models(12)[0]
+    assert neutralised(data) is data  # nothing to escape: nothing copied
+    attack = data.resources[5].model_copy(update={"resource_id": "<!channel> `x`"})
+    mixed = data.model_copy(update={"resources": [*data.resources[:5], attack, *data.resources[6:]]})
+    safe = neutralised(mixed)
+    assert safe.resources[5].resource_id == "&lt;!channel&gt; ˋxˋ"
+    assert mixed.resources[5].resource_id == "<!channel> `x`"  # the answer itself, as it was
+    assert all(safe.resources[i] is mixed.resources[i] for i in range(12) if i != 5)
+    assert safe.sources is mixed.sources and safe.rule == mixed.rule
