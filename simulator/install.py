@@ -17,7 +17,7 @@ from typing import Any
 from moto.config.responses import ConfigResponse
 from moto.core.responses import ActionResult
 
-from simulator import accounts, direct, operations
+from simulator import accounts, direct, operations, sources
 from simulator.faults import FAULTS
 from simulator.state import LOCK
 from simulator.validation import validate
@@ -88,6 +88,7 @@ def _validated(name: str, native: Callable[[ConfigResponse], Any]) -> Callable[[
 def install() -> list[str]:
     """Register every operation; returns the names now served by the simulator."""
     accounts.install()
+    sources.install_membership()
     for name in VALIDATED:
         native = ConfigResponse.__dict__[name]
         if not getattr(native, _MARK, False):

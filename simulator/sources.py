@@ -8,13 +8,16 @@ account of the organization that its account manages (moto's organizations backe
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 import boto3
 from moto.config.models import AccountAggregatorSource, ConfigAggregator
-from moto.organizations.models import organizations_backends
+from moto.organizations.models import FakeAccount, OrganizationsBackend, organizations_backends
 
 from simulator.errors import NoSuchConfigurationAggregatorException
 from simulator.state import SourceStatus, existing_backend, sim
@@ -71,8 +74,36 @@ def regions_of(aggregator: Aggregator) -> tuple[str, ...]:
     return tuple(sorted(set(source.aws_regions or ())))
 
 
-def organization_of(account_id: str) -> tuple[str, str, list[str]] | None:
-    """(management account, organization id, ACTIVE member accounts) of the account's org."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Organization:
+    """An organization as the aggregator sees it: its management account, id and ACTIVE members.
+    Equal only to itself: `organization_of` makes a new one when the members change, and views
+    keyed on it compare in constant time."""
+
+    management: str
+    id: str
+    members: tuple[str, ...]  # in moto's order
+    member_set: frozenset[str]
+
+
+class Membership:
+    """Bumped by every moto call that changes who is an ACTIVE member (`install_membership`), so
+    `organization_of` lists the members once per change, not on every read: at 10,000 accounts
+    the list took most of a details call's compute."""
+
+    version = 0
+
+    @classmethod
+    def changed(cls) -> None:
+        cls.version += 1
+
+
+# Management account -> (what the organization's members were listed under, the organization).
+_LISTED: dict[str, tuple[tuple[int, ...], Organization]] = {}
+
+
+def organization_of(account_id: str) -> Organization | None:
+    """The account's organization (its ACTIVE members), or None outside one."""
     if dict.__contains__(organizations_backends.master_accounts, account_id):
         management = organizations_backends.master_accounts[account_id][0]
     else:
@@ -82,8 +113,43 @@ def organization_of(account_id: str) -> tuple[str, str, list[str]] | None:
     orgs = organizations_backends[management]["aws"]
     if orgs.org is None:
         return None
-    members = [a.id for a in orgs.accounts if a.status == "ACTIVE"]
-    return management, orgs.org.id, members
+    # The version, and what moto paths not wrapped would change: a reset backend, a new
+    # organization, an account added or removed.
+    key = (Membership.version, id(orgs), id(orgs.org), len(orgs.accounts))
+    listed = _LISTED.get(management)
+    if listed is not None and listed[0] == key:
+        return listed[1]
+    members = tuple(a.id for a in orgs.accounts if a.status == "ACTIVE")
+    found = Organization(management, orgs.org.id, members, frozenset(members))
+    _LISTED[management] = (key, found)
+    return found
+
+
+def install_membership() -> None:
+    """Wrap moto's calls that change an organization's ACTIVE members (idempotent)."""
+    for owner, name in (
+        (FakeAccount, "close"),
+        (OrganizationsBackend, "create_organization"),
+        (OrganizationsBackend, "delete_organization"),
+        (OrganizationsBackend, "create_account"),
+        (OrganizationsBackend, "remove_account_from_organization"),
+    ):
+        original = owner.__dict__[name]
+        if getattr(original, "_membership", False):
+            continue
+        setattr(owner, name, _bumping(original))
+
+
+def _bumping(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        finally:
+            Membership.changed()
+
+    wrapper._membership = True  # type: ignore[attr-defined]
+    return wrapper
 
 
 def sources_of(aggregator: Aggregator, now: datetime | None = None) -> list[Source]:
@@ -96,7 +162,7 @@ def sources_of(aggregator: Aggregator, now: datetime | None = None) -> list[Sour
     result: list[Source] = []
     if model.organization_aggregation_source is not None:
         org = organization_of(aggregator.account_id)
-        if org is None or org[0] != aggregator.account_id:
+        if org is None or org.management != aggregator.account_id:
             return [
                 Source(
                     aggregator.account_id,
@@ -111,8 +177,7 @@ def sources_of(aggregator: Aggregator, now: datetime | None = None) -> list[Sour
                 )
                 for region in regions
             ]
-        members = org[2]
-        for account in sorted(members):
+        for account in sorted(org.members):
             for region in regions:
                 result.append(_source(aggregator, account, region, True, forced, now))
         return result
@@ -133,7 +198,7 @@ def source_of(aggregator: Aggregator, account: str, region: str) -> Source | Non
     now = datetime.now(UTC)
     if aggregator.model.organization_aggregation_source is not None:
         org = organization_of(aggregator.account_id)
-        if org is None or org[0] != aggregator.account_id or account not in org[2]:
+        if org is None or org.management != aggregator.account_id or account not in org.member_set:
             return None
         return _source(aggregator, account, region, True, forced, now)
     if account not in _account_source(aggregator).account_ids:

@@ -23,6 +23,9 @@ from functools import partial
 from typing import Any
 
 from moto.config.models import ConfigBackend, ConfigRule
+from moto.iam.models import IAMBackend
+from moto.s3.models import S3Backend
+from moto.sns.models import SNSBackend
 
 TRACKED = ("recorders", "config_aggregators", "aggregation_authorizations")
 
@@ -219,3 +222,51 @@ def install(changed: Callable[[ConfigBackend], None]) -> None:
     for name in (*TRACKED, "config_rules"):
         if not isinstance(ConfigBackend.__dict__.get(name), _Tracked):
             setattr(ConfigBackend, name, _Tracked(name, changed))
+    for owner, names in NATIVE_COLLECTIONS.items():
+        for name in names:
+            if not isinstance(owner.__dict__.get(name), _Native):
+                setattr(owner, name, _Native(name))
+
+
+class Natives:
+    """One number bumped whenever a collection of moto's own resources that AWS Config's
+    aggregator lists (IAM roles and policies, S3 buckets, SNS topics) gains or loses an entry, or
+    a backend holding one is made: advanced queries at 10,000 accounts keep their list of those
+    resources until it moves, instead of counting every backend's collections on every query."""
+
+    version = 0
+
+    @classmethod
+    def changed(cls) -> None:
+        cls.version += 1
+
+
+# moto's collections that hold what moto.config's RESOURCE_MAP lists, by backend class.
+NATIVE_COLLECTIONS: dict[type, tuple[str, ...]] = {
+    IAMBackend: ("roles", "managed_policies"),
+    S3Backend: ("buckets",),
+    SNSBackend: ("topics",),
+}
+
+
+class _Native:
+    """A data descriptor for one of those collections: what moto assigns is stored tracked (and
+    the assignment counts as a change); a dict found untracked (a backend made before `install`)
+    is tracked when first read."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, backend: Any, owner: type) -> Any:
+        if backend is None:
+            return self
+        value = backend.__dict__[self.name]
+        if type(value) is not TrackedDict and isinstance(value, dict):
+            value = backend.__dict__[self.name] = TrackedDict(value, Natives.changed)
+            Natives.changed()
+        return value
+
+    def __set__(self, backend: Any, value: Any) -> None:
+        tracked = TrackedDict(value, Natives.changed) if isinstance(value, dict) else value
+        backend.__dict__[self.name] = tracked
+        Natives.changed()

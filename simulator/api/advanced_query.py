@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from operator import attrgetter
 from typing import Any
 
+from moto.config.models import RESOURCE_MAP
+
 from simulator import select_plan
 from simulator.api.common import Params, Response, aggregator_and_state, require
 from simulator.errors import InvalidExpressionException
@@ -46,12 +48,19 @@ def _document(doc: Document) -> dict[str, Any]:
 
 
 def _stream(
-    built: AggregatorView, plan: tuple[list[int], bool] | None
+    built: AggregatorView, plan: tuple[list[int], bool] | None, types: frozenset[str] | None = None
 ) -> Iterator[tuple[dict[str, Any], bool]]:
     """(document, whether it must still be checked against the WHERE), in query order: the
     candidates the plan found (every document without one), with moto's own resources at their
-    source's place (they are in no index)."""
-    native = natives(built)
+    source's place (they are in no index), those of the `types` the WHERE pins, if it does."""
+    if types is not None and types.isdisjoint(RESOURCE_MAP):  # e.g. compliance items only
+        native: dict[int, list[Resource]] = {}
+    else:
+        native = natives(built)
+    if types is not None and native:
+        native = {
+            p: kept for p, found in native.items() if (kept := [r for r in found if r.resource_type in types])
+        }
     holes = sorted((built.holes[p], p) for p in native)
     ordinals: Iterable[int] = range(len(built.docs)) if plan is None else plan[0]
     check = plan is None or not plan[1]
@@ -73,7 +82,7 @@ def query_documents(aggregator: Aggregator, where: Condition | None = None) -> I
     """The documents an advanced query reads, in order; with `where`, only those it may match."""
     built = view(aggregator)
     plan = candidates(built, where)
-    for document, _ in _stream(built, plan):
+    for document, _ in _stream(built, plan, select_plan.pinned_types(where)):
         yield document
 
 
@@ -95,7 +104,8 @@ def _count_rows(query: Query, built: AggregatorView, ordinals: Iterable[int]) ->
     # Order does not matter to a count: the plan's set, unsorted, and C loops over it.
     keys = map(key, map(built.docs.__getitem__, ordinals))
     counts: Counter[Any] = Counter(keys if len(query.group_by) != 1 else ((k,) for k in keys))
-    for document, _ in _stream(built, ([], True)):  # moto's own resources: checked one by one
+    # moto's own resources: checked one by one.
+    for document, _ in _stream(built, ([], True), select_plan.pinned_types(query.where)):
         if query.where is None or evaluator.matches(query.where, document):
             counts[tuple(document.get(p.text) for p in query.group_by)] += 1
     return evaluator.run_groups(query, counts)
@@ -118,7 +128,7 @@ def select_aggregate_resource_config(account: str, region: str, params: Params) 
         built = view(aggregator)
         if _counted(query) and (found := select_plan.plan(built, query.where)) is not None and found[1]:
             return list(encoded(_count_rows(query, built, found[0])))
-        stream = _stream(built, candidates(built, query.where))
+        stream = _stream(built, candidates(built, query.where), select_plan.pinned_types(query.where))
         if query.aggregated or query.order_by:
             return list(encoded(evaluator.run(query, (d for d, _ in stream))))
         # Row by row as pages ask: each document is checked (and projected) alone.

@@ -22,7 +22,7 @@ from simulator.errors import (
     OrganizationAccessDeniedException,
     validation,
 )
-from simulator.sources import organization_of
+from simulator.sources import Organization, organization_of
 from simulator.state import OrganizationRule, backend, sim
 from simulator.tracking import LazyRules, Pending
 
@@ -32,11 +32,11 @@ ORG_RULE_CREATOR = "config-multiaccountsetup.amazonaws.com"
 STAND_IN_RULE_IDENTIFIER = "S3_BUCKET_VERSIONING_ENABLED"
 
 
-def _management(account: str) -> tuple[str, str, list[str]]:
+def _management(account: str) -> Organization:
     org = organization_of(account)
     if org is None:
         raise NoAvailableOrganizationException()
-    if org[0] != account:
+    if org.management != account:
         raise OrganizationAccessDeniedException()
     return org
 
@@ -60,7 +60,8 @@ def put_organization_config_rule(account: str, region: str, params: Params) -> R
         raise InvalidParameterValueException(
             "Provide exactly one of OrganizationManagedRuleMetadata and OrganizationCustomRuleMetadata."
         )
-    _management_account, org_id, members = _management(account)
+    org = _management(account)
+    org_id, members = org.id, org.members
     state = sim(backend(account, region))
     if name not in state.org_rules and len(state.org_rules) >= MAX_ORGANIZATION_RULES:
         raise MaxNumberOfOrganizationConfigRulesExceededException(

@@ -43,7 +43,7 @@ def describe_configuration_aggregator_sources_status(account: str, region: str, 
             # The organization itself, per region, then each member account.
             for org_region in sorted({s.region for s in sources}):
                 yield {
-                    "SourceId": org[1],
+                    "SourceId": org.id,
                     "SourceType": "ORGANIZATION",
                     "AwsRegion": org_region,
                     "LastUpdateStatus": "SUCCEEDED",

@@ -72,6 +72,10 @@ def expressions(org: SeededOrg) -> list[str]:
         "GROUP BY accountId ORDER BY COUNT(*) DESC",
         "SELECT resourceType, COUNT(*) WHERE awsRegion IN ('global', 'eu-west-1') GROUP BY resourceType",
         "SELECT resourceId WHERE resourceType = 'AWS::IAM::Role'",  # moto's own roles too
+        # Which of moto's own resources a query reads follows the types its WHERE pins, if any.
+        f"SELECT resourceId WHERE resourceType IN ('AWS::IAM::Role', 'AWS::SNS::Topic') OR {COMPLIANCE}",
+        f"SELECT resourceId WHERE {COMPLIANCE} OR resourceType LIKE 'AWS::IAM::%'",
+        f"SELECT resourceId WHERE {COMPLIANCE} AND resourceType = 'AWS::IAM::Role'",
         "SELECT resourceId WHERE tags.key = 'team' AND resourceType = 'AWS::S3::Bucket'",  # no index
     ]
 

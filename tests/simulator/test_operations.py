@@ -621,6 +621,40 @@ def test_organization_aggregator_reads_every_active_member() -> None:
     }
 
 
+def test_an_organization_aggregator_follows_its_members_after_it_was_read() -> None:
+    """Members are listed once per change (not on every read): a change must still show."""
+    management, members = _organization()
+    config = client("config", management)
+    config.put_configuration_aggregator(
+        ConfigurationAggregatorName="org",
+        OrganizationAggregationSource={
+            "RoleArn": f"arn:aws:iam::{management}:role/agg",
+            "AwsRegions": [REGION],
+        },
+    )
+
+    def accounts_read() -> set[str]:
+        statuses = config.describe_configuration_aggregator_sources_status(ConfigurationAggregatorName="org")
+        return {s["SourceId"] for s in statuses["AggregatedSourceStatusList"] if s["SourceType"] == "ACCOUNT"}
+
+    def details_of(member: str) -> list[Any]:
+        return config.get_aggregate_compliance_details_by_config_rule(
+            ConfigurationAggregatorName="org", ConfigRuleName="local", AccountId=member, AwsRegion=REGION
+        )["AggregateEvaluationResults"]
+
+    for member in members:
+        put_rule(client("config", member), "local")
+        evaluate(client("config", member), "local", {f"b-{member}": "NON_COMPLIANT"})
+    assert accounts_read() == {management, *members} and details_of(members[0])
+    organizations = client("organizations", management)
+    organizations.close_account(AccountId=members[0])
+    organizations.remove_account_from_organization(AccountId=members[1])
+    joined = organizations.create_account(AccountName="late", Email="late@example.com")
+    late = joined["CreateAccountStatus"]["AccountId"]
+    assert accounts_read() == {management, members[2], late}
+    assert details_of(members[0]) == [] and details_of(members[2])
+
+
 def test_organization_aggregator_outside_an_organization_fails_its_source() -> None:
     config = client("config", "666666666666")
     config.put_configuration_aggregator(

@@ -216,3 +216,28 @@ def test_iam_roles_are_named_by_their_aroa_id(world: None) -> None:
             ConfigurationAggregatorName=AGG, ResourceIdentifier={**identifier, "ResourceId": "deployer"}
         )
     assert error_code(raised.value) == "ResourceNotDiscoveredException"
+
+
+@pytest.mark.parametrize("live", [True, False], ids=["small world", "large world"])
+def test_moto_resources_made_or_deleted_after_a_query_show_in_the_next(
+    world: None, live: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small worlds list moto's own resources at every query; large ones keep the list until one
+    of moto's collections of them changes (`tracking.Natives`): either way the next query sees it."""
+    from simulator import views
+
+    monkeypatch.setattr(views, "LIVE_NATIVE_SOURCES", 10**9 if live else 0)
+
+    def buckets() -> set[str]:
+        return {r["resourceId"] for r in select("SELECT resourceId WHERE resourceType = 'AWS::S3::Bucket'")}
+
+    assert buckets() == {f"bucket-{MEMBER_A}", f"bucket-{MEMBER_B}"}
+    client("s3", MEMBER_A).create_bucket(Bucket="late-bucket")
+    assert buckets() == {f"bucket-{MEMBER_A}", f"bucket-{MEMBER_B}", "late-bucket"}
+    client("s3", MEMBER_B).delete_bucket(Bucket=f"bucket-{MEMBER_B}")
+    assert buckets() == {f"bucket-{MEMBER_A}", "late-bucket"}
+    roles = client("iam", MEMBER_A)
+    roles.create_role(RoleName="late-role", AssumeRolePolicyDocument="{}")
+    assert "late-role" in {
+        r["resourceName"] for r in select("SELECT resourceName WHERE resourceType = 'AWS::IAM::Role'")
+    }
