@@ -4,14 +4,17 @@ Credentials come from the SDK's default chain, or from a role in the aggregator 
 (COMPLIANCE_ROLE_ARN) assumed with those, refreshed by botocore before they expire.
 AWS_ENDPOINT_URL is honoured by boto3 itself (the tests and the demo point it at the simulator).
 Retries use botocore's adaptive mode, which also rate-limits the client when AWS throttles.
+Timestamps are read as UTC (`utc_timestamp`).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.session
+import botocore.utils
 from botocore.config import Config
 from botocore.credentials import (
     AssumeRoleCredentialFetcher,
@@ -42,8 +45,18 @@ class _AssumedRoleProvider(CredentialProvider):
         )
 
 
+def utc_timestamp(value: Any) -> datetime:
+    """A timestamp of AWS's answer, in UTC. AWS Config's JSON protocol sends epoch seconds;
+    botocore's default reads them in the machine's local zone through dateutil, about 30 us each:
+    a summary page of 1,000 groups spent half its client-side time there."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC)
+    return botocore.utils.parse_timestamp(value).astimezone(UTC)
+
+
 def _session(settings: Settings) -> boto3.session.Session:
     core = botocore.session.Session()
+    core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=utc_timestamp)
     if settings.aggregator_region:
         core.set_config_variable("region", settings.aggregator_region)
     if settings.role_arn:

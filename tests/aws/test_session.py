@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot import errors
-from bot.aws.session import _session, config_client
+from bot.aws.session import _session, config_client, utc_timestamp
 from bot.questions import plans
 from bot.questions.plans import PlanContext
 from bot.settings import Settings
@@ -39,3 +39,21 @@ def test_the_client_uses_adaptive_retries_and_the_configured_region(org: SeededO
     client = config_client(settings_for(org, aws_max_attempts=5, aggregator_region="eu-west-1"))
     assert client.meta.region_name == "eu-west-1"
     assert client.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 5}
+
+
+def test_times_are_read_in_utc_to_the_millisecond(org: SeededOrg) -> None:
+    client = config_client(settings_for(org))
+    rule = next(e for e in org.evaluations if e.compliance_type == "NON_COMPLIANT")
+    (first, *_) = client.get_aggregate_compliance_details_by_config_rule(
+        ConfigurationAggregatorName=org.aggregator_name,
+        ConfigRuleName=rule.rule_name,
+        AccountId=rule.account_id,
+        AwsRegion=rule.region,
+        ComplianceType="NON_COMPLIANT",
+    )["AggregateEvaluationResults"]
+    recorded = first["ResultRecordedTime"]
+    assert recorded.tzinfo is UTC and recorded.microsecond % 1000 == 0
+    assert utc_timestamp(recorded.timestamp()) == recorded
+    assert utc_timestamp("2026-11-26T09:41:00.123+01:00") == datetime(
+        2026, 11, 26, 8, 41, 0, 123000, tzinfo=UTC
+    )
