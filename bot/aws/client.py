@@ -68,12 +68,58 @@ def config_regions() -> frozenset[str]:
     )
 
 
-# The question's call slots: at most `concurrency` of its AWS calls in flight, whichever of its
-# threads makes them (chains of pages, fan-outs, a feed of details), so nesting reads never
-# multiplies the budget. Set by the outermost fan-out or `shared_slots`.
-_SLOTS: contextvars.ContextVar[threading.BoundedSemaphore | None] = contextvars.ContextVar(
-    "aws_slots", default=None
-)
+class Slots:
+    """The question's call slots: at most `size` of its AWS calls in flight, whichever of its
+    threads makes them (chains of pages, fan-outs, a feed of details), so nesting reads never
+    multiplies the budget. A call made under `AggregatorClient.first` takes a free slot before
+    any other waiting call: the reads a plan's fan-out waits on are not queued behind reads
+    that can wait."""
+
+    def __init__(self, size: int) -> None:
+        self._free = max(1, size)
+        self._lock = threading.Lock()
+        self._first = threading.Condition(self._lock)
+        self._rest = threading.Condition(self._lock)
+        self._first_waiting = 0
+
+    def acquire(self, first: bool) -> None:
+        with self._lock:
+            if first:
+                self._first_waiting += 1
+                try:
+                    while not self._free:
+                        self._first.wait()
+                finally:
+                    self._first_waiting -= 1
+            else:
+                while not self._free or self._first_waiting:
+                    self._rest.wait()
+            self._free -= 1
+            self._pass_on()
+
+    def release(self) -> None:
+        with self._lock:
+            self._free += 1
+            self._pass_on()
+
+    def _pass_on(self) -> None:
+        """A slot still free goes to a waiting call: one of the first if any waits."""
+        if self._free:
+            (self._first if self._first_waiting else self._rest).notify()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.acquire(_FIRST.get())
+        try:
+            yield
+        finally:
+            self.release()
+
+
+# Set by the outermost fan-out or `shared_slots`: the slots every call of the question shares.
+_SLOTS: contextvars.ContextVar[Slots | None] = contextvars.ContextVar("aws_slots", default=None)
+# Set inside `AggregatorClient.first`: calls that take free slots before the others.
+_FIRST: contextvars.ContextVar[bool] = contextvars.ContextVar("aws_first", default=False)
 
 # Set once the question gave up the reads started under it (another of its reads failed).
 _ABANDONED: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
@@ -151,7 +197,7 @@ class AggregatorClient:
         question's time limit once it has a slot, when it would start, not before waiting."""
         slots = _SLOTS.get()
         try:
-            with slots if slots is not None else nullcontext():
+            with slots.held() if slots is not None else nullcontext():
                 _within_limit(operation)
                 abandoned = _ABANDONED.get()
                 if abandoned is not None and abandoned.is_set():
@@ -258,11 +304,21 @@ class AggregatorClient:
         if _SLOTS.get() is not None:
             yield
             return
-        token = _SLOTS.set(threading.BoundedSemaphore(max(1, self.concurrency)))
+        token = _SLOTS.set(Slots(self.concurrency))
         try:
             yield
         finally:
             _SLOTS.reset(token)
+
+    @contextmanager
+    def first(self) -> Iterator[None]:
+        """The AWS calls made inside (and in the fan-outs and feeds started there) take free call
+        slots before the question's other calls: what the rest of its plan waits on."""
+        token = _FIRST.set(True)
+        try:
+            yield
+        finally:
+            _FIRST.reset(token)
 
     @contextmanager
     def abandonable(self) -> Iterator[Callable[[], None]]:

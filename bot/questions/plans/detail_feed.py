@@ -9,13 +9,11 @@ the concurrency, not the chains plus that.
 
 Within `detail_call_cap`, which sources are read must not depend on timing, and the blind
 sources come first (their resources are listed, and their counts made exact, only through their
-details; the query already lists and counts its own). So the feed streams only once it knows the
-blind sources and the query's count (both early: the chains keep every call slot busy meanwhile),
-and only if they fit under the cap together; it then reads the blind sources, then the query's in
-a fixed order: each chain's (region's) in page order, chain after chain, a later chain's held
-until the earlier ones end. A resource flagged by several physical rules is several sources, so
-they may still pass the cap: the cap then cuts that fixed order. Otherwise the plan reads as
-before, once all is found: the blind sources, then the query's sorted.
+details; the query already lists and counts its own). So the feed streams once it knows the blind
+sources (early: the census's calls take free call slots first, and the query's chains keep the
+others busy meanwhile): it reads the blind sources, then the query's in a fixed order, each
+chain's (region's) in page order, chain after chain, a later chain's held until the earlier ones
+end; the cap cuts that order.
 """
 
 from __future__ import annotations
@@ -37,8 +35,8 @@ def key_of(row: dict[str, Any]) -> Source:
 
 
 class DetailFeed:
-    """Offer what is found (`found_total`, `chains`, `seen`, `chain_done`, `blind`), then
-    `finish` once the query and the blind side are done."""
+    """Offer what is found (`blind`, `seen`, `chain_done`), then `finish` once the query and the
+    blind side are done."""
 
     def __init__(
         self,
@@ -55,9 +53,7 @@ class DetailFeed:
         self._cap = cap
         self._feed = aws.feed()
         self._lock = threading.Lock()
-        self._total: int | None = None
-        self._blind: list[dict[str, Any]] | None = None
-        self._streaming: bool | None = None  # None: not decided yet
+        self._streaming = False  # until the blind sources are known
         self._held: dict[int, list[Source]] = {}  # per chain: found, not submitted yet
         self._ended: set[int] = set()
         self._current = 0  # the chain whose sources are submitted as they come
@@ -66,23 +62,18 @@ class DetailFeed:
 
     # --- what the plan has found ---------------------------------------------------------------
 
-    def found_total(self, rows: int) -> None:
-        """The query will find this many resources' rows (its count)."""
-        with self._lock:
-            self._total = rows
-            self._decide()
-
     def blind(self, rows: Sequence[dict[str, Any]]) -> None:
-        """The rule's rows in the sources the query cannot see (all of them, at once)."""
+        """The rule's rows in the sources the query cannot see (all of them, at once): read
+        first, then what the query's chains found and find."""
         with self._lock:
-            self._blind = list(rows)
-            self._decide()
+            self._streaming = True
+            for row in rows:
+                self._submit(key_of(row))
+            self._advance()
 
     def seen(self, chain: int, source: Source) -> None:
         """A source the query's `chain` found (again, perhaps), in its page order."""
         with self._lock:
-            if self._streaming is False:
-                return
             if self._streaming and chain == self._current:
                 self._submit(source)
             else:
@@ -94,17 +85,6 @@ class DetailFeed:
             self._ended.add(chain)
             if self._streaming:
                 self._advance()
-
-    def _decide(self) -> None:
-        if self._streaming is not None or self._total is None or self._blind is None:
-            return
-        self._streaming = self._total + len(self._blind) <= self._cap
-        if not self._streaming:
-            self._held = {}
-            return
-        for row in self._blind:
-            self._submit(key_of(row))
-        self._advance()
 
     def _advance(self) -> None:
         """Submit the current chain's held sources; past every ended chain, the next one's."""
@@ -136,22 +116,12 @@ class DetailFeed:
 
     # --- the result ----------------------------------------------------------------------------
 
-    def finish(self, seen: Sequence[Source]) -> tuple[list[NonCompliantResource], set[Source]]:
-        """Every source found by the query (`seen`, in order) and the blind ones offered: the
-        details read (within the cap) and which sources they are."""
+    def finish(self) -> tuple[list[NonCompliantResource], set[Source]]:
+        """Once the query and the blind side are done (every source offered): the details read
+        (within the cap) and which sources they are."""
+        found = [resource for batch in self._feed.results() for resource in batch]
         with self._lock:
-            streaming = self._streaming
-        if streaming:
-            found = [resource for batch in self._feed.results() for resource in batch]
             return found, set(self._submitted)
-        self._feed.close()
-        rows = [
-            *(self._blind or []),
-            *({"ConfigRuleName": n, "AccountId": a, "AwsRegion": g} for n, a, g in seen),
-        ]
-        return reads.read_details(
-            self._aws, self._tally, self._aggregator, self._logical_name, rows, self._cap
-        )
 
     def close(self) -> None:
         """Give up (the plan failed): the details not started are not read."""

@@ -12,7 +12,7 @@ from bot.aws.client import Tally
 from bot.questions.plans import reads
 from bot.questions.plans.context import PlanContext
 from bot.questions.plans.reads import RULE_ROWS, RULES_BY_NAME
-from bot.questions.plans.rule import leading_rows, of_rule
+from bot.questions.plans.rule_rows import leading_rows, of_rule
 
 FIRST_RESOURCES = 10  # a first answer reads the details of enough sources for this many (a page)
 

@@ -18,8 +18,9 @@ from bot.questions.plans import reads
 from bot.questions.plans.context import PlanContext
 from bot.questions.plans.detail_feed import DetailFeed, key_of
 from bot.questions.plans.reads import RULE_ROWS, RULES_BY_NAME
+from bot.questions.plans.rule_rows import all_rows, leading_rows, of_rule
 from bot.questions.query_validation import quote
-from bot.questions.rules import Matcher, RuleCatalog
+from bot.questions.rules import Matcher
 
 
 def rule_compliance(
@@ -34,28 +35,26 @@ def rule_compliance(
     only in `accounts` when given (a channel's scope: the detail cap then counts its sources).
 
     Plan: the NON_COMPLIANT rows of DescribeAggregateComplianceByConfigRules (scoped by
-    account/region) find the sources; if they fit in one page's worth, fetch each matching
-    source's details (fan-out). Otherwise the organization is large: one advanced query over
-    AWS::Config::ResourceCompliance finds the resources, the compliance APIs cover the accounts
-    that do not record compliance items, and details are fetched only for annotations.
+    account/region) find the sources. Where they fit in one page, or the rule's sources fit under
+    `detail_call_cap`, every source's details are read (fan-out): they list and count every
+    resource exactly, and the rows are the fewest calls that name the sources. When the rows run
+    over pages and the sources pass the cap, the fan-out would answer partially: one advanced
+    query over AWS::Config::ResourceCompliance finds and counts the resources, the compliance
+    APIs cover the accounts that do not record compliance items, and details are read, within
+    the cap, for annotations. Rows are read to decide only until the sources pass the cap.
     """
     tally = Tally()
     name = ctx.name(aggregator)
     rows, rest, matcher, filters = leading_rows(ctx, tally, name, rule, account, region, accounts)
     logical = matcher.logical
     condition = matcher.query_condition("configuration.configRuleList.configRuleName", quote)
-    if rest and condition is not None:
+    cap = ctx.settings.detail_call_cap if condition is not None else None
+    past_cap = cap is not None and len(of_rule(rows, matcher, accounts)) > cap
+    if rest and not past_cap:
+        rows, past_cap = all_rows(ctx, tally, name, filters, (rows, rest), matcher, accounts, cap)
+    if rest and past_cap and condition is not None:
         data = _rule_by_query(ctx, tally, name, matcher, condition, account, region, accounts)
     else:
-        if rest:
-            rows += ctx.aws.pages(
-                tally,
-                RULES_BY_NAME,
-                RULE_ROWS,
-                start=rest,
-                ConfigurationAggregatorName=name,
-                Filters=filters,
-            )
         data = _rule_by_fan_out(ctx, tally, name, matcher, of_rule(rows, matcher, accounts))
     if not data.sources:
         _not_an_all_clear_of_nothing(ctx, tally, name, matcher, account, region, accounts)
@@ -70,71 +69,26 @@ def rule_compliance(
     return ctx.answer(f"rule {logical}", name, tally, data, coverage)
 
 
-def of_rule(
-    rows: list[dict[str, Any]], matcher: Matcher, accounts: frozenset[str] | None
-) -> list[dict[str, Any]]:
-    """The rows of the rule's physical rules, in the scope's accounts."""
-    return [
-        r
-        for r in rows
-        if matcher.matches(r["ConfigRuleName"]) and (accounts is None or r["AccountId"] in accounts)
-    ]
-
-
-def leading_rows(
-    ctx: PlanContext,
-    tally: Tally,
-    name: str,
-    rule: str,
-    account: str | None,
-    region: str | None,
-    accounts: frozenset[str] | None,
-) -> tuple[list[dict[str, Any]], str | None, Matcher, dict[str, str]]:
-    """The scope checked and the rule resolved, with the first page's worth of NON_COMPLIANT rows
-    (and the token of the rest), the rule's matcher and the rows' filters."""
-    ctx.check_scope(tally, name, account, region)
-    ctx.refuse_known_unknown(name, rule, accounts)
-    catalog = ctx.catalog_of(tally)
-    filters: dict[str, str] = {"ComplianceType": "NON_COMPLIANT"}
-    if account:
-        filters["AccountId"] = account
-    if region:
-        filters["AwsRegion"] = region
-    rows, rest = ctx.aws.leading(
-        tally,
-        RULES_BY_NAME,
-        RULE_ROWS,
-        ctx.aws.page_sizes[RULES_BY_NAME],
-        ConfigurationAggregatorName=name,
-        Filters=filters,
-    )
-    # Names seen only in the scope's accounts: suggestions must not tell of other accounts' rules.
-    observed = {r["ConfigRuleName"] for r in rows if accounts is None or r["AccountId"] in accounts}
-    logical = _resolve(ctx, tally, catalog, name, rule, observed, accounts)
-    return rows, rest, catalog.matcher(logical), filters
-
-
 def _elements_by_region(
     ctx: PlanContext,
     tally: Tally,
     aggregator: str,
     fields: str,
     where: str,
-    on_total: Callable[[int], None] = lambda _: None,
     on_element: Callable[[int, dict[str, Any], dict[str, Any]], None] = lambda chain, row, element: None,
     on_chain_done: Callable[[int], None] = lambda _: None,
 ) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
     """The NON_COMPLIANT elements of `SELECT fields WHERE where` over compliance items, read as one
     chain of pages per region at once, not one chain for all: sequential pages are what a slow
     AWS makes costly. The regions, and whether splitting pays, come from one GROUP BY query
-    (every region with items is a group of it, so nothing is left out); its total goes to
-    `on_total`, each element to `on_element` with its chain's number (chains in region order) as
-    its page arrives, and each chain's end to `on_chain_done`."""
-    counts = list(
-        ctx.aws.select(tally, aggregator, f"SELECT awsRegion, COUNT(*) WHERE {where} GROUP BY awsRegion")
-    )
+    (every region with items is a group of it, so nothing is left out). Each element goes to
+    `on_element` with its chain's number (chains in region order) as its page arrives, and each
+    chain's end to `on_chain_done`."""
+    with ctx.aws.first():  # every chain waits on it
+        counts = list(
+            ctx.aws.select(tally, aggregator, f"SELECT awsRegion, COUNT(*) WHERE {where} GROUP BY awsRegion")
+        )
     total = sum(int(c.get("COUNT(*)", 0)) for c in counts)
-    on_total(total)
     size = ctx.aws.page_sizes["SelectAggregateResourceConfig"]
     if total <= size or len(counts) <= 1:
         expressions = [f"SELECT {fields} WHERE {where}"]
@@ -209,32 +163,6 @@ def _not_an_all_clear_of_nothing(
     )
 
 
-def _resolve(
-    ctx: PlanContext,
-    tally: Tally,
-    catalog: RuleCatalog,
-    aggregator: str,
-    text: str,
-    observed: set[str],
-    accounts: frozenset[str] | None = None,
-) -> str:
-    try:
-        return catalog.resolve(text, observed)
-    except errors.RuleNotFound as unknown:
-        # A custom rule the catalog cannot know: does the aggregator have it (in the scope)?
-        if ctx.aws.any(
-            tally,
-            RULES_BY_NAME,
-            RULE_ROWS,
-            lambda row: accounts is None or row["AccountId"] in accounts,
-            ConfigurationAggregatorName=aggregator,
-            Filters={"ConfigRuleName": text.strip()},
-        ):
-            return text.strip()
-        ctx.remember_unknown(aggregator, text, accounts, unknown)
-        raise
-
-
 def _rule_by_fan_out(
     ctx: PlanContext, tally: Tally, aggregator: str, matcher: Matcher, rows: list[dict[str, Any]]
 ) -> RuleCompliance:
@@ -290,7 +218,9 @@ def _rule_by_query(
         try:
 
             def blind_side() -> tuple[set[tuple[str, str]], list[dict[str, Any]]]:
-                blind, rows = _blind_rows(ctx, tally, aggregator, matcher, account, region, accounts)
+                # The feed of details waits on it (and on the query's count): its calls go first.
+                with ctx.aws.first():
+                    blind, rows = _blind_rows(ctx, tally, aggregator, matcher, account, region, accounts)
                 feed.blind(rows)
                 return blind, rows
 
@@ -301,7 +231,6 @@ def _rule_by_query(
                 aggregator,
                 fields,
                 " AND ".join(conditions),
-                on_total=feed.found_total,
                 on_element=lambda chain, row, element: (
                     feed.seen(chain, (element["configRuleName"], row["accountId"], row["awsRegion"]))
                     if wanted(row, element)
@@ -326,8 +255,8 @@ def _rule_by_query(
                 for row, target, element in elements
                 if wanted(row, element)
             ]
-            seen_rows = sorted({(name, r.account_id, r.region) for r in found for name in r.rule_names})
-            annotated, read = feed.finish(seen_rows)
+            seen_rows = {(name, r.account_id, r.region) for r in found for name in r.rule_names}
+            annotated, read = feed.finish()
         except BaseException:
             abandon()  # the reads still running beside make no more calls: the error is said now
             raise

@@ -77,14 +77,60 @@ def test_rule_compliance_scoped_to_an_account_and_region(org: SeededOrg, service
     assert found(answer) == oracle_non_compliant(org, logical, some.account_id, some.region)
 
 
-def test_large_organizations_switch_to_one_advanced_query(org: SeededOrg) -> None:
-    service = small_pages(org)
+def test_within_the_detail_cap_every_sources_details_are_read_over_many_pages_of_rows(org: SeededOrg) -> None:
+    service = small_pages(org)  # pages of 2 rows: the rule's sources span many
     for logical in ("restricted-ssh", "s3-bucket-versioning-enabled"):
         answer = plans.rule_compliance(service, logical)
-        assert answer.data.plan == "advanced-query"
+        assert answer.data.plan == "fan-out" and answer.data.complete
         assert found(answer) == oracle_non_compliant(org, logical)
         assert all(r.annotation for r in answer.data.resources)
+        assert "SelectAggregateResourceConfig" not in answer.calls_by_operation
+
+
+def test_every_row_read_region_by_region_once_or_until_the_cap_is_passed(org: SeededOrg) -> None:
+    from bot.aws.client import Tally
+    from bot.questions.plans.rule_rows import all_rows, leading_rows
+
+    service = small_pages(org)
+    name = org.aggregator_name
+    expected = sorted(
+        {
+            (e.rule_name, e.account_id, e.region)
+            for e in org.evaluations
+            if e.compliance_type == "NON_COMPLIANT"
+        }
+    )
+
+    def keys(rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+        return sorted((r["ConfigRuleName"], r["AccountId"], r["AwsRegion"]) for r in rows)
+
+    for cap, whole in ((None, True), (10**6, True), (3, False)):
+        tally = Tally()
+        rows, rest, matcher, filters = leading_rows(service, tally, name, "s3-encryption", None, None, None)
+        assert rest is not None
+        every, past = all_rows(service, tally, name, filters, (rows, rest), matcher, None, cap)
+        assert past is not whole
+        if whole:  # the first page's rows come again in their region's chain: once each
+            assert keys(every) == expected
+        else:  # past the cap: the chains stop (a page more each at most)
+            assert len(every) < len(expected)
+        assert tally.by_operation["DescribeAggregateComplianceByConfigRules"] >= len(org.spec.regions)
+
+
+def test_sources_past_the_detail_cap_switch_to_one_advanced_query_that_lists_every_resource(
+    org: SeededOrg,
+) -> None:
+    service = small_pages(org, detail_call_cap=3)
+    for logical in ("restricted-ssh", "s3-bucket-versioning-enabled"):
+        answer = plans.rule_compliance(service, logical)
+        assert answer.data.plan == "advanced-query" and not answer.data.complete
+        blind = set(org.accounts_without_compliance_items)
+        # The query lists every resource it can see; details (annotations) only within the cap.
+        assert found(answer) >= {k for k in oracle_non_compliant(org, logical) if k[0] not in blind}
         assert answer.calls_by_operation["SelectAggregateResourceConfig"] >= 1
+        # The rows read to decide stop once past the cap: not every page of them.
+        rows = sum(e.compliance_type == "NON_COMPLIANT" for e in org.evaluations) // 2
+        assert answer.calls_by_operation["DescribeAggregateComplianceByConfigRules"] < rows
 
 
 def test_detail_call_cap_gives_a_partial_answer_that_says_so(org: SeededOrg) -> None:
