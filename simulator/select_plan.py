@@ -22,21 +22,6 @@ def candidates(built: AggregatorView, condition: Condition | None) -> Candidates
     return None if found is None else (sorted(found[0]), found[1])
 
 
-def pinned_types(condition: Condition | None) -> frozenset[str] | None:
-    """The resource types a document must have to match (`resourceType =` or IN, through AND and
-    OR); None when the condition does not pin them."""
-    if isinstance(condition, BoolOp):
-        left, right = pinned_types(condition.left), pinned_types(condition.right)
-        if condition.op == "AND":
-            return left if right is None else right if left is None else left & right
-        return None if left is None or right is None else left | right
-    if isinstance(condition, Compare) and condition.path.text == "resourceType" and condition.op == "=":
-        return frozenset([condition.value]) if isinstance(condition.value, str) else None
-    if isinstance(condition, InList) and condition.path.text == "resourceType":
-        return frozenset(v for v in condition.values if isinstance(v, str))
-    return None
-
-
 def plan(built: AggregatorView, condition: Condition | None) -> tuple[set[int], bool] | None:
     """The candidates of `condition` (not to be changed: kept on the view, which never changes,
     for the next query with the same condition, such as each region's page of one question)."""

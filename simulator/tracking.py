@@ -25,6 +25,7 @@ from typing import Any
 from moto.config.models import ConfigBackend, ConfigRule
 from moto.iam.models import IAMBackend
 from moto.s3.models import S3Backend
+from moto.s3control.models import S3ControlBackend
 from moto.sns.models import SNSBackend
 
 TRACKED = ("recorders", "config_aggregators", "aggregation_authorizations")
@@ -48,12 +49,16 @@ class TrackedDict(dict[Any, Any]):
         self.changed()
 
     def pop(self, key: Any, *default: Any) -> Any:
-        self.changed()
-        return super().pop(key, *default)
+        try:
+            return super().pop(key, *default)
+        finally:
+            self.changed()  # after the change: a reader of the new version sees it
 
     def popitem(self) -> tuple[Any, Any]:
-        self.changed()
-        return super().popitem()
+        try:
+            return super().popitem()
+        finally:
+            self.changed()
 
     def clear(self) -> None:
         super().clear()
@@ -64,9 +69,11 @@ class TrackedDict(dict[Any, Any]):
         self.changed()
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
-        if key not in self:
+        added = key not in self
+        value = super().setdefault(key, default)
+        if added:
             self.changed()
-        return super().setdefault(key, default)
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,9 +237,10 @@ def install(changed: Callable[[ConfigBackend], None]) -> None:
 
 class Natives:
     """One number bumped whenever a collection of moto's own resources that AWS Config's
-    aggregator lists (IAM roles and policies, S3 buckets, SNS topics) gains or loses an entry, or
-    a backend holding one is made: advanced queries at 10,000 accounts keep their list of those
-    resources until it moves, instead of counting every backend's collections on every query."""
+    aggregator lists (IAM roles and policies, S3 buckets and account public access blocks, SNS
+    topics) gains or loses an entry or is replaced, or a backend holding one is made: advanced
+    queries at 10,000 accounts keep their list of those resources until it moves, instead of
+    counting every backend's collections on every query."""
 
     version = 0
 
@@ -245,6 +253,7 @@ class Natives:
 NATIVE_COLLECTIONS: dict[type, tuple[str, ...]] = {
     IAMBackend: ("roles", "managed_policies"),
     S3Backend: ("buckets",),
+    S3ControlBackend: ("public_access_block",),  # one object per account, not a dict
     SNSBackend: ("topics",),
 }
 
@@ -260,7 +269,10 @@ class _Native:
     def __get__(self, backend: Any, owner: type) -> Any:
         if backend is None:
             return self
-        value = backend.__dict__[self.name]
+        try:
+            value = backend.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
         if type(value) is not TrackedDict and isinstance(value, dict):
             value = backend.__dict__[self.name] = TrackedDict(value, Natives.changed)
             Natives.changed()

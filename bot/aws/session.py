@@ -51,7 +51,8 @@ def utc_timestamp(value: Any) -> datetime:
     a summary page of 1,000 groups spent half its client-side time there."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, UTC)
-    return botocore.utils.parse_timestamp(value).astimezone(UTC)
+    parsed = botocore.utils.parse_timestamp(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _session(settings: Settings) -> boto3.session.Session:

@@ -82,7 +82,7 @@ def query_documents(aggregator: Aggregator, where: Condition | None = None) -> I
     """The documents an advanced query reads, in order; with `where`, only those it may match."""
     built = view(aggregator)
     plan = candidates(built, where)
-    for document, _ in _stream(built, plan, select_plan.pinned_types(where)):
+    for document, _ in _stream(built, plan, evaluator.pinned(where, "resourceType")):
         yield document
 
 
@@ -105,7 +105,7 @@ def _count_rows(query: Query, built: AggregatorView, ordinals: Iterable[int]) ->
     keys = map(key, map(built.docs.__getitem__, ordinals))
     counts: Counter[Any] = Counter(keys if len(query.group_by) != 1 else ((k,) for k in keys))
     # moto's own resources: checked one by one.
-    for document, _ in _stream(built, ([], True), select_plan.pinned_types(query.where)):
+    for document, _ in _stream(built, ([], True), evaluator.pinned(query.where, "resourceType")):
         if query.where is None or evaluator.matches(query.where, document):
             counts[tuple(document.get(p.text) for p in query.group_by)] += 1
     return evaluator.run_groups(query, counts)
@@ -128,7 +128,7 @@ def select_aggregate_resource_config(account: str, region: str, params: Params) 
         built = view(aggregator)
         if _counted(query) and (found := select_plan.plan(built, query.where)) is not None and found[1]:
             return list(encoded(_count_rows(query, built, found[0])))
-        stream = _stream(built, candidates(built, query.where), select_plan.pinned_types(query.where))
+        stream = _stream(built, candidates(built, query.where), evaluator.pinned(query.where, "resourceType"))
         if query.aggregated or query.order_by:
             return list(encoded(evaluator.run(query, (d for d, _ in stream))))
         # Row by row as pages ask: each document is checked (and projected) alone.

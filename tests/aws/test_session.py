@@ -57,3 +57,4 @@ def test_times_are_read_in_utc_to_the_millisecond(org: SeededOrg) -> None:
     assert utc_timestamp("2026-11-26T09:41:00.123+01:00") == datetime(
         2026, 11, 26, 8, 41, 0, 123000, tzinfo=UTC
     )
+    assert utc_timestamp("2026-11-26T09:41:00") == datetime(2026, 11, 26, 9, 41, tzinfo=UTC)  # no zone: UTC

@@ -23,10 +23,12 @@ def test_a_freed_slot_goes_to_a_first_call_before_earlier_waiting_ones() -> None
     waiting = [threading.Thread(target=call, args=(f"rest-{i}", False)) for i in range(3)]
     for thread in waiting:
         thread.start()
-    time.sleep(0.05)  # the others wait first
+    time.sleep(0.05)  # the others wait first (their order among themselves does not matter)
     urgent = threading.Thread(target=call, args=("first", True))
     urgent.start()
-    time.sleep(0.05)
+    deadline = time.monotonic() + 5
+    while slots._first_waiting == 0 and time.monotonic() < deadline:  # it waits too, now
+        time.sleep(0.001)
     slots.release()
     for thread in [*waiting, urgent]:
         thread.join(5)

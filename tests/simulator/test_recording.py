@@ -241,3 +241,9 @@ def test_moto_resources_made_or_deleted_after_a_query_show_in_the_next(
     assert "late-role" in {
         r["resourceName"] for r in select("SELECT resourceName WHERE resourceType = 'AWS::IAM::Role'")
     }
+    blocks = "SELECT accountId WHERE resourceType = 'AWS::S3::AccountPublicAccessBlock'"
+    assert MEMBER_B not in {r["accountId"] for r in select(blocks)}
+    client("s3control", MEMBER_B).put_public_access_block(
+        AccountId=MEMBER_B, PublicAccessBlockConfiguration={"BlockPublicAcls": True}
+    )
+    assert MEMBER_B in {r["accountId"] for r in select(blocks)}

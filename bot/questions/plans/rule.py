@@ -218,7 +218,7 @@ def _rule_by_query(
         try:
 
             def blind_side() -> tuple[set[tuple[str, str]], list[dict[str, Any]]]:
-                # The feed of details waits on it (and on the query's count): its calls go first.
+                # The feed of details waits on it: its calls go first.
                 with ctx.aws.first():
                     blind, rows = _blind_rows(ctx, tally, aggregator, matcher, account, region, accounts)
                 feed.blind(rows)

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot import errors
 from bot.aws.client import Tally
+from bot.questions.plans import reads
 from bot.questions.plans.context import PlanContext
 from bot.questions.plans.reads import RULE_ROWS, RULES_BY_NAME
 from bot.questions.rules import Matcher, RuleCatalog
@@ -25,17 +26,25 @@ def all_rows(
     cap: int | None,
 ) -> tuple[list[dict[str, Any]], bool]:
     """Every NON_COMPLIANT row (`first`: the first page's and the token of the rest), and whether
-    the rule's sources pass `cap` (then reading stops: the advanced query answers). Without a
-    region filter, one chain of pages per region at once, each from its start (the first page's
-    rows come again there): at 10,000 accounts every rule's rows fill hundreds of pages, too long
-    a chain to wait for."""
+    the rule's sources pass `cap` (then reading stops: the advanced query answers). At 10,000
+    accounts every rule's rows fill hundreds of pages, too long a chain to wait for: without a
+    region filter they are read one chain per region at once, each from its start (the first
+    page's rows come again there), over the regions where AWS's rule summary counts
+    non-compliant rules (the regions configured may be dozens, most of them empty). Should the
+    first page hold a row of a region the summary does not name, the rows are read in one chain,
+    as AWS pages them."""
     rows, rest = first
-    if "AwsRegion" in filters:
-        starts: list[tuple[dict[str, str], str | None]] = [(filters, rest)]
-    else:
-        rows = []
-        regions = sorted(ctx.regions(tally, name))
-        starts = [({**filters, "AwsRegion": region}, None) for region in regions]
+    starts: list[tuple[dict[str, str], str | None]] = [(filters, rest)]
+    if "AwsRegion" not in filters:
+        scope = {k: v for k, v in filters.items() if k == "AccountId"}
+        regions = {
+            r.group
+            for r in reads.summary_groups(ctx.aws, tally, name, "AWS_REGION", scope)
+            if r.non_compliant_rules.value or r.non_compliant_rules.capped
+        }
+        if {r["AwsRegion"] for r in rows} <= regions:
+            rows = []
+            starts = [({**filters, "AwsRegion": region}, None) for region in sorted(regions)]
     lock = threading.Lock()
     sources = len(of_rule(rows, matcher, accounts))
     past = threading.Event()
