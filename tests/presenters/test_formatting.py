@@ -83,16 +83,17 @@ def test_the_context_line_says_how_old_and_where() -> None:
     )
 
 
+def by_source(sources: list[SourceCount], complete: bool = True) -> RuleCompliance:
+    """A rule answer of these per-source counts, no resources listed."""
+    return RuleCompliance(
+        rule="r", member_rule_names=["r"], plan="fan-out", resources=[], sources=sources, complete=complete
+    )
+
+
 def test_capped_counts_read_as_lower_bounds() -> None:
     assert str(Count(value=100, capped=True)) == "100+"
-    data = RuleCompliance(
-        rule="r",
-        member_rule_names=["r"],
-        plan="fan-out",
-        resources=[],
-        sources=[
-            SourceCount(account_id="1" * 12, region="us-east-1", non_compliant=Count(value=100, capped=True))
-        ],
+    data = by_source(
+        [SourceCount(account_id="1" * 12, region="us-east-1", non_compliant=Count(value=100, capped=True))],
         complete=False,
     )
     assert "100+" in json.dumps(message(answer(data), RULE, NOW))
@@ -100,17 +101,12 @@ def test_capped_counts_read_as_lower_bounds() -> None:
 
 def test_the_account_table_counts_each_accounts_resources_and_regions() -> None:
     a, b = "1" * 12, "2" * 12
-    data = RuleCompliance(
-        rule="r",
-        member_rule_names=["r"],
-        plan="fan-out",
-        resources=[],
-        sources=[
+    data = by_source(
+        [
             SourceCount(account_id=b, region="us-east-1", non_compliant=Count(value=2)),
             SourceCount(account_id=a, region="us-east-1", non_compliant=Count(value=1)),
             SourceCount(account_id=a, region="eu-west-1", non_compliant=Count(value=4, capped=True)),
-        ],
-        complete=True,
+        ]
     )
     table = next(b["text"]["text"] for b in message(answer(data), RULE, NOW)["blocks"] if "```" in str(b))
     assert table.strip("`").splitlines()[1:] == [f"{a}  5+         2", f"{b}  2          1"]

@@ -594,8 +594,8 @@ def test_organization_rules_errors() -> None:
     assert error_code(raised.value) == "InvalidParameterValueException"
 
 
-def test_organization_aggregator_reads_every_active_member() -> None:
-    management, members = _organization()
+def org_aggregator(management: str) -> Any:
+    """The management account's config client, with an organization aggregator "org" in REGION."""
     config = client("config", management)
     config.put_configuration_aggregator(
         ConfigurationAggregatorName="org",
@@ -604,6 +604,12 @@ def test_organization_aggregator_reads_every_active_member() -> None:
             "AwsRegions": [REGION],
         },
     )
+    return config
+
+
+def test_organization_aggregator_reads_every_active_member() -> None:
+    management, members = _organization()
+    config = org_aggregator(management)
     for member in members:
         put_rule(client("config", member), "local")
         evaluate(client("config", member), "local", {f"b-{member}": "NON_COMPLIANT"})
@@ -624,14 +630,7 @@ def test_organization_aggregator_reads_every_active_member() -> None:
 def test_an_organization_aggregator_follows_its_members_after_it_was_read() -> None:
     """Members are listed once per change (not on every read): a change must still show."""
     management, members = _organization()
-    config = client("config", management)
-    config.put_configuration_aggregator(
-        ConfigurationAggregatorName="org",
-        OrganizationAggregationSource={
-            "RoleArn": f"arn:aws:iam::{management}:role/agg",
-            "AwsRegions": [REGION],
-        },
-    )
+    config = org_aggregator(management)
 
     def accounts_read() -> set[str]:
         statuses = config.describe_configuration_aggregator_sources_status(ConfigurationAggregatorName="org")
