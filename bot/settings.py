@@ -151,7 +151,10 @@ class Settings(BaseSettings):
         200,
         alias="COMPLIANCE_DETAIL_CALL_CAP",
         ge=1,
-        description="Per-source detail calls one question may make before answering partially.",
+        description=(
+            "Sources whose details one question reads at most: within it a rule's answer reads every "
+            "source's details; past it, one advanced query lists the resources and details are partial."
+        ),
     )
 
 
