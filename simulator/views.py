@@ -15,12 +15,20 @@ they are not in the view but read at each request (`natives`).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from moto.config.models import RESOURCE_MAP, ConfigAggregator
 
-from simulator.inventory import GLOBAL_HOME, GLOBAL_REGION, native_resources, recording
+from simulator.inventory import (
+    GLOBAL_HOME,
+    GLOBAL_REGION,
+    PACK_COMPLIANCE,
+    RESOURCE_COMPLIANCE,
+    native_resources,
+    recording,
+)
 from simulator.source_data import ComplianceItem, PackItem, SourceData, source_data
 from simulator.sources import Aggregator, Source, organization_of, regions_of, sources_of
 from simulator.sql.evaluator import values
@@ -68,6 +76,8 @@ class AggregatorView:
     natives: tuple[int, dict[int, list[Resource]]] | None = None
     # A WHERE (or part of one) -> its candidates (select_plan.plan); bounded there.
     plans: dict[Any, Any] = field(default_factory=dict)
+    # (resource type, account, region) -> compliance and pack items: what counts of them need.
+    item_counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
 
 def view(aggregator: Aggregator) -> AggregatorView:
@@ -121,6 +131,9 @@ def _build(aggregator: Aggregator) -> AggregatorView:
         for pack in found.packs if found.pack_documents else ():
             _index_pack(index, len(built.docs), pack)
             built.docs.append(pack)
+        built.item_counts.update((RESOURCE_COMPLIANCE, i.account_id, i.region) for i in found.compliance)
+        if found.pack_documents:
+            built.item_counts.update((PACK_COMPLIANCE, p.account_id, p.region) for p in found.packs)
     for resources in built.by_type.values():
         resources.sort(key=lambda r: (r.account_id, r.region, r.resource_id))
     built.index = index

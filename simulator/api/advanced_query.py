@@ -18,12 +18,13 @@ from moto.config.models import RESOURCE_MAP
 from simulator import select_plan
 from simulator.api.common import Params, Response, aggregator_and_state, require
 from simulator.errors import InvalidExpressionException
+from simulator.inventory import PACK_COMPLIANCE, RESOURCE_COMPLIANCE
 from simulator.paging import LazyRows, page_size, paginate
 from simulator.select_plan import candidates
 from simulator.source_data import source_data
 from simulator.sources import Aggregator, Source, get_aggregator
 from simulator.sql import evaluator, parser
-from simulator.sql.syntax import Aggregate, Condition, Path, Query
+from simulator.sql.syntax import Aggregate, BoolOp, Compare, Condition, InList, Path, Query
 from simulator.state import Resource, existing_backend
 from simulator.views import AggregatorView, Document, natives, view
 
@@ -111,6 +112,46 @@ def _count_rows(query: Query, built: AggregatorView, ordinals: Iterable[int]) ->
     return evaluator.run_groups(query, counts)
 
 
+# What a count of compliance and pack items may pin: the view counts them by these.
+ITEM_FIELDS = frozenset({"resourceType", "accountId", "awsRegion"})
+ITEM_TYPES = frozenset({RESOURCE_COMPLIANCE, PACK_COMPLIANCE})
+
+
+def _only_pins(condition: Condition | None) -> bool:
+    """Whether the condition is `=` or IN on ITEM_FIELDS, joined by AND (and nothing else)."""
+    if condition is None:
+        return True
+    if isinstance(condition, BoolOp):
+        return condition.op == "AND" and _only_pins(condition.left) and _only_pins(condition.right)
+    if isinstance(condition, Compare):
+        return condition.op == "=" and condition.path.text in ITEM_FIELDS and isinstance(condition.value, str)
+    if isinstance(condition, InList):
+        return condition.path.text in ITEM_FIELDS and all(isinstance(v, str) for v in condition.values)
+    return False
+
+
+def _count_items(query: Query, built: AggregatorView) -> list[dict[str, Any]] | None:
+    """A count of compliance or pack items by account and region (the census), from the view's
+    counts of them: at 10,000 accounts x 17 regions, counting two million items one by one took
+    seconds. None for any other count."""
+    types = evaluator.pinned(query.where, "resourceType")
+    if types is None or not types <= ITEM_TYPES or not _only_pins(query.where):
+        return None
+    accounts = evaluator.pinned(query.where, "accountId")
+    regions = evaluator.pinned(query.where, "awsRegion")
+    fields = [p.text for p in query.group_by]
+    counts: Counter[Any] = Counter()
+    for (kind, account, region), n in built.item_counts.items():
+        if (
+            kind in types
+            and (accounts is None or account in accounts)
+            and (regions is None or region in regions)
+        ):
+            scalars = {"resourceType": kind, "accountId": account, "awsRegion": region}
+            counts[tuple(scalars[f] for f in fields)] += n
+    return evaluator.run_groups(query, counts)
+
+
 def select_aggregate_resource_config(account: str, region: str, params: Params) -> Response:
     require(params, "Expression")
     expression = params["Expression"]
@@ -126,6 +167,8 @@ def select_aggregate_resource_config(account: str, region: str, params: Params) 
 
     def compute() -> list[str] | LazyRows:
         built = view(aggregator)
+        if _counted(query) and (counted := _count_items(query, built)) is not None:
+            return list(encoded(counted))
         if _counted(query) and (found := select_plan.plan(built, query.where)) is not None and found[1]:
             return list(encoded(_count_rows(query, built, found[0])))
         stream = _stream(built, candidates(built, query.where), evaluator.pinned(query.where, "resourceType"))

@@ -16,6 +16,7 @@ SPEC = OrgSpec(
     seed=5, accounts=6, regions=("us-east-1", "eu-west-1"), resources_per_region=5, empty_page_rate=0
 )
 COMPLIANCE = "resourceType = 'AWS::Config::ResourceCompliance'"
+ITEMS = "'AWS::Config::ResourceCompliance', 'AWS::Config::ConformancePackCompliance'"
 
 
 @pytest.fixture
@@ -68,6 +69,14 @@ def expressions(org: SeededOrg) -> list[str]:
         f"'{resource.resource_name}' OR configuration.targetResourceId = '{resource.resource_id}'",
         f"SELECT resourceId WHERE resourceId = 'AWS::EC2::SecurityGroup/{resource.resource_id}'",
         f"SELECT accountId, awsRegion, COUNT(*) WHERE {COMPLIANCE} GROUP BY accountId, awsRegion",
+        # Counts of compliance and pack items come from the view's counts of them.
+        f"SELECT accountId, awsRegion, COUNT(*) WHERE {COMPLIANCE} AND awsRegion = 'eu-west-1' "
+        "GROUP BY accountId, awsRegion",
+        f"SELECT awsRegion, COUNT(*) WHERE resourceType IN ({ITEMS}) AND accountId = "
+        f"'{resource.account_id}' GROUP BY awsRegion",
+        f"SELECT resourceType, COUNT(*) WHERE resourceType IN ({ITEMS}) GROUP BY resourceType "
+        "ORDER BY COUNT(*) DESC",
+        "SELECT COUNT(*) WHERE resourceType = 'AWS::Config::ConformancePackCompliance'",
         f"SELECT accountId, COUNT(*) WHERE {COMPLIANCE} AND configuration.complianceType = 'COMPLIANT' "
         "GROUP BY accountId ORDER BY COUNT(*) DESC",
         "SELECT resourceType, COUNT(*) WHERE awsRegion IN ('global', 'eu-west-1') GROUP BY resourceType",
