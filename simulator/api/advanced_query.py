@@ -49,11 +49,12 @@ def _document(doc: Document) -> dict[str, Any]:
 
 
 def _stream(
-    built: AggregatorView, plan: tuple[list[int], bool] | None, types: frozenset[str] | None = None
+    built: AggregatorView, plan: tuple[list[int], bool] | None, where: Condition | None = None
 ) -> Iterator[tuple[dict[str, Any], bool]]:
     """(document, whether it must still be checked against the WHERE), in query order: the
     candidates the plan found (every document without one), with moto's own resources at their
-    source's place (they are in no index), those of the `types` the WHERE pins, if it does."""
+    source's place (they are in no index), those of the types `where` pins, if it does."""
+    types = evaluator.pinned(where, "resourceType")
     if types is not None and types.isdisjoint(RESOURCE_MAP):  # e.g. compliance items only
         native: dict[int, list[Resource]] = {}
     else:
@@ -83,7 +84,7 @@ def query_documents(aggregator: Aggregator, where: Condition | None = None) -> I
     """The documents an advanced query reads, in order; with `where`, only those it may match."""
     built = view(aggregator)
     plan = candidates(built, where)
-    for document, _ in _stream(built, plan, evaluator.pinned(where, "resourceType")):
+    for document, _ in _stream(built, plan, where):
         yield document
 
 
@@ -106,7 +107,7 @@ def _count_rows(query: Query, built: AggregatorView, ordinals: Iterable[int]) ->
     keys = map(key, map(built.docs.__getitem__, ordinals))
     counts: Counter[Any] = Counter(keys if len(query.group_by) != 1 else ((k,) for k in keys))
     # moto's own resources: checked one by one.
-    for document, _ in _stream(built, ([], True), evaluator.pinned(query.where, "resourceType")):
+    for document, _ in _stream(built, ([], True), query.where):
         if query.where is None or evaluator.matches(query.where, document):
             counts[tuple(document.get(p.text) for p in query.group_by)] += 1
     return evaluator.run_groups(query, counts)
@@ -167,11 +168,12 @@ def select_aggregate_resource_config(account: str, region: str, params: Params) 
 
     def compute() -> list[str] | LazyRows:
         built = view(aggregator)
-        if _counted(query) and (counted := _count_items(query, built)) is not None:
-            return list(encoded(counted))
-        if _counted(query) and (found := select_plan.plan(built, query.where)) is not None and found[1]:
-            return list(encoded(_count_rows(query, built, found[0])))
-        stream = _stream(built, candidates(built, query.where), evaluator.pinned(query.where, "resourceType"))
+        if _counted(query):
+            if (counted := _count_items(query, built)) is not None:
+                return list(encoded(counted))
+            if (found := select_plan.plan(built, query.where)) is not None and found[1]:
+                return list(encoded(_count_rows(query, built, found[0])))
+        stream = _stream(built, candidates(built, query.where), query.where)
         if query.aggregated or query.order_by:
             return list(encoded(evaluator.run(query, (d for d, _ in stream))))
         # Row by row as pages ask: each document is checked (and projected) alone.

@@ -57,8 +57,7 @@ class DetailFeed:
         self._held: dict[int, list[Source]] = {}  # per chain: found, not submitted yet
         self._ended: set[int] = set()
         self._current = 0  # the chain whose sources are submitted as they come
-        self._submitted: list[Source] = []
-        self._known: set[Source] = set()
+        self._submitted: set[Source] = set()
 
     # --- what the plan has found ---------------------------------------------------------------
 
@@ -96,10 +95,9 @@ class DetailFeed:
             self._current += 1
 
     def _submit(self, source: Source) -> None:
-        if source in self._known or len(self._submitted) >= self._cap:
+        if source in self._submitted or len(self._submitted) >= self._cap:
             return
-        self._known.add(source)
-        self._submitted.append(source)
+        self._submitted.add(source)
         rule_name, account, region = source
         self._feed.submit(
             partial(

@@ -55,9 +55,10 @@ def all_rows(
         for page in ctx.aws.responses(
             tally, RULES_BY_NAME, start=start, ConfigurationAggregatorName=name, Filters=scope
         ):
-            found += page.get(RULE_ROWS, [])
+            more = page.get(RULE_ROWS, [])
+            found += more
             with lock:
-                sources += len(of_rule(page.get(RULE_ROWS, []), matcher, accounts))
+                sources += len(of_rule(more, matcher, accounts))
                 if cap is not None and sources > cap:
                     past.set()
             if past.is_set():
