@@ -91,7 +91,9 @@ def test_every_row_read_region_by_region_once_or_until_the_cap_is_passed(org: Se
     from bot.aws.client import Tally
     from bot.questions.plans.rule_rows import all_rows, leading_rows
 
-    service = small_pages(org)
+    # One call at a time: how far the chains get before the cap stops them does not hang on
+    # which thread runs first (in parallel, a chain without the rule's rows reads on meanwhile).
+    service = small_pages(org, aws_concurrency=1)
     name = org.aggregator_name
     expected = sorted(
         {
@@ -120,17 +122,22 @@ def test_every_row_read_region_by_region_once_or_until_the_cap_is_passed(org: Se
 def test_sources_past_the_detail_cap_switch_to_one_advanced_query_that_lists_every_resource(
     org: SeededOrg,
 ) -> None:
-    service = small_pages(org, detail_call_cap=3)
-    for logical in ("restricted-ssh", "s3-bucket-versioning-enabled"):
-        answer = plans.rule_compliance(service, logical)
-        assert answer.data.plan == "advanced-query" and not answer.data.complete
-        blind = set(org.accounts_without_compliance_items)
-        # The query lists every resource it can see; details (annotations) only within the cap.
-        assert found(answer) >= {k for k in oracle_non_compliant(org, logical) if k[0] not in blind}
-        assert answer.calls_by_operation["SelectAggregateResourceConfig"] >= 1
-        # The rows read to decide stop once past the cap: not every page of them.
-        rows = sum(e.compliance_type == "NON_COMPLIANT" for e in org.evaluations) // 2
-        assert answer.calls_by_operation["DescribeAggregateComplianceByConfigRules"] < rows
+    rows = "DescribeAggregateComplianceByConfigRules"
+    every_page = plans.rule_compliance(small_pages(org), "restricted-ssh").calls_by_operation[rows]
+    for concurrency in (8, 1):
+        # One call at a time, the chains stop at the same page whichever thread runs first; in
+        # parallel, a chain without the rule's rows reads on until another passes the cap.
+        service = small_pages(org, detail_call_cap=3, aws_concurrency=concurrency)
+        for logical in ("restricted-ssh", "s3-bucket-versioning-enabled"):
+            answer = plans.rule_compliance(service, logical)
+            assert answer.data.plan == "advanced-query" and not answer.data.complete
+            blind = set(org.accounts_without_compliance_items)
+            # The query lists every resource it can see; details (annotations) only within the cap.
+            assert found(answer) >= {k for k in oracle_non_compliant(org, logical) if k[0] not in blind}
+            assert answer.calls_by_operation["SelectAggregateResourceConfig"] >= 1
+            # The rows read to decide stop once past the cap: not every page of them.
+            read = answer.calls_by_operation[rows]
+            assert read < every_page if concurrency == 1 else read <= every_page
 
 
 def test_detail_call_cap_gives_a_partial_answer_that_says_so(org: SeededOrg) -> None:
