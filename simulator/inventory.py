@@ -179,6 +179,26 @@ def resources_of(sources: Iterable[tuple[str, str]]) -> Iterator[Resource]:
         yield from resources_in(account_id, region)
 
 
+def native_regions(account_id: str) -> set[str]:
+    """The regions where native_resources may find something of the account (and names that are
+    no region, "aws" and the like): where its backends of RESOURCE_MAP's types were made, and
+    its buckets' regions. Ten thousand accounts x 17 regions hold moto resources in a region or
+    two each: asking the other sources costs seconds."""
+    found: set[str] = set()
+    for resource_type, query in RESOURCE_MAP.items():
+        if not dict.__contains__(query.backends, account_id):
+            continue
+        per_account = dict.__getitem__(query.backends, account_id)  # see state.backend
+        if resource_type == "AWS::S3::Bucket":
+            if dict.__contains__(per_account, "aws"):
+                found.update(b.region_name for b in dict.__getitem__(per_account, "aws").buckets.values())
+            continue
+        found.update(dict.keys(per_account))
+        if dict.__contains__(per_account, "aws"):
+            found.add(GLOBAL_HOME)
+    return found
+
+
 def native_resources(account_id: str, region: str) -> list[Resource]:
     result: list[Resource] = []
     for resource_type, query in RESOURCE_MAP.items():

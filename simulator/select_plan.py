@@ -9,6 +9,7 @@ caller need not evaluate the condition; otherwise it still does, so the answer n
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from typing import Any
 
 from simulator.sql.syntax import BoolOp, Compare, Condition, InList, Like
@@ -41,14 +42,10 @@ MAX_PLANS = 256
 
 
 def _plan(built: AggregatorView, condition: Condition) -> tuple[set[int], bool] | None:
+    if isinstance(condition, BoolOp) and condition.op == "AND":
+        return _both(built, condition.left, condition.right)
     if isinstance(condition, BoolOp):
         left, right = plan(built, condition.left), plan(built, condition.right)
-        if condition.op == "AND":
-            if left is None or right is None:
-                one = left or right
-                return None if one is None else (one[0], False)
-            small, large = sorted((left[0], right[0]), key=len)
-            return {o for o in small if o in large}, left[1] and right[1]
         if left is None or right is None:
             return None
         return left[0] | right[0], left[1] and right[1]
@@ -70,6 +67,89 @@ def _plan(built: AggregatorView, condition: Condition) -> tuple[set[int], bool] 
     if "_" in condition.pattern:  # `_` is a wildcard too: no prefix to look up
         return None
     return _prefixed(built, name, condition.prefix), True
+
+
+def _both(built: AggregatorView, left: Condition, right: Condition) -> tuple[set[int], bool] | None:
+    """AND: the side that looks up fewer documents first; the other side's candidates are made
+    too only when they are not many more. Otherwise its postings are asked about each candidate
+    (a bisection each): one rule's items among two million compliance items at 10,000 accounts
+    x 17 regions cost seconds as two sets and their intersection."""
+    sides = sorted(
+        ((_size(built, left), left), (_size(built, right), right)),
+        key=lambda side: -1 if side[0] is None else side[0],  # unknown: found first, as before
+    )
+    (_, first), (larger, second) = sides
+    found = plan(built, first)
+    if found is not None and larger is not None and larger > MEMBERSHIP_RATIO * len(found[0]):
+        member = _member(built, second)
+        if member is not None:
+            return {o for o in found[0] if member(o)}, found[1]
+    rest = plan(built, second)
+    if found is None or rest is None:
+        one = found or rest
+        return None if one is None else (one[0], False)
+    small, large = sorted((found[0], rest[0]), key=len)
+    return {o for o in small if o in large}, found[1] and rest[1]
+
+
+# An AND's larger side is looked up in full only when it is at most this many times the smaller.
+MEMBERSHIP_RATIO = 8
+
+
+def _size(built: AggregatorView, condition: Condition) -> int | None:
+    """How many documents the condition's lookups give at most, from the postings' lengths where
+    it can (None: the condition uses no index)."""
+    if isinstance(condition, BoolOp):
+        left, right = _size(built, condition.left), _size(built, condition.right)
+        if condition.op == "AND":
+            known = [n for n in (left, right) if n is not None]
+            return min(known) if known else None
+        return None if left is None or right is None else left + right
+    looked_up = _looked_up(built, condition)
+    if looked_up is None:  # LIKE, an id or a name: looked up (and kept) to be counted
+        found = plan(built, condition)
+        return None if found is None else len(found[0])
+    index, values = looked_up
+    return sum(len(_all(index.get(v))) for v in values)
+
+
+def _looked_up(built: AggregatorView, condition: Condition) -> tuple[dict[Any, Postings], list[str]] | None:
+    """The index and the values an `=` or IN on an indexed field looks up (not resourceId nor
+    resourceName, which reach compliance items through their targets)."""
+    if not isinstance(condition, Compare | InList):
+        return None
+    name = condition.path.text
+    if name not in built.index or name in built.unindexable or name in ("resourceId", "resourceName"):
+        return None
+    if isinstance(condition, Compare):
+        wanted = [condition.value] if condition.op == "=" else []
+    else:
+        wanted = list(condition.values)
+    strings = [v for v in wanted if isinstance(v, str)]
+    return (built.index[name], strings) if strings and len(strings) == len(wanted) else None
+
+
+def _member(built: AggregatorView, condition: Condition) -> Callable[[int], bool] | None:
+    """Whether a document (by ordinal) is among the condition's lookups, asked of the postings
+    (sorted ordinals) without making them a set; None if it cannot be told so."""
+    if isinstance(condition, BoolOp):
+        left, right = _member(built, condition.left), _member(built, condition.right)
+        if left is None or right is None:
+            return None
+        if condition.op == "AND":
+            return lambda o: left(o) and right(o)
+        return lambda o: left(o) or right(o)
+    looked_up = _looked_up(built, condition)
+    if looked_up is None:
+        return None
+    index, values = looked_up
+    postings = [_all(index.get(v)) for v in values]
+    return lambda o: any(_holds(found, o) for found in postings)
+
+
+def _holds(postings: list[int], ordinal: int) -> bool:
+    at = bisect.bisect_left(postings, ordinal)
+    return at < len(postings) and postings[at] == ordinal
 
 
 def _lookup(built: AggregatorView, name: str, wanted: list[str]) -> set[int]:
@@ -94,15 +174,10 @@ def _prefixed(built: AggregatorView, name: str, prefix: str) -> set[int]:
     else:
         keys = built.sorted_keys.get(name) or sorted(built.index[name])
         built.sorted_keys[name] = keys
-    found: set[int] = set()
-    start = bisect.bisect_left(keys, prefix)
-    matched = []
-    for key in keys[start:]:
-        if not key.startswith(prefix):
-            break
-        matched.append(key)
-    found |= _lookup(built, name, matched)
-    return found
+    start = end = bisect.bisect_left(keys, prefix)
+    while end < len(keys) and keys[end].startswith(prefix):  # no copy of the keys past the prefix
+        end += 1
+    return _lookup(built, name, keys[start:end])
 
 
 def _keys_with_compliance(built: AggregatorView, name: str) -> set[str]:

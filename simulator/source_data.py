@@ -90,19 +90,19 @@ class PackItem:
     pack: ConformancePack
     # (rule name, compliance type) of the pack's rules that exist.
     verdicts: tuple[tuple[str, str], ...]
+    compliance: str = ""  # the pack's: from its verdicts, once (summaries read it per source)
 
     resource_type = PACK_COMPLIANCE
 
-    @property
-    def compliance(self) -> str:
-        return pack_compliance([t for _, t in self.verdicts])
+    def __post_init__(self) -> None:
+        self.compliance = pack_compliance([t for _, t in self.verdicts])
 
     def row(self) -> dict[str, Any]:
         types = [t for _, t in self.verdicts]
         return {
             "ConformancePackName": self.pack.name,
             "Compliance": {
-                "ComplianceType": pack_compliance(types),
+                "ComplianceType": self.compliance,
                 "CompliantRuleCount": types.count("COMPLIANT"),
                 "NonCompliantRuleCount": types.count("NON_COMPLIANT"),
                 "TotalRuleCount": len(types),
@@ -140,6 +140,8 @@ class SourceData:
     resources: tuple[Resource, ...]  # seeded and recorded, in the order they were recorded
     compliance: tuple[ComplianceItem, ...]  # by (resource type, resource id); none if not recorded
     pack_documents: bool  # whether the recorder records AWS::Config::ConformancePackCompliance
+    compliant_packs: int = 0
+    non_compliant_packs: int = 0
 
 
 NO_DATA = SourceData((), 0, 0, 0, (), (), (), False)
@@ -193,6 +195,8 @@ def _source_data(found: ConfigBackend, account_id: str, region: str) -> SourceDa
         resources,
         compliance_items,
         recorded.records(PACK_COMPLIANCE),
+        sum(p.compliance == "COMPLIANT" for p in packs),
+        sum(p.compliance == "NON_COMPLIANT" for p in packs),
     )
 
 

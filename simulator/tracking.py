@@ -238,15 +238,24 @@ def install(changed: Callable[[ConfigBackend], None]) -> None:
 class Natives:
     """One number bumped whenever a collection of moto's own resources that AWS Config's
     aggregator lists (IAM roles and policies, S3 buckets and account public access blocks, SNS
-    topics) gains or loses an entry or is replaced, or a backend holding one is made: advanced
-    queries at 10,000 accounts keep their list of those resources until it moves, instead of
-    counting every backend's collections on every query."""
+    topics) gains or loses an entry or is replaced, or a backend holding one is made, and the
+    number at which each account's last moved: advanced queries at 10,000 accounts keep their
+    list of those resources and re-list only the accounts that moved, instead of counting every
+    backend's collections on every query (or listing 10,000 accounts' roles again because one
+    account's backend was made)."""
 
     version = 0
+    moved: dict[str, int] = {}  # account -> the version of its last change
 
     @classmethod
-    def changed(cls) -> None:
+    def changed(cls, account: str) -> None:
         cls.version += 1
+        cls.moved[account] = cls.version
+
+    @classmethod
+    def since(cls, version: int) -> set[str]:
+        """The accounts whose collections moved after `version`."""
+        return {account for account, last in cls.moved.items() if last > version}
 
 
 # moto's collections that hold what moto.config's RESOURCE_MAP lists, by backend class.
@@ -274,11 +283,12 @@ class _Native:
         except KeyError:
             raise AttributeError(self.name) from None
         if type(value) is not TrackedDict and isinstance(value, dict):
-            value = backend.__dict__[self.name] = TrackedDict(value, Natives.changed)
-            Natives.changed()
+            changed = partial(Natives.changed, backend.account_id)
+            value = backend.__dict__[self.name] = TrackedDict(value, changed)
+            changed()
         return value
 
     def __set__(self, backend: Any, value: Any) -> None:
-        tracked = TrackedDict(value, Natives.changed) if isinstance(value, dict) else value
-        backend.__dict__[self.name] = tracked
-        Natives.changed()
+        changed = partial(Natives.changed, backend.account_id)
+        backend.__dict__[self.name] = TrackedDict(value, changed) if isinstance(value, dict) else value
+        changed()

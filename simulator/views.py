@@ -26,6 +26,7 @@ from simulator.inventory import (
     GLOBAL_REGION,
     PACK_COMPLIANCE,
     RESOURCE_COMPLIANCE,
+    native_regions,
     native_resources,
     recording,
 )
@@ -76,8 +77,9 @@ class AggregatorView:
     natives: tuple[int, dict[int, list[Resource]]] | None = None
     # A WHERE (or part of one) -> its candidates (select_plan.plan); bounded there.
     plans: dict[Any, Any] = field(default_factory=dict)
-    # (resource type, account, region) -> compliance and pack items: what counts of them need.
-    item_counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    # Compliance and pack items by (resource type, their complianceType or None for any), then
+    # by (account, region): what counts of them need (the census, the digest).
+    item_counts: dict[tuple[str, str | None], Counter[tuple[str, str]]] = field(default_factory=dict)
 
 
 def view(aggregator: Aggregator) -> AggregatorView:
@@ -131,9 +133,9 @@ def _build(aggregator: Aggregator) -> AggregatorView:
         for pack in found.packs if found.pack_documents else ():
             _index_pack(index, len(built.docs), pack)
             built.docs.append(pack)
-        built.item_counts.update((RESOURCE_COMPLIANCE, i.account_id, i.region) for i in found.compliance)
+        _count(built, RESOURCE_COMPLIANCE, source, [i.overall for i in found.compliance])
         if found.pack_documents:
-            built.item_counts.update((PACK_COMPLIANCE, p.account_id, p.region) for p in found.packs)
+            _count(built, PACK_COMPLIANCE, source, [p.compliance for p in found.packs])
     for resources in built.by_type.values():
         resources.sort(key=lambda r: (r.account_id, r.region, r.resource_id))
     built.index = index
@@ -141,6 +143,16 @@ def _build(aggregator: Aggregator) -> AggregatorView:
     name = "configuration.configRuleList.configRuleName"
     built.sorted_keys[name] = sorted(index[name])
     return built
+
+
+def _count(built: AggregatorView, kind: str, source: Source, verdicts: list[str]) -> None:
+    """A source's items of `kind` (an item's account and region are its source's), by verdict."""
+    if not verdicts:
+        return
+    pair = (source.account_id, source.region)
+    built.item_counts.setdefault((kind, None), Counter())[pair] += len(verdicts)
+    for verdict, n in Counter(verdicts).items():
+        built.item_counts.setdefault((kind, verdict), Counter())[pair] += n
 
 
 def _add(index: dict[Any, Postings], value: Any, ordinal: int) -> None:
@@ -212,22 +224,29 @@ def natives(built: AggregatorView) -> dict[int, list[Resource]]:
 
     Read at each request in small worlds (tests change moto resources in place); in large ones
     (10,000 accounts each have an IAM role moto made) listing them took most of a second, so they
-    are kept until one of moto's collections of them gains or loses an entry or a backend holding
-    one is made (`tracking.Natives`; counting the entries of every backend instead took 64 ms a
-    query at 1,000 accounts x 17 regions)."""
+    are kept, and an account's listed again when one of its collections of them gains or loses
+    an entry or a backend holding one is made (`tracking.Natives`; counting the entries of every
+    backend instead took 64 ms a query at 1,000 accounts x 17 regions, and listing every
+    account again because one moved, a second at 10,000)."""
     accounts = _native_accounts()
     if len(accounts) * len(built.regions) <= LIVE_NATIVE_SOURCES:
         return _list_natives(built, accounts)
-    fingerprint = Natives.version
-    if built.natives is None or built.natives[0] != fingerprint:
-        built.natives = (fingerprint, _list_natives(built, accounts))
+    version = Natives.version  # before listing: what moves meanwhile is listed again next time
+    if built.natives is None:
+        built.natives = (version, _list_natives(built, accounts))
+    elif built.natives[0] != version:
+        moved = Natives.since(built.natives[0])
+        kept = {p: f for p, f in built.natives[1].items() if built.readable[p].account_id not in moved}
+        kept.update(_list_natives(built, sorted(moved.intersection(accounts))))
+        built.natives = (version, kept)
     return built.natives[1]
 
 
 def _list_natives(built: AggregatorView, accounts: list[str]) -> dict[int, list[Resource]]:
     found: dict[int, list[Resource]] = {}
+    regions = set(built.regions)
     for account in accounts:
-        for region in built.regions:
+        for region in sorted(native_regions(account) & regions):
             position = built.position.get((account, region))
             if position is None:
                 continue

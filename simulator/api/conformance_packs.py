@@ -58,11 +58,7 @@ def get_aggregate_conformance_pack_compliance_summary(account: str, region: str,
         "GetAggregateConformancePackComplianceSummary",
         100,
         "AggregateConformancePackComplianceSummaries",
-        lambda data: (
-            sum(p.compliance == "COMPLIANT" for p in data.packs),
-            sum(p.compliance == "NON_COMPLIANT" for p in data.packs),
-            bool(data.packs),
-        ),
+        lambda data: (data.compliant_packs, data.non_compliant_packs, bool(data.packs)),
         lambda _state, compliant, non_compliant: {
             "CompliantConformancePackCount": compliant,
             "NonCompliantConformancePackCount": non_compliant,

@@ -6,7 +6,9 @@ found in whichever region of its account recorded it."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from simulator.api.common import (
@@ -27,17 +29,20 @@ from simulator.state import Resource, existing_backend, sim
 from simulator.views import natives, view
 
 
-def _aggregated_resources(aggregator: Aggregator, account: Any = None, region: Any = None) -> list[Resource]:
+def _aggregated_resources(
+    aggregator: Aggregator, account: Any = None, region: Any = None
+) -> Iterable[Resource]:
     """Every recorded resource of the readable sources (of `account`), whose region (maybe
-    "global") is `region`, in source order."""
+    "global") is `region`. Made as counted, in C loops where it can: at 10,000 accounts x 17
+    regions, half a million of them."""
     built = view(aggregator)
     native = natives(built)
-    resources = []
-    for position in positions(built, account, None):
-        for resource in (*built.data[position].resources, *native.get(position, ())):
-            if not region or resource.region == region:
-                resources.append(resource)
-    return resources
+    where = positions(built, account, None)
+    found: Iterable[Resource] = chain(
+        chain.from_iterable(map(attrgetter("resources"), map(built.data.__getitem__, where))),
+        chain.from_iterable(native[p] for p in where if p in native),
+    )
+    return found if not region else (r for r in found if r.region == region)
 
 
 def _listed(aggregator: Aggregator, resource_type: str, filters: Params) -> list[Resource]:
@@ -70,21 +75,15 @@ def get_aggregate_discovered_resource_counts(account: str, region: str, params: 
     group_by = params.get("GroupByKey")
     check_enum(group_by, "groupByKey", ("RESOURCE_TYPE", "ACCOUNT_ID", "AWS_REGION"))
     check_resource_type(filters.get("ResourceType"), "filters.resourceType")
-    resources = [
-        r
-        for r in _aggregated_resources(aggregator, filters.get("AccountId"), filters.get("Region"))
-        if not filters.get("ResourceType") or r.resource_type == filters["ResourceType"]
-    ]
+    resources = _aggregated_resources(aggregator, filters.get("AccountId"), filters.get("Region"))
+    if filters.get("ResourceType"):
+        resources = (r for r in resources if r.resource_type == filters["ResourceType"])
+    attribute = {"RESOURCE_TYPE": "resource_type", "ACCOUNT_ID": "account_id", "AWS_REGION": "region"}
+    counts = Counter(map(attrgetter(attribute.get(group_by or "", "resource_type")), resources))
 
     def compute() -> list[Response]:
         if not group_by:
             return []
-        attribute = {
-            "RESOURCE_TYPE": "resource_type",
-            "ACCOUNT_ID": "account_id",
-            "AWS_REGION": "region",
-        }
-        counts = Counter(getattr(r, attribute[group_by]) for r in resources)
         return [{"GroupName": name, "ResourceCount": counts[name]} for name in sorted(counts)]
 
     response = page_response(
@@ -95,7 +94,7 @@ def get_aggregate_discovered_resource_counts(account: str, region: str, params: 
         compute,
         "GroupedResourceCounts",
     )
-    response["TotalDiscoveredResources"] = len(resources)
+    response["TotalDiscoveredResources"] = sum(counts.values())
     if group_by:
         response["GroupByKey"] = group_by
     return response

@@ -80,6 +80,20 @@ def expressions(org: SeededOrg) -> list[str]:
         f"SELECT accountId, COUNT(*) WHERE {COMPLIANCE} AND configuration.complianceType = 'COMPLIANT' "
         "GROUP BY accountId ORDER BY COUNT(*) DESC",
         "SELECT resourceType, COUNT(*) WHERE awsRegion IN ('global', 'eu-west-1') GROUP BY resourceType",
+        # Counted from the plan's candidates alone: an AND's must be exact.
+        f"SELECT resourceType, COUNT(*) WHERE accountId = '{resource.account_id}' AND awsRegion = "
+        "'eu-west-1' GROUP BY resourceType",
+        "SELECT accountId, COUNT(*) WHERE resourceType = 'AWS::S3::Bucket' AND awsRegion = 'us-east-1' "
+        "GROUP BY accountId",
+        # By verdict too, in either order of fields, with the count anywhere in the select.
+        f"SELECT accountId, COUNT(*) WHERE {COMPLIANCE} AND configuration.complianceType = 'COMPLIANT' "
+        "GROUP BY accountId",
+        f"SELECT COUNT(*), awsRegion, accountId WHERE resourceType IN ({ITEMS}) AND configuration."
+        "complianceType IN ('NON_COMPLIANT', 'INSUFFICIENT_DATA') GROUP BY awsRegion, accountId",
+        "SELECT accountId, awsRegion, COUNT(*) WHERE resourceType = 'AWS::Config::ConformancePackCompliance' "
+        "AND configuration.complianceType = 'NON_COMPLIANT' GROUP BY accountId, awsRegion",
+        f"SELECT resourceType, accountId, awsRegion, COUNT(*) WHERE resourceType IN ({ITEMS}) "
+        "GROUP BY resourceType, accountId, awsRegion",
         "SELECT resourceId WHERE resourceType = 'AWS::IAM::Role'",  # moto's own roles too
         # Which of moto's own resources a query reads follows the types its WHERE pins, if any.
         f"SELECT resourceId WHERE resourceType IN ('AWS::IAM::Role', 'AWS::SNS::Topic') OR {COMPLIANCE}",
@@ -89,10 +103,15 @@ def expressions(org: SeededOrg) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("limit", [3, 100])
+@pytest.mark.parametrize(("limit", "ratio"), [(3, 8), (100, 8), (100, 0), (100, 10**9)])
 def test_indexed_pages_give_the_rows_of_a_walk_over_every_document(
-    org: SeededOrg, config: Any, limit: int
+    org: SeededOrg, config: Any, limit: int, ratio: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Whichever way an AND is planned (the larger side's postings asked about each candidate
+    of the smaller: ratio 0; both sides looked up: a ratio never passed), the rows are a walk's."""
+    from simulator import select_plan
+
+    monkeypatch.setattr(select_plan, "MEMBERSHIP_RATIO", ratio)
     for expression in expressions(org):
         assert selected(config, org, expression, limit) == walked(org, expression), expression
 

@@ -247,3 +247,26 @@ def test_moto_resources_made_or_deleted_after_a_query_show_in_the_next(
         AccountId=MEMBER_B, PublicAccessBlockConfiguration={"BlockPublicAcls": True}
     )
     assert MEMBER_B in {r["accountId"] for r in select(blocks)}
+    # A bucket in a region where its account held nothing of moto's before.
+    client("s3", MEMBER_A, "eu-west-1").create_bucket(
+        Bucket="late-bucket-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    regions = "SELECT awsRegion WHERE resourceType = 'AWS::S3::Bucket' AND resourceId = 'late-bucket-eu'"
+    assert [r["awsRegion"] for r in select(regions)] == ["eu-west-1"]
+
+
+def test_a_large_world_lists_again_only_the_accounts_whose_moto_resources_moved(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulator import views
+    from simulator.sources import get_aggregator
+
+    monkeypatch.setattr(views, "LIVE_NATIVE_SOURCES", 0)
+    select("SELECT resourceId WHERE resourceType = 'AWS::S3::Bucket'")
+    built = views.view(get_aggregator(AGGREGATOR_ACCOUNT, REGION, AGG))
+    before = {built.readable[p].account_id: found for p, found in views.natives(built).items()}
+    client("s3", MEMBER_A).create_bucket(Bucket="late-bucket")
+    after = {built.readable[p].account_id: found for p, found in views.natives(built).items()}
+    assert after[MEMBER_B] is before[MEMBER_B]  # not listed again
+    assert "late-bucket" in {r.resource_id for r in after[MEMBER_A]}
+    assert "late-bucket" not in {r.resource_id for r in before[MEMBER_A]}

@@ -351,3 +351,20 @@ def test_token_soup_parses_or_is_rejected_cleanly(words: list[str]) -> None:
 def test_absurd_nesting_is_an_invalid_expression_not_a_crash() -> None:
     with pytest.raises(InvalidExpressionException):
         parser.parse("SELECT resourceId WHERE " + "(" * 5000 + "resourceId = 'x'" + ")" * 5000)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    counts=st.dictionaries(
+        st.tuples(st.sampled_from(["1", "10", "2", "b", "A"]), st.sampled_from(["x", "y", "", None])),
+        st.integers(min_value=1, max_value=9),
+        max_size=12,
+    ),
+    select=st.sampled_from(
+        ["a, b, COUNT(*)", "COUNT(*), b, a", "b, COUNT(*)", "a, b", "COUNT(*)", "a, b, COUNT(*), COUNT(*)"]
+    ),
+)
+def test_rows_from_counts_are_the_rows_of_the_groups(counts: dict[tuple[Any, ...], int], select: str) -> None:
+    """count_rows (made lazily from counts) gives run_groups' rows, with any group values."""
+    query = parser.parse(f"SELECT {select} GROUP BY a, b")
+    assert list(evaluator.count_rows(query, counts)) == evaluator.run_groups(query, counts)
