@@ -17,7 +17,7 @@ from typing import Any
 
 from moto.config.models import RESOURCE_MAP, ConfigBackend
 
-from simulator.state import CONTRIBUTOR_CAP, Evaluation, Resource, derived, existing_backend, sim
+from simulator.state import CONTRIBUTOR_CAP, Evaluation, Resource, by_rule, derived, existing_backend, sim
 from simulator.tracking import LazyRules
 
 NO_EVALUATIONS: dict[tuple[str, str], Evaluation] = {}
@@ -131,7 +131,7 @@ def rules_in(account_id: str, region: str, name: str | None = None) -> list[Rule
 
 
 def _rule_states(found: ConfigBackend, account_id: str, region: str) -> list[RuleState]:
-    evaluations = sim(found).evaluations
+    evaluations = by_rule(sim(found).evaluations)
     rules = found.config_rules
     assert isinstance(rules, LazyRules)  # see state.sim
     result = []

@@ -148,13 +148,25 @@ class SourceStatus:
     last_update: datetime | None = None
 
 
+def by_rule(
+    evaluations: dict[tuple[str, str, str], Evaluation],
+) -> dict[str, dict[tuple[str, str], Evaluation]]:
+    """Rule name -> (resource type, resource id) -> latest evaluation."""
+    grouped: dict[str, dict[tuple[str, str], Evaluation]] = {}
+    for (rule, resource_type, resource_id), evaluation in evaluations.items():
+        grouped.setdefault(rule, {})[(resource_type, resource_id)] = evaluation
+    return grouped
+
+
 @dataclass
 class SimState:
     """Everything the simulator adds to one account's ConfigBackend in one region."""
 
     resources: dict[tuple[str, str], Resource] = field(default_factory=dict)
-    # Rule name -> (resource type, resource id) -> latest evaluation.
-    evaluations: dict[str, dict[tuple[str, str], Evaluation]] = field(default_factory=dict)
+    # (rule name, resource type, resource id) -> latest evaluation: one dict per source, not one
+    # per rule (most of a seeded source's rules judge a resource or two; at 10,000 accounts x 17
+    # regions two million small dicts took a quarter of the memory). `by_rule` groups them.
+    evaluations: dict[tuple[str, str, str], Evaluation] = field(default_factory=dict)
     packs: dict[str, ConformancePack] = field(default_factory=dict)
     org_rules: dict[str, OrganizationRule] = field(default_factory=dict)
     # (aggregator name, source account, source region) -> forced status.

@@ -95,7 +95,9 @@ def put_evaluations(account: str, region: str, params: Params) -> Response:
     if not params.get("TestMode"):
         name = rule.config_rule_name or str(token)
         with LOCK:
-            before = {key: e.compliance_type for key, e in sim(config).evaluations.get(name, {}).items()}
+            before = {
+                (t, i): e.compliance_type for (r, t, i), e in sim(config).evaluations.items() if r == name
+            }
         record_evaluations(config, name, parsed)
         changed = [
             events.event(
@@ -121,9 +123,9 @@ def record_evaluations(config: ConfigBackend, rule_name: str, evaluations: Itera
     with LOCK:
         state = sim(config)
         state.changed()
-        stored = state.evaluations.setdefault(rule_name, {})
+        stored = state.evaluations
         for evaluation in evaluations:
-            key = (evaluation.resource_type, evaluation.resource_id)
+            key = (rule_name, evaluation.resource_type, evaluation.resource_id)
             previous = stored.get(key)
             if previous is None or previous.ordering_timestamp <= evaluation.ordering_timestamp:
                 stored[key] = evaluation

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from moto.config.models import ConfigBackend, ConfigRecorder, ConfigRule, RecordingGroup
@@ -167,6 +167,13 @@ def _deploy_rules(
     return deployed
 
 
+@lru_cache(maxsize=4)
+def _minutes_before(now: datetime) -> tuple[datetime, ...]:
+    """`now` less 0 to 599 minutes: the ordering times every source seeded in that second shares
+    (two million datetimes otherwise, at 10,000 accounts x 17 regions)."""
+    return tuple(now - timedelta(minutes=m) for m in range(600))
+
+
 def _evaluate(
     org: SeededOrg,
     config: ConfigBackend,
@@ -205,7 +212,7 @@ def _evaluate(
                     if verdict == "NON_COMPLIANT"
                     else None
                 )
-                concluded[key] = (verdict, annotation, now - timedelta(minutes=rng.randrange(1, 600)))
+                concluded[key] = (verdict, annotation, _minutes_before(now)[rng.randrange(1, 600)])
             verdict, annotation, ordered = concluded[key]
             evaluations.append(Evaluation(resource_type, resource_id, verdict, ordered, now, annotation))
             org.evaluations.append(
