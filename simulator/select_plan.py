@@ -9,6 +9,7 @@ caller need not evaluate the condition; otherwise it still does, so the answer n
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -153,18 +154,28 @@ def _holds(postings: list[int], ordinal: int) -> bool:
 
 
 def _lookup(built: AggregatorView, name: str, wanted: list[str]) -> set[int]:
-    found: set[int] = set()
+    index = built.index[name]
+    if name not in ("resourceId", "resourceName"):
+        # Inline: a LIKE on rule names looks up one name per source at 10,000 accounts.
+        found: set[int] = set()
+        add, update = found.add, found.update
+        for postings in map(index.get, wanted):
+            if isinstance(postings, int):
+                add(postings)
+            elif postings is not None:
+                update(postings)
+        return found
+    found = set()
     for value in wanted:
-        _extend(found, built.index[name].get(value))
-        if name in ("resourceId", "resourceName"):
-            # A compliance item's id and name are "<target type>/<target id>" (types hold no "/").
-            target_type, _, target_id = value.partition("/")
-            targets: set[int] = set()
-            _extend(targets, built.index["configuration.targetResourceId"].get(target_id))
-            for ordinal in targets:
-                item = built.docs[ordinal]
-                if item is not None and getattr(item, "target_type", None) == target_type:
-                    found.add(ordinal)
+        _extend(found, index.get(value))
+        # A compliance item's id and name are "<target type>/<target id>" (types hold no "/").
+        target_type, _, target_id = value.partition("/")
+        targets: set[int] = set()
+        _extend(targets, built.index["configuration.targetResourceId"].get(target_id))
+        for ordinal in targets:
+            item = built.docs[ordinal]
+            if item is not None and getattr(item, "target_type", None) == target_type:
+                found.add(ordinal)
     return found
 
 
@@ -174,9 +185,15 @@ def _prefixed(built: AggregatorView, name: str, prefix: str) -> set[int]:
     else:
         keys = built.sorted_keys.get(name) or sorted(built.index[name])
         built.sorted_keys[name] = keys
-    start = end = bisect.bisect_left(keys, prefix)
-    while end < len(keys) and keys[end].startswith(prefix):  # no copy of the keys past the prefix
-        end += 1
+    start = bisect.bisect_left(keys, prefix)
+    if prefix and ord(prefix[-1]) < sys.maxunicode:
+        # Every key that begins with the prefix sorts before the prefix with its last character
+        # the next one, and no other key between.
+        end = bisect.bisect_left(keys, prefix[:-1] + chr(ord(prefix[-1]) + 1), start)
+    else:
+        end = start
+        while end < len(keys) and keys[end].startswith(prefix):
+            end += 1
     return _lookup(built, name, keys[start:end])
 
 

@@ -68,6 +68,9 @@ def expressions(org: SeededOrg) -> list[str]:
         f"SELECT resourceId, resourceType WHERE resourceId = '{resource.resource_id}' OR resourceName = "
         f"'{resource.resource_name}' OR configuration.targetResourceId = '{resource.resource_id}'",
         f"SELECT resourceId WHERE resourceId = 'AWS::EC2::SecurityGroup/{resource.resource_id}'",
+        # Prefixes that end where names branch, and one every rule name of a kind begins with.
+        f"SELECT resourceId WHERE {names} LIKE 'restricted-ssh%' OR {names} LIKE 'OrgConfigRule-%'",
+        f"SELECT resourceId, configuration.configRuleList WHERE {names} LIKE 's3-bucket-%' AND {COMPLIANCE}",
         f"SELECT accountId, awsRegion, COUNT(*) WHERE {COMPLIANCE} GROUP BY accountId, awsRegion",
         # Counts of compliance and pack items come from the view's counts of them.
         f"SELECT accountId, awsRegion, COUNT(*) WHERE {COMPLIANCE} AND awsRegion = 'eu-west-1' "
