@@ -3,6 +3,7 @@ fan-out's) raise TooSlow, a polite AwsError, so a hung AWS cannot hold a worker 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -82,12 +83,20 @@ def test_a_call_waiting_for_its_questions_slot_is_checked_when_it_would_start(
 def test_reads_of_an_abandoned_question_make_no_more_calls(org: SeededOrg, slow_source_status: None) -> None:
     aws = AggregatorClient(config_client(settings_for(org)), concurrency=1)
     tally = Tally()
+    in_flight, release = threading.Event(), threading.Event()
+
+    def hold(**_: object) -> None:  # the first call waits, in flight, until the question is abandoned
+        in_flight.set()
+        release.wait(10)
+
+    aws.client.meta.events.register("before-call.config.*", hold)
     with aws.shared_slots(), aws.abandonable() as abandon:
         feed = aws.feed()
         for _ in range(4):
             feed.submit(lambda: sources(aws, org, tally))
-        time.sleep(0.1)  # the first read is in flight
+        assert in_flight.wait(10)
         abandon()
+        release.set()
         with pytest.raises(Abandoned):
             feed.results()
     assert tally.total == 1  # the one in flight; the three waiting for the slot never called AWS
