@@ -116,9 +116,7 @@ def seed_account_region(
     recorder.status.start()  # as StartConfigurationRecorder does (whether it runs is not modelled)
     state = sim(config)
     made = make_resources(org, account, region, rng)
-    captured = _minutes_before(datetime.now(UTC).replace(microsecond=0))[0]  # one object a second
     for resource in made:
-        resource.captured = captured
         state.resources[resource.key] = resource
     org.resources.extend(made)
     deployed = _deploy_rules(org, config, account, region, rng)
