@@ -255,7 +255,7 @@ class Natives:
     @classmethod
     def since(cls, version: int) -> set[str]:
         """The accounts whose collections moved after `version`."""
-        return {account for account, last in cls.moved.items() if last > version}
+        return {account for account, last in list(cls.moved.items()) if last > version}
 
 
 # moto's collections that hold what moto.config's RESOURCE_MAP lists, by backend class.

@@ -228,10 +228,10 @@ def natives(built: AggregatorView) -> dict[int, list[Resource]]:
     an entry or a backend holding one is made (`tracking.Natives`; counting the entries of every
     backend instead took 64 ms a query at 1,000 accounts x 17 regions, and listing every
     account again because one moved, a second at 10,000)."""
+    version = Natives.version  # before reading: what moves meanwhile is listed again next time
     accounts = _native_accounts()
     if len(accounts) * len(built.regions) <= LIVE_NATIVE_SOURCES:
         return _list_natives(built, accounts)
-    version = Natives.version  # before listing: what moves meanwhile is listed again next time
     if built.natives is None:
         built.natives = (version, _list_natives(built, accounts))
     elif built.natives[0] != version:
