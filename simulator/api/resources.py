@@ -26,7 +26,7 @@ from simulator.inventory import GLOBAL_HOME, GLOBAL_REGION, holds_global, record
 from simulator.paging import LazyRows
 from simulator.sources import Aggregator, regions_of, source_of
 from simulator.state import Resource, existing_backend, sim
-from simulator.views import natives, view
+from simulator.views import natives, resources_at, view
 
 
 def _aggregated_resources(
@@ -49,9 +49,9 @@ def _listed(aggregator: Aggregator, resource_type: str, filters: Params) -> list
     """The resources ListAggregateDiscoveredResources lists, by account, region and id."""
     built = view(aggregator)
     if filters.get("ResourceId"):
-        found = built.by_type_id.get((resource_type, filters["ResourceId"]), [])
+        found = resources_at(built.by_type_id, (resource_type, filters["ResourceId"]))
     elif filters.get("ResourceName"):
-        found = built.by_type_name.get((resource_type, filters["ResourceName"]), [])
+        found = resources_at(built.by_type_name, (resource_type, filters["ResourceName"]))
     else:
         found = built.by_type.get(resource_type, [])
     extra = [r for rs in natives(built).values() for r in rs if r.resource_type == resource_type]
