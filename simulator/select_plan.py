@@ -17,6 +17,9 @@ from simulator.sql.syntax import BoolOp, Compare, Condition, InList, Like
 from simulator.views import AggregatorView, Postings
 
 Candidates = tuple[list[int], bool]
+# A compliance item's resourceId and resourceName ("<target type>/<target id>") are in no index:
+# lookups on these fields also reach items through their targets.
+BY_TARGET = ("resourceId", "resourceName")
 
 
 def candidates(built: AggregatorView, condition: Condition | None) -> Candidates | None:
@@ -120,7 +123,7 @@ def _looked_up(built: AggregatorView, condition: Condition) -> tuple[dict[Any, P
     if not isinstance(condition, Compare | InList):
         return None
     name = condition.path.text
-    if name not in built.index or name in built.unindexable or name in ("resourceId", "resourceName"):
+    if name not in built.index or name in built.unindexable or name in BY_TARGET:
         return None
     if isinstance(condition, Compare):
         wanted = [condition.value] if condition.op == "=" else []
@@ -155,7 +158,7 @@ def _holds(postings: list[int], ordinal: int) -> bool:
 
 def _lookup(built: AggregatorView, name: str, wanted: list[str]) -> set[int]:
     index = built.index[name]
-    if name not in ("resourceId", "resourceName"):
+    if name not in BY_TARGET:
         # Inline: a LIKE on rule names looks up one name per source at 10,000 accounts.
         found: set[int] = set()
         add, update = found.add, found.update
@@ -180,7 +183,7 @@ def _lookup(built: AggregatorView, name: str, wanted: list[str]) -> set[int]:
 
 
 def _prefixed(built: AggregatorView, name: str, prefix: str) -> set[int]:
-    if name in ("resourceId", "resourceName"):
+    if name in BY_TARGET:
         keys = sorted(_keys_with_compliance(built, name))
     else:
         keys = built.sorted_keys.get(name) or sorted(built.index[name])

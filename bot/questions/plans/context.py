@@ -20,7 +20,6 @@ from bot.answers.coverage import coverage_of
 from bot.answers.models import Answer, Count, Coverage, NonCompliantResource, SourceHealth, SourceProblem
 from bot.aws.client import AggregatorClient, Tally, config_regions
 from bot.questions.plans import reads
-from bot.questions.plans.reads import RULE_ROWS, RULES_BY_NAME
 from bot.questions.rules import OrgRule, RuleCatalog
 from bot.settings import Settings
 
@@ -229,14 +228,7 @@ class PlanContext:
 
     def is_source(self, tally: Tally, aggregator: str, account_id: str) -> bool:
         """Whether the account reports to the aggregator at all (one rule or resource will do)."""
-        if self.aws.any(
-            tally,
-            RULES_BY_NAME,
-            RULE_ROWS,
-            lambda row: True,
-            ConfigurationAggregatorName=aggregator,
-            Filters={"AccountId": account_id},
-        ):
+        if reads.any_rule_row(self.aws, tally, aggregator, {"AccountId": account_id}):
             return True
         counts = self.aws.call(
             tally,

@@ -69,24 +69,33 @@ def non_compliant_rows(
     )
 
 
+def any_rule_row(
+    aws: AggregatorClient,
+    tally: Tally,
+    name: str,
+    filters: dict[str, str] | None = None,
+    accounts: Collection[str] | None = None,
+) -> bool:
+    """Whether a rule has a result row under `filters` in one of `accounts` (None: any account),
+    reading pages only until one is found."""
+    return aws.any(
+        tally,
+        RULES_BY_NAME,
+        RULE_ROWS,
+        lambda row: accounts is None or row["AccountId"] in accounts,
+        ConfigurationAggregatorName=name,
+        **({"Filters": filters} if filters else {}),
+    )
+
+
 def anything_evaluated(
     aws: AggregatorClient, tally: Tally, name: str, accounts: Collection[str] | None
 ) -> bool:
     """Whether any rule has results in these accounts (None: anywhere): an empty answer is an
     all-clear only then."""
     if accounts is None:
-        return aws.any(tally, RULES_BY_NAME, RULE_ROWS, lambda row: True, ConfigurationAggregatorName=name)
-    return any(
-        aws.any(
-            tally,
-            RULES_BY_NAME,
-            RULE_ROWS,
-            lambda row: True,
-            ConfigurationAggregatorName=name,
-            Filters={"AccountId": account},
-        )
-        for account in sorted(accounts)
-    )
+        return any_rule_row(aws, tally, name)
+    return any(any_rule_row(aws, tally, name, {"AccountId": account}) for account in sorted(accounts))
 
 
 def details(

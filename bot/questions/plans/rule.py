@@ -130,14 +130,7 @@ def _not_an_all_clear_of_nothing(
         return accounts is None or row["AccountId"] in accounts
 
     for exact in known:  # an organization rule's member name is exact: one cheap probe
-        if ctx.aws.any(
-            tally,
-            RULES_BY_NAME,
-            RULE_ROWS,
-            in_scope,
-            ConfigurationAggregatorName=name,
-            Filters={**scope, "ConfigRuleName": exact},
-        ):
+        if reads.any_rule_row(ctx.aws, tally, name, {**scope, "ConfigRuleName": exact}, accounts):
             return
     seen: set[str] = set()
 

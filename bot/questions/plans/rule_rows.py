@@ -126,14 +126,7 @@ def _resolve(
         return catalog.resolve(text, observed)
     except errors.RuleNotFound as unknown:
         # A custom rule the catalog cannot know: does the aggregator have it (in the scope)?
-        if ctx.aws.any(
-            tally,
-            RULES_BY_NAME,
-            RULE_ROWS,
-            lambda row: accounts is None or row["AccountId"] in accounts,
-            ConfigurationAggregatorName=aggregator,
-            Filters={"ConfigRuleName": text.strip()},
-        ):
+        if reads.any_rule_row(ctx.aws, tally, aggregator, {"ConfigRuleName": text.strip()}, accounts):
             return text.strip()
         ctx.remember_unknown(aggregator, text, accounts, unknown)
         raise

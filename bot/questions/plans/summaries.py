@@ -25,7 +25,7 @@ from bot.answers.models import (
 from bot.aws.client import Tally
 from bot.questions.plans import reads
 from bot.questions.plans.context import PlanContext
-from bot.questions.plans.reads import NON_COMPLIANT_ITEMS, RULE_ROWS, RULES_BY_NAME, SELECT
+from bot.questions.plans.reads import NON_COMPLIANT_ITEMS, SELECT
 
 
 def summary(
@@ -179,14 +179,7 @@ def _anything_evaluated_where(
 ) -> bool:
     if "AwsRegion" not in filters:
         return reads.anything_evaluated(ctx.aws, tally, name, [filters["AccountId"]])
-    return ctx.aws.any(
-        tally,
-        RULES_BY_NAME,
-        RULE_ROWS,
-        lambda row: accounts is None or row["AccountId"] in accounts,
-        ConfigurationAggregatorName=name,
-        Filters=filters,
-    )
+    return reads.any_rule_row(ctx.aws, tally, name, filters, accounts)
 
 
 def packs(
